@@ -1,89 +1,108 @@
-"""RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents, through ``pyoxigraph``.
+"""RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents.
 
-https://www.w3.org/TR/rdf-canon/ . ``pyoxigraph``'s JSON-LD parser has no document loader, so every context
-URL is first replaced by the ``@context`` value of the document Merit's loader returns for it. A context that
-uses ``@import`` is refused (fail closed), because that would be a remote load the caller did not allow.
+https://www.w3.org/TR/rdf-canon/ . Two libraries share the work (see docs/decisions/0002-jsonld-and-canonicalization.md):
+
+* JSON-LD to RDF (https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm) by ``pyld``, the
+  Python port of the reference implementation, with Merit's document loader. ``pyoxigraph``'s own JSON-LD parser
+  was measured to drop quads when a node has two type-scoped contexts (the W3C "employ" test vectors), so it is
+  not used for this step.
+* RDFC-1.0 and canonical N-Quads serialization by ``pyoxigraph``, byte-exact with the W3C test suite.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pyoxigraph as ox
+from pyld import jsonld
 
 from merit.core.documents import Loader, default_loader
-from merit.core.errors import MalformedValueError, ProofTransformationError
-
-_MAX_CONTEXT_DEPTH = 16
-
-
-def inline_context(context: Any, loader: Loader = default_loader, _depth: int = 0) -> Any:
-    """Return ``context`` with every context URL replaced by the context it names, recursively."""
-    if _depth > _MAX_CONTEXT_DEPTH:
-        raise ProofTransformationError("contexts are nested too deeply (a context includes itself?)")
-    if isinstance(context, str):
-        document = loader(context)
-        if not isinstance(document, dict) or "@context" not in document:
-            raise MalformedValueError(f"context document {context!r} has no @context")
-        return inline_context(document["@context"], loader, _depth + 1)
-    if isinstance(context, list):
-        result: list[Any] = []
-        for item in context:
-            inlined = inline_context(item, loader, _depth)
-            if isinstance(inlined, list):
-                result.extend(inlined)
-            else:
-                result.append(inlined)
-        return result
-    if isinstance(context, dict):
-        if "@import" in context:
-            raise ProofTransformationError("contexts that use @import are not supported")
-        out: dict[str, Any] = {}
-        for key, value in context.items():
-            if isinstance(value, dict) and "@context" in value:
-                value = {**value, "@context": inline_context(value["@context"], loader, _depth + 1)}
-            out[key] = value
-        return out
-    return context
+from merit.core.errors import MeritError, ProofTransformationError
+from merit.core.poison import check_canonicalization_work
 
 
-def inline_document(document: Any, loader: Loader = default_loader) -> Any:
-    """Return a copy of ``document`` whose embedded contexts are all inline objects."""
-    if isinstance(document, dict):
-        out = {}
-        for key, value in document.items():
-            out[key] = inline_context(value, loader) if key == "@context" else inline_document(value, loader)
-        return out
-    if isinstance(document, list):
-        return [inline_document(item, loader) for item in document]
-    return document
+def _unwrap(exc: BaseException) -> MeritError | None:
+    """Find a Merit error that pyld wrapped in its own (a refused document, for instance)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MeritError):
+            return current
+        seen.add(id(current))
+        cause = getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else current.__cause__ or current.__context__
+    return None
+
+
+def _pyld_loader(loader: Loader) -> Any:
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        return {"contextUrl": None, "documentUrl": url, "document": loader(url)}
+
+    return load
+
+
+def _term(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind = value["type"]
+    if kind == "IRI":
+        return ox.NamedNode(value["value"])
+    if kind == "blank node":
+        return ox.BlankNode(value["value"][2:])
+    if "language" in value:
+        return ox.Literal(value["value"], language=value["language"])
+    return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
 
 
 def to_rdf(document: dict[str, Any], loader: Loader = default_loader) -> ox.Dataset:
     """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD to RDF)."""
-    text = json.dumps(inline_document(document, loader), ensure_ascii=False)
     try:
-        return ox.Dataset(ox.parse(text, format=ox.RdfFormat.JSON_LD))
-    except (SyntaxError, ValueError) as exc:
-        raise ProofTransformationError(f"JSON-LD to RDF failed: {exc}") from exc
+        graphs = jsonld.to_rdf(document, {"base": None, "documentLoader": _pyld_loader(loader)})
+        quads = []
+        for name, triples in graphs.items():
+            if name == "@default":
+                graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph = ox.DefaultGraph()
+            elif name.startswith("_:"):
+                graph = ox.BlankNode(name[2:])
+            else:
+                graph = ox.NamedNode(name)
+            for triple in triples:
+                subject = _term(triple["subject"])
+                predicate = _term(triple["predicate"])
+                quads.append(ox.Quad(subject, predicate, _term(triple["object"]), graph))  # type: ignore[arg-type]
+        return ox.Dataset(quads)
+    except MeritError:
+        raise
+    except Exception as exc:  # pyld raises JsonLdError and, on malformed input, plain Python errors.
+        inner = _unwrap(exc)
+        if inner is not None:
+            raise inner from exc
+        raise ProofTransformationError(f"JSON-LD to RDF failed: {str(exc).splitlines()[0]}") from exc
 
 
-def canonical_nquads(dataset: ox.Dataset) -> str:
-    """Canonicalize ``dataset`` with RDFC-1.0 and serialize it as sorted canonical N-Quads."""
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+_ALGORITHMS = {
+    "sha256": ox.CanonicalizationAlgorithm.RDFC_1_0_SHA_256,
+    "sha384": ox.CanonicalizationAlgorithm.RDFC_1_0_SHA_384,
+}
+
+
+def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256") -> str:
+    """Canonicalize ``dataset`` with RDFC-1.0 and serialize it as sorted canonical N-Quads.
+
+    ``hash_name`` is RDFC-1.0's hash algorithm: SHA-256 by default, SHA-384 for ecdsa-rdfc-2019 with P-384.
+    """
+    check_canonicalization_work(dataset)
+    dataset.canonicalize(_ALGORITHMS[hash_name])
     return "".join(sorted(f"{quad} .\n" for quad in dataset))
 
 
-def canonize(document: dict[str, Any], loader: Loader = default_loader) -> str:
+def canonize(document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256") -> str:
     """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document."""
-    return canonical_nquads(to_rdf(document, loader))
+    return canonical_nquads(to_rdf(document, loader), hash_name)
 
 
-def canonize_nquads(text: str) -> str:
+def canonize_nquads(text: str, hash_name: str = "sha256") -> str:
     """Return the RDFC-1.0 canonical form of an N-Quads document."""
     try:
         dataset = ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))
     except SyntaxError as exc:
         raise ProofTransformationError(f"invalid N-Quads: {exc}") from exc
-    return canonical_nquads(dataset)
+    return canonical_nquads(dataset, hash_name)
