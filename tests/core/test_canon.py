@@ -62,9 +62,10 @@ def test_control_characters_are_escaped() -> None:
     document = {
         "@context": {"name": "https://schema.org/name"},
         "@id": "urn:example:1",
-        "name": "a\u0000b\u0007c\bd\te\nf\u000bg\u000ch\ri\u001fj\u007fk\"l\\m",
+        "name": 'a\u0000b\u0007c\bd\te\nf\u000bg\u000ch\ri\u001fj\u007fk"l\\m',
     }
     line = canonize(document)
     assert line == (
-        '<urn:example:1> <https://schema.org/name> "a\\u0000b\\u0007c\\bd\\te\\nf\\u000Bg\\fh\\ri\\u001Fj\\u007Fk\\"l\\\\m" .\n'
+        "<urn:example:1> <https://schema.org/name> "
+        '"a\\u0000b\\u0007c\\bd\\te\\nf\\u000Bg\\fh\\ri\\u001Fj\\u007Fk\\"l\\\\m" .\n'
     )

@@ -1,6 +1,7 @@
 """RDF Dataset Canonicalization (RDFC-1.0) of JSON-LD documents.
 
-https://www.w3.org/TR/rdf-canon/ . Two libraries share the work (see docs/decisions/0002-jsonld-and-canonicalization.md):
+https://www.w3.org/TR/rdf-canon/ . Two libraries share the work
+(see docs/decisions/0002-jsonld-and-canonicalization.md):
 
 * JSON-LD to RDF (https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm) by ``pyld``, the
   Python port of the reference implementation, with Merit's document loader. ``pyoxigraph``'s own JSON-LD parser

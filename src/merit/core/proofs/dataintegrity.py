@@ -109,7 +109,9 @@ def create_proof(
     if chosen is None:
         raise ProofGenerationError(f"unknown cryptosuite {suite!r}; choose one of {', '.join(SUITES)}")
     if key.key_pair.algorithm not in chosen.algorithms:
-        raise ProofGenerationError(f"{suite} needs a {' or '.join(chosen.algorithms)} key, not {key.key_pair.algorithm}")
+        raise ProofGenerationError(
+            f"{suite} needs a {' or '.join(chosen.algorithms)} key, not {key.key_pair.algorithm}"
+        )
     if "@context" not in document:
         raise ProofGenerationError("the document has no @context")
     options: dict[str, Any] = {}
@@ -145,9 +147,7 @@ def sign(document: dict[str, Any], key: SigningKey, **options: Any) -> dict[str,
     return {**document, "proof": [*existing, proof] if existing else proof}
 
 
-def _check_options(
-    proof: dict[str, Any], purpose: str, challenge: str | None, domain: str | None
-) -> Suite:
+def _check_options(proof: dict[str, Any], purpose: str, challenge: str | None, domain: str | None) -> Suite:
     missing = [name for name in _REQUIRED if name not in proof]
     if missing:
         raise MalformedProofError(f"proof lacks {', '.join(missing)}")

@@ -1,0 +1,96 @@
+"""Multikey keys: the W3C vector keys, round trips, and malformed input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from merit.core import multibase as mb
+from merit.core.errors import MalformedValueError, ProofVerificationError
+from merit.core.keys import KeyPair, PublicKey, SigningKey
+
+VECTORS = Path(__file__).parents[1] / "data" / "vectors"
+KEY_FILES = [
+    VECTORS / "w3c-vc-di-eddsa" / "keyPair.json",
+    VECTORS / "w3c-vc-di-ecdsa" / "p256KeyPair.json",
+    VECTORS / "w3c-vc-di-ecdsa" / "p384KeyPair.json",
+]
+
+
+@pytest.mark.parametrize("path", KEY_FILES, ids=lambda p: p.name)
+def test_vector_keys_derive_their_public_keys(path: Path) -> None:
+    data = json.loads(path.read_text())
+    secret = data.get("secretKeyMultibase") or data["privateKeyMultibase"]
+    pair = KeyPair.from_secret_multibase(secret)
+    assert pair.public_key.multibase == data["publicKeyMultibase"]
+    assert pair.secret_multibase == secret
+    assert PublicKey.from_multibase(data["publicKeyMultibase"]) == pair.public_key
+
+
+@pytest.mark.parametrize("algorithm", ["Ed25519", "P-256", "P-384"])
+def test_sign_and_verify_round_trip(algorithm: str) -> None:
+    pair = KeyPair.generate(algorithm)  # type: ignore[arg-type]
+    signature = pair.sign(b"hello")
+    assert len(signature) == {"Ed25519": 64, "P-256": 64, "P-384": 96}[algorithm]
+    pair.public_key.verify(signature, b"hello")
+    with pytest.raises(ProofVerificationError):
+        pair.public_key.verify(signature, b"hellO")
+    flipped = bytes([signature[0] ^ 1]) + signature[1:]
+    with pytest.raises(ProofVerificationError):
+        pair.public_key.verify(flipped, b"hello")
+
+
+def test_wrong_length_ecdsa_signature_is_rejected() -> None:
+    pair = KeyPair.generate("P-256")
+    with pytest.raises(ProofVerificationError, match="64 bytes"):
+        pair.public_key.verify(pair.sign(b"x")[:-1], b"x")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "z",
+        "u7QE",  # Not base58btc.
+        "z0OIl",  # Characters outside the base58 alphabet.
+        mb.encode_base58btc(b"\x00\x01" + bytes(32)),  # Unknown multicodec header.
+        mb.encode_base58btc(mb.ED25519_PUB + bytes(31)),  # Too short.
+        mb.encode_base58btc(mb.P256_PUB + b"\x02" + b"\xff" * 32),  # x is not a field element.
+    ],
+)
+def test_malformed_public_keys(value: str) -> None:
+    with pytest.raises(MalformedValueError):
+        PublicKey.from_multibase(value)
+
+
+def test_secret_never_appears_in_repr_or_public_document() -> None:
+    key = SigningKey.for_did_key(KeyPair.generate())
+    secret = key.key_pair.secret_multibase
+    assert secret not in repr(key.key_pair)
+    assert secret not in json.dumps(key.public_multikey())
+    again = SigningKey.from_secret_json(key.to_secret_json())
+    assert again.key_pair.public_key == key.key_pair.public_key
+    assert (again.controller, again.verification_method) == (key.controller, key.verification_method)
+
+
+def test_key_file_with_mismatched_public_key_is_refused() -> None:
+    data = SigningKey.for_did_key(KeyPair.generate()).to_secret_json()
+    data["publicKeyMultibase"] = KeyPair.generate().public_key.multibase
+    with pytest.raises(MalformedValueError, match="does not match"):
+        SigningKey.from_secret_json(data)
+
+
+def test_did_key_binding() -> None:
+    key = SigningKey.for_did_key(KeyPair.generate())
+    assert key.controller.startswith("did:key:z6Mk")
+    assert key.verification_method == f"{key.controller}#{key.controller.removeprefix('did:key:')}"
+
+
+def test_base64url_multibase() -> None:
+    assert mb.decode_base64url(mb.encode_base64url(b"\xff\xfe")) == b"\xff\xfe"
+    with pytest.raises(MalformedValueError):
+        mb.decode_base64url("u__8=")
+    with pytest.raises(MalformedValueError):
+        mb.decode_base64url("z123")
