@@ -10,6 +10,4 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-CONTEXT_FILES: dict[str, str] = json.loads(
-    resources.files(__name__).joinpath("index.json").read_text(encoding="utf-8")
-)
+CONTEXT_FILES: dict[str, str] = json.loads(resources.files(__name__).joinpath("index.json").read_text(encoding="utf-8"))

@@ -1,0 +1,46 @@
+"""Signing credentials as an issuer: the checks that come before a signature.
+
+Merit signs only what it would itself accept: a VC 2.0 credential, not yet signed, whose issuer is the key's
+controller, and whose every term is defined (JSON-LD safe mode), so that nothing in it goes unsigned.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from merit.core.jsonld import check_safe_mode
+
+from merit.core.documents import Loader, default_loader
+from merit.core.errors import InvalidError, MalformedValueError
+from merit.core.keys import SigningKey
+from merit.core.proofs import sign
+from merit.core.verify import structure
+
+DEFAULT_SUITES = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019", "P-384": "ecdsa-rdfc-2019"}
+
+
+def default_suite(key: SigningKey) -> str:
+    """The cryptosuite Merit uses for a key: eddsa-rdfc-2022 for Ed25519, ecdsa-rdfc-2019 for P-256/P-384."""
+    return DEFAULT_SUITES[key.key_pair.algorithm]
+
+
+def sign_credential(
+    credential: Any,
+    key: SigningKey,
+    *,
+    suite: str | None = None,
+    created: str | None = None,
+    loader: Loader = default_loader,
+) -> dict[str, Any]:
+    """Check an unsigned VC 2.0 credential and return it signed with an ``assertionMethod`` proof."""
+    if not isinstance(credential, dict):
+        raise MalformedValueError("the credential must be a JSON object")
+    if "proof" in credential:
+        raise InvalidError("the credential is already signed")
+    if structure.check_credential(credential) != 2:
+        raise MalformedValueError(f"only VC 2.0 credentials are signed (@context must start with {structure.VC2})")
+    issuer = structure.issuer_id(credential)
+    if issuer != key.controller:
+        raise InvalidError(f"the credential's issuer {issuer} is not the key's controller {key.controller}")
+    check_safe_mode(credential, loader)
+    return sign(credential, key, suite=suite or default_suite(key), created=created, loader=loader)

@@ -1,0 +1,1 @@
+"""EU micro-credentials: the specification model, its lint, and rendering to Open Badges 3.0."""

@@ -1,0 +1,56 @@
+"""Verifiable presentations: a holder wraps credentials and signs them for one verifier.
+
+https://www.w3.org/TR/vc-data-model-2.0/#verifiable-presentations . The proof's purpose is ``authentication``;
+``challenge`` and ``domain`` bind it to one verifier's request, so it cannot be replayed elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from merit.core.documents import Loader, default_loader
+from merit.core.errors import InvalidError
+from merit.core.issue import default_suite
+from merit.core.jsonld import check_safe_mode
+from merit.core.keys import SigningKey
+from merit.core.proofs import sign
+from merit.core.verify import structure
+
+
+def presentation(credentials: list[dict[str, Any]], holder: str, presentation_id: str | None = None) -> dict[str, Any]:
+    """An unsigned VC 2.0 presentation of ``credentials`` by ``holder``."""
+    document: dict[str, Any] = {"@context": [structure.VC2], "type": ["VerifiablePresentation"]}
+    if presentation_id is not None:
+        document["id"] = presentation_id
+    document["holder"] = holder
+    document["verifiableCredential"] = list(credentials)
+    return document
+
+
+def sign_presentation(
+    document: dict[str, Any],
+    key: SigningKey,
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    suite: str | None = None,
+    created: str | None = None,
+    loader: Loader = default_loader,
+) -> dict[str, Any]:
+    """Check a presentation and sign it as its holder with an ``authentication`` proof."""
+    structure.check_presentation(document)
+    holder = document.get("holder")
+    holder_id = holder.get("id") if isinstance(holder, dict) else holder
+    if holder_id is not None and holder_id != key.controller:
+        raise InvalidError(f"the presentation's holder {holder_id} is not the key's controller {key.controller}")
+    check_safe_mode(document, loader)
+    return sign(
+        document,
+        key,
+        suite=suite or default_suite(key),
+        purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+        created=created,
+        loader=loader,
+    )
