@@ -1,0 +1,152 @@
+"""Completeness of a micro-credential specification against Annex I of Council Recommendation 2022/C 243/02.
+
+https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32022H0627(02) . ``lint_spec`` never raises: any JSON
+value gets a report naming each missing mandatory element, each invalid value, and optional elements worth adding.
+The learner's identification and the date of issuing are added when a credential is issued, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from merit.core.microcredential import vocab
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ESCO = re.compile(r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+# Each mandatory element: (Annex I name, how to tell it is present).
+MANDATORY: tuple[tuple[str, str], ...] = (
+    ("title of the micro-credential", "title"),
+    ("awarding body", "awardingBody.name"),
+    ("country/region of the issuer", "awardingBody.country"),
+    ("learning outcomes", "learningOutcomes"),
+    ("notional workload (ECTS credits or hours)", "workload"),
+    ("type of assessment", "assessment.types"),
+    ("form of participation in the learning activity", "participation.mode"),
+    ("type of quality assurance", "qualityAssurance.type"),
+)
+OPTIONAL: tuple[tuple[str, str], ...] = (
+    ("EQF level", "eqfLevel"),
+    ("description", "description"),
+    ("field of education (ISCED-F)", "iscedField"),
+    ("prerequisites needed to enrol", "prerequisites"),
+    ("supervision and identity verification during assessment", "supervision"),
+    ("grade achieved", "grading"),
+    ("integration or stackability options", "integration"),
+    ("further information", "furtherInformation"),
+)
+
+
+@dataclass
+class LintReport:
+    """What ``merit lint`` prints: errors block issuing; suggestions do not."""
+
+    errors: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "errors": self.errors, "missing": self.missing, "suggestions": self.suggestions}
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    text = resources.files("merit.core.schemas").joinpath("merit-microcredential-spec.schema.json").read_text()
+    return Draft202012Validator(json.loads(text))
+
+
+def _get(data: dict[str, Any], dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _present(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _strings(value: Any, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [s for key, child in value.items() for s in _strings(child, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [s for index, child in enumerate(value) for s in _strings(child, f"{path}[{index}]")]
+    return []
+
+
+def _check_values(data: dict[str, Any], report: LintReport) -> None:
+    eqf = data.get("eqfLevel")
+    if eqf is not None and not (isinstance(eqf, int) and not isinstance(eqf, bool) and 1 <= eqf <= 8):
+        report.errors.append(f"EQF level must be a whole number from 1 to 8, not {eqf!r}")
+    field_code = data.get("iscedField")
+    if field_code is not None and field_code not in vocab.isced_fields():
+        report.errors.append(f"ISCED-F field {field_code!r} is not an ISCED-F 2013 code (for example 0613)")
+    for index, outcome in enumerate(data.get("learningOutcomes") or []):
+        if isinstance(outcome, dict):
+            if not _present(outcome.get("text")):
+                report.errors.append(f"learning outcome {index + 1} has no text")
+            for skill in outcome.get("escoSkills") or []:
+                if isinstance(skill, str) and not _ESCO.match(skill):
+                    report.errors.append(f"{skill!r} is not an ESCO skill URI (http://data.europa.eu/esco/skill/…)")
+    workload = data.get("workload")
+    if isinstance(workload, dict) and not (_present(workload.get("ects")) or _present(workload.get("hours"))):
+        report.errors.append("notional workload needs ECTS credits or hours")
+    if isinstance(workload, dict) and isinstance(workload.get("ects"), int | float) and workload["ects"] * 2 % 1:
+        report.errors.append("ECTS credits are counted in steps of 0.5")
+    checks = (
+        ("assessment.types", vocab.ASSESSMENT_TYPES, "type of assessment"),
+        ("participation.mode", vocab.MODES, "form of participation"),
+        ("participation.setting", vocab.LEARNING_SETTINGS, "learning setting"),
+        ("qualityAssurance.type", vocab.QUALITY_ASSURANCE, "type of quality assurance"),
+        ("supervision", vocab.SUPERVISION, "supervision"),
+        ("integration.option", vocab.INTEGRATION, "integration option"),
+    )
+    for dotted, table, name in checks:
+        value = _get(data, dotted)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item not in table:
+                report.errors.append(f"{name} {item!r} is not one of: {', '.join(table)}")
+    language = data.get("language")
+    for dotted in ("title", "description"):
+        text = data.get(dotted)
+        if isinstance(text, dict) and isinstance(language, str) and text and language not in text:
+            report.errors.append(f"{dotted} has no text in the default language {language!r}")
+
+
+def lint_spec(data: Any) -> LintReport:
+    """Check a specification (parsed JSON) and report; never raises."""
+    report = LintReport()
+    if not isinstance(data, dict):
+        report.errors.append("a specification must be a JSON object")
+        return report
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+        where = ".".join(map(str, error.absolute_path)) or "specification"
+        report.errors.append(f"invalid value at {where}: {error.message[:200]}")
+    for path, text in _strings(data, ""):
+        if _CONTROL.search(text):
+            report.errors.append(f"{path} contains control characters (remove them; only tab and newline are allowed)")
+    for name, dotted in MANDATORY:
+        if not _present(_get(data, dotted)):
+            report.missing.append(name)
+            report.errors.append(f"missing mandatory element: {name} ({dotted})")
+    if not _present(data.get("language")):
+        report.errors.append("missing the default language (language), for example 'en' or 'sv'")
+    if not report.errors or all(not e.startswith("invalid value") for e in report.errors):
+        _check_values(data, report)
+    for name, dotted in OPTIONAL:
+        if not _present(_get(data, dotted)):
+            report.suggestions.append(f"consider adding the {name} ({dotted})")
+    return report
