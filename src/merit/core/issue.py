@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from merit.core.jsonld import check_safe_mode
-
+from merit.core import vc
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import InvalidError, MalformedValueError
+from merit.core.jsonld import check_safe_mode
 from merit.core.keys import SigningKey
 from merit.core.proofs import sign
-from merit.core.verify import structure
 
 DEFAULT_SUITES = {"Ed25519": "eddsa-rdfc-2022", "P-256": "ecdsa-rdfc-2019", "P-384": "ecdsa-rdfc-2019"}
 
@@ -37,9 +36,9 @@ def sign_credential(
         raise MalformedValueError("the credential must be a JSON object")
     if "proof" in credential:
         raise InvalidError("the credential is already signed")
-    if structure.check_credential(credential) != 2:
-        raise MalformedValueError(f"only VC 2.0 credentials are signed (@context must start with {structure.VC2})")
-    issuer = structure.issuer_id(credential)
+    if vc.check_credential(credential) != 2:
+        raise MalformedValueError(f"only VC 2.0 credentials are signed (@context must start with {vc.VC2})")
+    issuer = vc.issuer_id(credential)
     if issuer != key.controller:
         raise InvalidError(f"the credential's issuer {issuer} is not the key's controller {key.controller}")
     check_safe_mode(credential, loader)

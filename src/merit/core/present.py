@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from merit.core import vc
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import InvalidError
 from merit.core.issue import default_suite
 from merit.core.jsonld import check_safe_mode
 from merit.core.keys import SigningKey
 from merit.core.proofs import sign
-from merit.core.verify import structure
 
 
 def presentation(credentials: list[dict[str, Any]], holder: str, presentation_id: str | None = None) -> dict[str, Any]:
     """An unsigned VC 2.0 presentation of ``credentials`` by ``holder``."""
-    document: dict[str, Any] = {"@context": [structure.VC2], "type": ["VerifiablePresentation"]}
+    document: dict[str, Any] = {"@context": [vc.VC2], "type": ["VerifiablePresentation"]}
     if presentation_id is not None:
         document["id"] = presentation_id
     document["holder"] = holder
@@ -38,7 +38,7 @@ def sign_presentation(
     loader: Loader = default_loader,
 ) -> dict[str, Any]:
     """Check a presentation and sign it as its holder with an ``authentication`` proof."""
-    structure.check_presentation(document)
+    vc.check_presentation(document)
     holder = document.get("holder")
     holder_id = holder.get("id") if isinstance(holder, dict) else holder
     if holder_id is not None and holder_id != key.controller:

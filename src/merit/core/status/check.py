@@ -23,7 +23,7 @@ from merit.core.errors import (
     StatusVerificationError,
 )
 from merit.core.status.bitstring import StatusList
-from merit.core.verify.structure import issuer_id, parse_datetime
+from merit.core.vc import issuer_id, parse_datetime
 
 State = Literal["valid", "revoked", "suspended", "flagged", "could_not_check", "invalid"]
 _ENTRY_TYPES = {

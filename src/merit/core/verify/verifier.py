@@ -13,11 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from merit.core import vc
 from merit.core.dids import Resolver
-from merit.core.jsonld import check_safe_mode
-from merit.core.microcredential.schema import validate_ob3
-from merit.core.status import check_status
-
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import (
     CouldNotVerifyError,
@@ -28,8 +25,11 @@ from merit.core.errors import (
     StatusRetrievalError,
     StatusVerificationError,
 )
+from merit.core.jsonld import check_safe_mode
+from merit.core.microcredential.schema import validate_ob3
 from merit.core.proofs import MethodResolver, ProofResult, verify_proofs
-from merit.core.verify import parsing, structure
+from merit.core.status import check_status
+from merit.core.verify import parsing
 from merit.core.verify.report import (
     CHALLENGE,
     CREDENTIALS,
@@ -136,8 +136,8 @@ class Verifier:
         try:
             credential = self._load(report, document)
             with self._step(report, STRUCTURE, stop_on_failure=True):
-                version = structure.check_credential(credential)
-                issuer = structure.issuer_id(credential)
+                version = vc.check_credential(credential)
+                issuer = vc.issuer_id(credential)
                 report.add(Check(STRUCTURE, "passed", f"a W3C VC {'2.0' if version == 2 else '1.1'} credential"))
             if version == 1:
                 report.warnings.append("the credential uses the older VC Data Model 1.1")
@@ -161,7 +161,7 @@ class Verifier:
         return report
 
     def _schema(self, report: VerificationReport, credential: dict[str, Any], version: int) -> None:
-        if not structure.claims_open_badge(credential) or version != 2:
+        if not vc.claims_open_badge(credential) or version != 2:
             return
         with self._step(report, SCHEMA):
             errors = validate_ob3(credential)
@@ -171,7 +171,7 @@ class Verifier:
 
     @staticmethod
     def _validity(credential: dict[str, Any], version: int, now: datetime) -> Check:
-        start, end = structure.validity_window(credential, version)
+        start, end = vc.validity_window(credential, version)
         if start is not None and now < start:
             raise InvalidError(f"not yet valid: valid from {_stamp(start)}")
         if end is not None and now > end:
@@ -217,7 +217,7 @@ class Verifier:
         try:
             presentation = self._load(report, document)
             with self._step(report, STRUCTURE, stop_on_failure=True):
-                structure.check_presentation(presentation)
+                vc.check_presentation(presentation)
                 report.add(Check(STRUCTURE, "passed", "a W3C verifiable presentation"))
             with self._step(report, SAFE_MODE, stop_on_failure=True):
                 check_safe_mode(presentation, self.loader)

@@ -1,4 +1,4 @@
-"""The VC Data Model's structural rules for credentials and presentations.
+"""The W3C VC Data Model's structural rules for credentials and presentations.
 
 https://www.w3.org/TR/vc-data-model-2.0/#basic-concepts (and, for credentials still in circulation,
 https://www.w3.org/TR/vc-data-model-1.1/). Each function raises :class:`MalformedValueError` with a one-line reason.
