@@ -1,0 +1,182 @@
+// The Digital Bazaar JavaScript stack as an independent signer and verifier, fully offline.
+//
+// It reads JSON requests, one per line, on standard input and writes one JSON response per line:
+//   {"op": "sign", "suite": "eddsa-rdfc-2022", "key": {...Multikey with secretKeyMultibase...}, "document": {...},
+//    "purpose": "assertionMethod"|"authentication", "challenge": "...", "domain": "..."}
+//   {"op": "verify", "document": {...}, "challenge": "...", "domain": "..."}
+//   {"op": "bench", "suite": "...", "key": {...}, "document": {...}, "iterations": 200}
+// The document loader serves only Merit's bundled contexts (the same files, through index.json) and DID documents
+// it builds for did:key; every other URL is refused, so nothing is fetched.
+import {readFileSync} from 'node:fs';
+import {createInterface} from 'node:readline';
+import {fileURLToPath} from 'node:url';
+import path from 'node:path';
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {
+  createSignCryptosuite as eddsaJcsSign,
+  createVerifyCryptosuite as eddsaJcsVerify
+} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const contextsDir = path.join(here, '..', 'src', 'merit', 'core', 'contexts');
+const index = JSON.parse(readFileSync(path.join(contextsDir, 'index.json'), 'utf8'));
+const contexts = new Map(Object.entries(index).map(
+  ([url, file]) => [url, JSON.parse(readFileSync(path.join(contextsDir, file), 'utf8'))]));
+const DID_CONTEXTS = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+
+function didKeyDocument(did) {
+  const fingerprint = did.slice('did:key:'.length);
+  const id = `${did}#${fingerprint}`;
+  return {
+    '@context': DID_CONTEXTS,
+    id: did,
+    verificationMethod: [{id, type: 'Multikey', controller: did, publicKeyMultibase: fingerprint}],
+    assertionMethod: [id],
+    authentication: [id]
+  };
+}
+
+async function documentLoader(url) {
+  if(contexts.has(url)) {
+    return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
+  }
+  if(url.startsWith('did:key:')) {
+    const [did, fragment] = url.split('#');
+    const didDocument = didKeyDocument(did);
+    if(!fragment) {
+      return {contextUrl: null, documentUrl: url, document: didDocument};
+    }
+    const method = didDocument.verificationMethod.find(m => m.id === url);
+    if(!method) {
+      throw new Error(`Verification method ${url} not found.`);
+    }
+    return {
+      contextUrl: null, documentUrl: url,
+      document: {'@context': 'https://w3id.org/security/multikey/v1', ...method}
+    };
+  }
+  throw new Error(`Document loader refused ${url} (offline).`);
+}
+
+async function keyPair(key) {
+  const header = key.publicKeyMultibase.slice(0, 4);
+  return header === 'z6Mk' ? Ed25519Multikey.from(key) : EcdsaMultikey.from(key);
+}
+
+async function signingSuite(name, key) {
+  const signer = (await keyPair(key)).signer();
+  if(name === 'eddsa-rdfc-2022') {
+    return new DataIntegrityProof({signer, cryptosuite: eddsaRdfc2022});
+  }
+  if(name === 'ecdsa-rdfc-2019') {
+    return new DataIntegrityProof({signer, cryptosuite: ecdsaRdfc2019});
+  }
+  if(name === 'eddsa-jcs-2022') {
+    return new DataIntegrityProof({signer, cryptosuite: eddsaJcsSign()});
+  }
+  throw new Error(`Unsupported suite ${name}.`);
+}
+
+const verifySuites = [
+  new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
+  new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+  new DataIntegrityProof({cryptosuite: eddsaJcsVerify()})
+];
+
+function isPresentation(document) {
+  const types = [].concat(document.type || []);
+  return types.includes('VerifiablePresentation');
+}
+
+async function sign({suite, key, document, purpose, challenge, domain}) {
+  const signer = await signingSuite(suite, key);
+  if(purpose === 'authentication' || isPresentation(document)) {
+    return vc.signPresentation({presentation: document, suite: signer, challenge, domain, documentLoader});
+  }
+  return vc.issue({credential: document, suite: signer, documentLoader});
+}
+
+function firstError(result) {
+  const errors = [];
+  const collect = value => {
+    if(!value) {
+      return;
+    }
+    if(value.error) {
+      const error = value.error;
+      errors.push(...(error.errors || [error]).map(e => e.message || String(e)));
+    }
+    for(const nested of value.results || []) {
+      collect(nested);
+    }
+    for(const nested of value.credentialResults || []) {
+      collect(nested);
+    }
+    if(value.presentationResult) {
+      collect(value.presentationResult);
+    }
+  };
+  collect(result);
+  return errors[0] || null;
+}
+
+async function verify({document, challenge, domain}) {
+  let result;
+  if(isPresentation(document)) {
+    result = await vc.verify({presentation: document, challenge, domain, suite: verifySuites, documentLoader});
+  } else {
+    result = await vc.verifyCredential({credential: document, suite: verifySuites, documentLoader});
+  }
+  return {verified: result.verified === true, error: result.verified ? null : firstError(result)};
+}
+
+async function bench({suite, key, document, iterations = 200}) {
+  const warmup = Math.max(5, Math.floor(iterations / 10));
+  const clone = () => JSON.parse(JSON.stringify(document));
+  let signed;
+  for(let i = 0; i < warmup; ++i) {
+    signed = await sign({suite, key, document: clone()});
+  }
+  let start = process.hrtime.bigint();
+  for(let i = 0; i < iterations; ++i) {
+    signed = await sign({suite, key, document: clone()});
+  }
+  const signMs = Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+  for(let i = 0; i < warmup; ++i) {
+    await verify({document: signed});
+  }
+  start = process.hrtime.bigint();
+  for(let i = 0; i < iterations; ++i) {
+    const result = await verify({document: signed});
+    if(!result.verified) {
+      throw new Error(`Benchmark credential did not verify: ${result.error}`);
+    }
+  }
+  const verifyMs = Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+  return {sign_ms: signMs, verify_ms: verifyMs};
+}
+
+const operations = {sign, verify, bench};
+const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
+for await (const line of lines) {
+  if(!line.trim()) {
+    continue;
+  }
+  let response;
+  try {
+    const request = JSON.parse(line);
+    const operation = operations[request.op];
+    if(!operation) {
+      throw new Error(`Unknown operation ${request.op}.`);
+    }
+    response = {ok: true, result: await operation(request)};
+  } catch(e) {
+    response = {ok: false, error: e.message || String(e)};
+  }
+  process.stdout.write(JSON.stringify(response) + '\n');
+}

@@ -1,0 +1,92 @@
+"""Independent interoperability: Merit and the Digital Bazaar stack verify what the other signs.
+
+The Digital Bazaar stack (``@digitalbazaar/vc`` 7.3 with its cryptosuites and jsonld.js) runs offline over the
+same bundled contexts. Both directions, every supported suite, an Open Badges 3.0 micro-credential carrying
+control characters and non-ASCII text, and the W3C example credential.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from merit.core.issue import sign_credential
+from merit.core.keys import KeyPair, SigningKey
+from merit.core.microcredential import Learner, parse_spec, render_credential
+from merit.core.present import presentation, sign_presentation
+from merit.core.verify import Verifier
+from tests.interop.conftest import DigitalBazaar
+
+pytestmark = pytest.mark.interop
+ROOT = Path(__file__).parents[2]
+SUITES = [("eddsa-rdfc-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256"), ("eddsa-jcs-2022", "Ed25519")]
+VERIFIER = Verifier()
+
+
+def micro_credential(issuer: str) -> dict[str, Any]:
+    spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
+    credential = render_credential(spec, Learner(email="anna@example.se", name="Anna Ångström"), issuer, grade="VG")
+    # Text pasted from elsewhere: control characters, quotes, backslashes and scripts other than Latin.
+    credential["credentialSubject"]["achievement"]["description"] = 'bell\u0007 nul\u0000 "quoted" \\ é 中文 🚀'
+    return credential
+
+
+def w3c_example(issuer: str) -> dict[str, Any]:
+    path = ROOT / "tests" / "data" / "vectors" / "w3c-vc-di-eddsa" / "unsigned.json"
+    return {**json.loads(path.read_text()), "issuer": issuer}
+
+
+DOCUMENTS = {"micro-credential": micro_credential, "w3c-example": w3c_example}
+
+
+@pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_merit_signs_digital_bazaar_verifies(db: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
+    key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
+    signed = sign_credential(DOCUMENTS[name](key.controller), key, suite=suite)
+    assert db.verify(signed) == {"verified": True, "error": None}
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = "Forged"
+    assert db.verify(tampered)["verified"] is False
+
+
+@pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_digital_bazaar_signs_merit_verifies(db: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
+    key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
+    signed = db.sign(DOCUMENTS[name](key.controller), key.to_secret_json(), suite)
+    assert signed["proof"]["cryptosuite"] == suite
+    report = VERIFIER.verify_credential(signed)
+    assert report.verified, report.to_json()
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = "Forged"
+    assert VERIFIER.verify_credential(tampered).outcome == "invalid"
+
+
+def test_both_refuse_an_injected_undefined_term(db: DigitalBazaar) -> None:
+    key = SigningKey.for_did_key(KeyPair.generate())
+    signed = sign_credential(micro_credential(key.controller), key)
+    signed["credentialSubject"]["forgedScore"] = "100"
+    assert db.verify(signed)["verified"] is False
+    assert VERIFIER.verify_credential(signed).outcome == "invalid"
+
+
+@pytest.mark.parametrize(("suite", "algorithm"), SUITES[:2], ids=[s[0] for s in SUITES[:2]])
+def test_presentations_both_ways(db: DigitalBazaar, suite: str, algorithm: str) -> None:
+    issuer = SigningKey.for_did_key(KeyPair.generate())
+    holder = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
+    credential = sign_credential(micro_credential(issuer.controller), issuer)
+    unsigned = presentation([credential], holder.controller)
+    ours = sign_presentation(unsigned, holder, challenge="c-42", domain="jobs.example", suite=suite)
+    assert db.verify(ours, challenge="c-42", domain="jobs.example")["verified"] is True
+    assert db.verify(ours, challenge="other", domain="jobs.example")["verified"] is False
+    theirs = db.sign(
+        unsigned, holder.to_secret_json(), suite, purpose="authentication", challenge="c-43", domain="jobs.example"
+    )
+    report = VERIFIER.verify_presentation(theirs, challenge="c-43", domain="jobs.example")
+    assert report.verified, report.to_json()
+    assert VERIFIER.verify_presentation(theirs, challenge="c-44", domain="jobs.example").outcome == "invalid"
