@@ -1,0 +1,16 @@
+"""The benchmark runs (quick mode, Merit and the pyld reference); no timing is asserted."""
+
+from __future__ import annotations
+
+from bench import proofs
+
+
+def test_quick_benchmark_produces_figures_for_every_suite() -> None:
+    rows = proofs.run(iterations=2, with_node=False)
+    assert [row["suite"] for row in rows] == [suite for suite, _ in proofs.SUITES]
+    for row in rows:
+        assert row["merit_sign_ms"] > 0
+        assert row["merit_verify_ms"] > 0
+        assert row["quads"] > 80
+        if "-rdfc-" in row["suite"]:
+            assert row["pyld_verify_ms"] > 0
