@@ -52,8 +52,9 @@ def write_secret(path: str, data: dict[str, Any], force: bool = False) -> None:
     os.chmod(target, 0o600)
 
 
-def dump(value: Any, stream: TextIO = sys.stdout, compact: bool = False) -> None:
+def dump(value: Any, stream: TextIO | None = None, compact: bool = False) -> None:
     """Print JSON: indented for people, one line for pipelines."""
+    stream = stream or sys.stdout
     if compact:
         stream.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n")
     else:
@@ -63,10 +64,10 @@ def dump(value: Any, stream: TextIO = sys.stdout, compact: bool = False) -> None
 class Progress:
     """A one-line progress report on standard error, shown only when standard error is a terminal."""
 
-    def __init__(self, verb: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, verb: str, stream: TextIO | None = None) -> None:
         self.verb = verb
-        self.stream = stream
-        self.enabled = stream.isatty()
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
         self.count = 0
         self.failed = 0
         self.started = time.perf_counter()
