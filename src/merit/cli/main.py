@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="show a credential readably")
     inspect.add_argument("file", nargs="?", default="-", help="credential JSON file, or - for standard input")
 
+    serve = commands.add_parser("serve", help="run the Merit server (SQLite by default; DATABASE_URL for PostgreSQL)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.add_argument("--no-demo", action="store_true", help="do not create demo data on first start")
+
     demo = commands.add_parser("demo", help="walk through designing, issuing, verifying and revoking")
     demo.add_argument("--dir", help="keep the demo's files in this folder (default: a temporary folder)")
     return parser
@@ -80,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from merit.cli import credentials
 
             return int(getattr(credentials, args.command)(args))
+        if args.command == "serve":
+            from merit.cli import serve
+
+            return int(serve.run(args))
         from merit.cli import demo
 
         return int(demo.run(args))

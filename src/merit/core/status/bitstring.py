@@ -62,6 +62,10 @@ class StatusList:
     def clear(self, index: int) -> None:
         self.set(index, False)
 
+    def to_bytes(self) -> bytes:
+        """The raw bitstring (for storage)."""
+        return bytes(self._bits)
+
     def encode(self) -> str:
         """The ``encodedList`` value: multibase base64url (no padding) of the GZIP of the bitstring."""
         return mb.encode_base64url(gzip.compress(bytes(self._bits), mtime=0))

@@ -1,0 +1,38 @@
+"""``merit serve``: migrate, seed the demo data on first start, and serve with waitress."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merit.server.settings")
+    shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host  # noqa: S104
+    os.environ.setdefault("MERIT_BASE_URL", f"http://{shown_host}:{args.port}")
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from merit.server.accounts.models import Organisation
+
+    if not args.no_demo and not Organisation.objects.exists():
+        from merit.server.demo import create_demo_data
+
+        details = create_demo_data()
+        print("Demo data created. Sign in at /admin/ with (shown once; keep them):")
+        for username, password, role in details["users"]:
+            print(f"  {username:<32} {password:<18} {role}")
+        print("API tokens (Authorization: Bearer ...):")
+        for name, token in details["tokens"]:
+            print(f"  {name}: {token}")
+    print(f"Merit is running at {settings.BASE_URL}  (API docs: {settings.BASE_URL}/api/docs; data in {settings.HOME})")
+    from waitress import serve
+
+    from merit.server.wsgi import application
+
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="merit")
+    return 0

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from merit.server.accounts.models import ApiToken, AuditEvent, Membership, Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "slug", "country", "created_at")
+    search_fields = ("name", "slug")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "organisation", "role")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "organisation", "prefix", "scopes", "created_at", "revoked_at")
+    readonly_fields = ("prefix", "secret_hash")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "organisation", "actor", "action", "target")
+    list_filter = ("action",)

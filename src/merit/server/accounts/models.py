@@ -1,0 +1,92 @@
+"""Organisations, their members and roles, API tokens and the audit log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """An issuer organisation (college, training firm, employer, industry body, municipality...).
+
+    .. no_pii: an organisation's public profile is not personal data.
+    """
+
+    slug = models.SlugField(unique=True, max_length=60)
+    name = models.CharField(_("legal name"), max_length=300)
+    country = models.CharField(_("country"), max_length=2)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    registration_id = models.CharField(_("registration number"), max_length=200, blank=True)
+    homepage = models.URLField(_("homepage"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def did(self) -> str:
+        """The organisation's ``did:web``, served by Merit at ``/orgs/<slug>/did.json``."""
+        host = settings.BASE_URL.split("://", 1)[1].split("/", 1)[0].replace(":", "%3A")
+        return f"did:web:{host}:orgs:{self.slug}"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("owner")
+    DESIGNER = "designer", _("designer")
+    ISSUER = "issuer", _("issuer")
+    VIEWER = "viewer", _("viewer")
+
+
+class Membership(models.Model):
+    """A user's role in an organisation.
+
+    .. pii: links a user account to an organisation.
+    .. pii_types: id
+    .. pii_retirement: deleted with the user
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_user")]
+
+
+class ApiToken(models.Model):
+    """A per-organisation API token. Only a SHA-256 hash of the secret is stored.
+
+    .. no_pii:
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEvent(models.Model):
+    """One action in an organisation: who, when, what. Exportable.
+
+    .. pii: the actor's username.
+    .. pii_types: username
+    .. pii_retirement: the actor is replaced by "deleted user" when the user is deleted
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_events", null=True)
+    actor = models.CharField(max_length=200)
+    action = models.CharField(max_length=60)
+    target = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]

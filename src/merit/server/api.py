@@ -1,0 +1,139 @@
+"""The JSON APIs: the W3C CCG Verifiable Credentials API (https://w3c-ccg.github.io/vc-api/) and Merit's REST API.
+
+Documentation at ``/api/docs`` (OpenAPI at ``/api/openapi.json``). Errors are problem+json (``problems.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI, Schema
+from ninja.renderers import JSONRenderer
+from ninja.security import APIKeyHeader
+
+from merit.server import problems
+from merit.server.accounts.services import authenticate
+from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential
+
+api = NinjaAPI(
+    title="Merit API",
+    version="1",
+    description="Issue, verify and manage EU micro-credentials (Open Badges 3.0 / W3C VC 2.0).",
+    docs_url="/api/docs",
+    openapi_url="/api/openapi.json",
+    renderer=JSONRenderer(),
+)
+problems.install(api)
+
+
+class IssueRequest(Schema):
+    credential: dict[str, Any]
+    options: dict[str, Any] | None = None
+
+
+class StatusChange(Schema):
+    type: str = "BitstringStatusListEntry"
+    status: Literal["revoked", "suspended", "valid"]
+
+
+class StatusRequest(Schema):
+    credentialId: str
+    credentialStatus: list[StatusChange]
+    reason: str = ""
+
+
+class VerifyCredentialRequest(Schema):
+    verifiableCredential: dict[str, Any]
+    options: dict[str, Any] | None = None
+
+
+class VerifyPresentationRequest(Schema):
+    verifiablePresentation: dict[str, Any]
+    options: dict[str, Any] | None = None
+
+
+class TokenAuth(APIKeyHeader):
+    """Bearer API tokens with a scope; runs before the request body is read, so a stranger learns nothing."""
+
+    param_name = "Authorization"
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        super().__init__()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return authenticate(key, self.scope)
+
+
+def _actor(token: Any) -> str:
+    return f"token:{token.name}"
+
+
+@api.post("/credentials/issue", tags=["VC-API"], auth=TokenAuth("issue"), summary="Sign a credential")
+def issue(request: HttpRequest, body: IssueRequest) -> JsonResponse:
+    token = request.auth  # type: ignore[attr-defined]
+    record = services.issue_credential(token.organisation, body.credential, actor=_actor(token))
+    return JsonResponse({"verifiableCredential": record.document}, status=201)
+
+
+@api.post("/credentials/status", tags=["VC-API"], auth=TokenAuth("status"), summary="Revoke, suspend, reinstate")
+def update_status(request: HttpRequest, body: StatusRequest) -> JsonResponse:
+    token = request.auth  # type: ignore[attr-defined]
+    if len(body.credentialStatus) != 1:
+        return problems.problem(422, "Unprocessable Content", "give exactly one status change", "invalid-request")
+    record = services.set_status(
+        token.organisation, body.credentialId, body.credentialStatus[0].status, reason=body.reason, actor=_actor(token)
+    )
+    return JsonResponse({"credentialId": record.credential_id, "status": record.state})
+
+
+_NOT_PASSED = ("failed", "could_not_check")
+
+
+def _verification_response(report: Any) -> JsonResponse:
+    data = report.to_json()
+    body = {
+        "verified": report.verified,
+        "checks": [c["name"] for c in data["checks"] if c["outcome"] == "passed"],
+        "warnings": data["warnings"],
+        "errors": [f"{c['name']}: {c['message']}" for c in data["checks"] if c["outcome"] in _NOT_PASSED],
+        "report": data,
+    }
+    return JsonResponse(body, status=200 if report.verified else 400, json_dumps_params={"ensure_ascii": False})
+
+
+@api.post("/credentials/verify", tags=["VC-API"], summary="Verify a credential and report every check")
+def verify_credential(request: HttpRequest, body: VerifyCredentialRequest) -> JsonResponse:
+    return _verification_response(services.verifier().verify_credential(body.verifiableCredential))
+
+
+@api.post("/presentations/verify", tags=["VC-API"], summary="Verify a presentation and its credentials")
+def verify_presentation(request: HttpRequest, body: VerifyPresentationRequest) -> JsonResponse:
+    options = body.options or {}
+    report = services.verifier().verify_presentation(
+        body.verifiablePresentation, challenge=options.get("challenge"), domain=options.get("domain")
+    )
+    return _verification_response(report)
+
+
+@api.get("/api/v1/credentials", tags=["Credentials"], auth=TokenAuth("read"), summary="Issued credentials")
+def list_credentials(request: HttpRequest, limit: int = 50, offset: int = 0) -> JsonResponse:
+    token = request.auth  # type: ignore[attr-defined]
+    limit = max(1, min(limit, 500))
+    records = IssuedCredential.objects.filter(organisation=token.organisation).order_by("-issued_at")
+    page = records[offset : offset + limit]
+    items = [
+        {"id": r.credential_id, "state": r.state, "issuedAt": r.issued_at.isoformat(), "reason": r.state_reason}
+        for r in page
+    ]
+    return JsonResponse({"total": records.count(), "items": items})
+
+
+@api.get("/api/v1/credentials/{path:credential_id}", tags=["Credentials"], auth=TokenAuth("read"))
+def get_credential(request: HttpRequest, credential_id: str) -> JsonResponse:
+    """One issued credential, with its current status."""
+    token = request.auth  # type: ignore[attr-defined]
+    record = IssuedCredential.objects.get(organisation=token.organisation, credential_id=credential_id)
+    return JsonResponse({"state": record.state, "reason": record.state_reason, "verifiableCredential": record.document})

@@ -1,0 +1,91 @@
+"""Demo data for the embedded server: a registry authority, issuer organisations with published
+micro-credentials, API tokens, and learners with credentials (some revoked). Built through the services."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from merit.core.microcredential import Learner, parse_spec, render_credential
+from merit.server.accounts.models import Membership, Organisation, Role
+from merit.server.accounts.services import create_token
+from merit.server.issuing import services
+from merit.server.issuing.models import Specification
+
+EXAMPLES = Path(__file__).parents[3] / "examples"
+ORGANISATIONS = [
+    ("yrkeshogskolan-norr", "Yrkeshögskolan Norr", "SE", "Västerbotten", "solar-installation-vocational.json"),
+    (
+        "izba-logistyki",
+        "Polska Izba Logistyki i Magazynowania",
+        "PL",
+        "mazowieckie",
+        "forklift-workplace-validation.json",
+    ),
+    (
+        "university-east",
+        "University of Eastern Finland (example)",
+        "FI",
+        "Pohjois-Savo",
+        "data-analysis-university-online.json",
+    ),
+]
+LEARNERS = [
+    ("anna.svensson@example.se", "Anna Svensson"),
+    ("jan.kowalski@example.pl", "Jan Kowalski"),
+    ("aino.virtanen@example.fi", "Aino Virtanen"),
+    ("omar.haddad@example.se", "Omar Haddad"),
+]
+
+
+def _spec(name: str) -> dict[str, Any]:
+    path = EXAMPLES / name
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    return dict(json.loads(resources.files("merit.cli").joinpath("demo-spec.json").read_text(encoding="utf-8")))
+
+
+def create_demo_data() -> dict[str, Any]:
+    """Create the demo data once; returns the sign-in details to print."""
+    users = get_user_model()
+    details: dict[str, Any] = {"users": [], "tokens": []}
+    with transaction.atomic():
+        password = secrets.token_urlsafe(12)
+        users.objects.create_superuser("authority", "authority@merit.example", password)
+        details["users"].append(("authority", password, "registry authority (Django admin at /admin/)"))
+        for slug, name, country, region, spec_file in ORGANISATIONS:
+            organisation = services.create_organisation(slug=slug, name=name, country=country, region=region)
+            password = secrets.token_urlsafe(12)
+            owner = users.objects.create_user(f"{slug}-owner", f"owner@{slug}.example", password)
+            Membership.objects.create(user=owner, organisation=organisation, role=Role.OWNER)
+            details["users"].append((owner.username, password, f"owner of {name}"))
+            _, token = create_token(organisation, "demo", ["issue", "status", "read"], actor="demo")
+            details["tokens"].append((name, token))
+            data = _spec(spec_file)
+            data["awardingBody"] = {**data["awardingBody"], "name": name, "country": country, "region": region}
+            spec = Specification.objects.create(
+                organisation=organisation,
+                key=spec_file.removesuffix(".json"),
+                data=data,
+                state=Specification.State.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            _issue_examples(organisation, spec)
+    return details
+
+
+def _issue_examples(organisation: Organisation, specification: Specification) -> None:
+    spec = parse_spec(specification.data)
+    grade = spec.grading.allowed_values[-1] if spec.grading and spec.grading.allowed_values else None
+    for index, (email, name) in enumerate(LEARNERS):
+        unsigned = render_credential(spec, Learner(email=email, name=name), organisation.did, grade=grade)
+        record = services.issue_credential(organisation, unsigned, actor="demo", specification=specification)
+        if index == len(LEARNERS) - 1:
+            services.set_status(organisation, record.credential_id, "revoked", reason="issued in error", actor="demo")

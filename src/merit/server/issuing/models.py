@@ -1,0 +1,118 @@
+"""Signing keys, micro-credential specifications, issued credentials and status lists.
+
+Credential JSON is never built here: models store what ``services.py`` produced with ``merit.core``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from merit.server.accounts.models import Organisation
+
+
+class OrganisationKey(models.Model):
+    """A signing key. The secret is encrypted with the key-encryption key (AES-256-GCM); retired keys stay
+    published for verification but no longer sign.
+
+    .. no_pii:
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="keys")
+    fragment = models.CharField(max_length=100)
+    algorithm = models.CharField(max_length=10)
+    public_key_multibase = models.CharField(max_length=200)
+    encrypted_secret = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "fragment"], name="unique_key_fragment")]
+
+
+class Specification(models.Model):
+    """A version of a micro-credential specification. A published version is immutable.
+
+    .. no_pii:
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="specifications")
+    key = models.SlugField(max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    data = models.JSONField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "key", "version"], name="unique_spec_version")]
+
+
+class StatusList(models.Model):
+    """One Bitstring Status List of an organisation for one purpose; a new one is opened when it fills.
+
+    .. no_pii: bits are positions, not people.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="status_lists")
+    purpose = models.CharField(max_length=20)
+    sequence = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    bits = models.BinaryField()
+    allocated = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    signed_version = models.PositiveIntegerField(default=0)
+    signed_json = models.TextField(blank=True, help_text="The signed list credential, byte for byte as served.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "purpose", "sequence"], name="unique_status_list")
+        ]
+
+
+class IssuedCredential(models.Model):
+    """A credential Merit signed for an organisation, with its status entries.
+
+    .. pii: the signed credential identifies the learner by DID or by a salted hash of an e-mail address.
+    .. pii_types: other
+    .. pii_retirement: retained (the issuer's record of what it issued); the learner's plain address is not kept
+    """
+
+    class State(models.TextChoices):
+        VALID = "valid", _("valid")
+        REVOKED = "revoked", _("revoked")
+        SUSPENDED = "suspended", _("suspended")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="credentials")
+    credential_id = models.CharField(max_length=300, unique=True)
+    specification = models.ForeignKey(Specification, on_delete=models.PROTECT, null=True, blank=True)
+    document_json = models.TextField(help_text="The signed credential, byte for byte as issued.")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.VALID)
+    state_reason = models.CharField(max_length=500, blank=True)
+    issued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return dict(json.loads(self.document_json))
+
+
+class StatusEntry(models.Model):
+    """The index one credential holds in one status list.
+
+    .. no_pii:
+    """
+
+    credential = models.ForeignKey(IssuedCredential, on_delete=models.CASCADE, related_name="status_entries")
+    status_list = models.ForeignKey(StatusList, on_delete=models.PROTECT, related_name="entries")
+    index = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["status_list", "index"], name="unique_status_index")]

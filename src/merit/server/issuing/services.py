@@ -1,0 +1,246 @@
+"""Issuing services: the one place that calls ``merit.core`` and writes the issuing tables."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from merit.core import vc
+from merit.core.dids import Resolver, did_web_document
+from merit.core.errors import InvalidError, MalformedValueError, StatusRetrievalError
+from merit.core.issue import sign_credential
+from merit.core.keys import KeyPair, SigningKey
+from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
+from merit.core.status import StatusList as Bits
+from merit.core.verify import Verifier
+from merit.server.accounts.models import AuditEvent, Organisation
+from merit.server.issuing.models import IssuedCredential, OrganisationKey, StatusEntry, StatusList
+from merit.server.issuing.sealing import seal, unseal
+
+PURPOSES = ("revocation", "suspension")
+FILL_LIMIT = 0.75
+"""A list stops taking new entries at 75% so that random allocation stays cheap; then a new list opens."""
+
+
+def audit(organisation: Organisation | None, actor: str, action: str, target: str = "", **details: Any) -> None:
+    AuditEvent.objects.create(organisation=organisation, actor=actor, action=action, target=target, details=details)
+
+
+def _context(organisation: Organisation, fragment: str) -> str:
+    return f"merit-key:{organisation.pk}:{fragment}"
+
+
+def add_key(organisation: Organisation, algorithm: str = "Ed25519", actor: str = "system") -> OrganisationKey:
+    """Create a signing key for ``organisation``; the newest unretired key signs."""
+    pair = KeyPair.generate(algorithm)  # type: ignore[arg-type]
+    fragment = pair.public_key.multibase
+    key = OrganisationKey.objects.create(
+        organisation=organisation,
+        fragment=fragment,
+        algorithm=algorithm,
+        public_key_multibase=pair.public_key.multibase,
+        encrypted_secret=seal(pair.secret_multibase, _context(organisation, fragment)),
+    )
+    audit(organisation, actor, "key.created", fragment, algorithm=algorithm)
+    return key
+
+
+def rotate_key(organisation: Organisation, algorithm: str | None = None, actor: str = "system") -> OrganisationKey:
+    """Retire the signing key and create a new one; retired keys stay in the DID document for verification."""
+    with transaction.atomic():
+        current = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+        if current is not None:
+            current.retired_at = timezone.now()
+            current.save(update_fields=["retired_at"])
+            audit(organisation, actor, "key.retired", current.fragment)
+        return add_key(organisation, algorithm or (current.algorithm if current else "Ed25519"), actor)
+
+
+def create_organisation(
+    *, slug: str, name: str, country: str, algorithm: str = "Ed25519", **profile: Any
+) -> Organisation:
+    with transaction.atomic():
+        organisation = Organisation.objects.create(slug=slug, name=name, country=country, **profile)
+        add_key(organisation, algorithm)
+        audit(organisation, "system", "organisation.created", slug)
+    return organisation
+
+
+def signing_key(organisation: Organisation) -> SigningKey:
+    key = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    if key is None:
+        raise InvalidError(f"{organisation.name} has no active signing key")
+    pair = KeyPair.from_secret_multibase(unseal(key.encrypted_secret, _context(organisation, key.fragment)))
+    return SigningKey(pair, organisation.did, f"{organisation.did}#{key.fragment}")
+
+
+def did_document(organisation: Organisation) -> dict[str, Any]:
+    """The organisation's DID document: every key, retired ones too, so older credentials still verify."""
+    methods = []
+    for key in organisation.keys.order_by("created_at"):
+        methods.append(
+            {
+                "id": f"{organisation.did}#{key.fragment}",
+                "type": "Multikey",
+                "controller": organisation.did,
+                "publicKeyMultibase": key.public_key_multibase,
+            }
+        )
+    document = did_web_document(organisation.did, [])
+    ids = [m["id"] for m in methods]
+    return {**document, "verificationMethod": methods, "assertionMethod": ids, "authentication": ids}
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return f"{settings.BASE_URL}/status/{status_list.organisation.slug}/{status_list.purpose}/{status_list.sequence}"
+
+
+def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int]:
+    """A random free index in the organisation's open list for ``purpose`` (caller holds a transaction)."""
+    current = (
+        StatusList.objects.select_for_update()
+        .filter(organisation=organisation, purpose=purpose)
+        .order_by("-sequence")
+        .first()
+    )
+    if current is None or current.allocated >= current.size * FILL_LIMIT:
+        sequence = current.sequence + 1 if current else 1
+        current = StatusList.objects.create(
+            organisation=organisation,
+            purpose=purpose,
+            sequence=sequence,
+            size=MIN_ENTRIES,
+            bits=bytes(MIN_ENTRIES // 8),
+        )
+    while True:
+        index = secrets.randbelow(current.size)
+        if not StatusEntry.objects.filter(status_list=current, index=index).exists():
+            break
+    current.allocated += 1
+    current.save(update_fields=["allocated", "updated_at"])
+    return current, index
+
+
+def issue_credential(
+    organisation: Organisation,
+    credential: dict[str, Any],
+    *,
+    actor: str,
+    specification: Any = None,
+    suite: str | None = None,
+) -> IssuedCredential:
+    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it."""
+    if not isinstance(credential, dict):
+        raise MalformedValueError("the credential must be a JSON object")
+    if "credentialStatus" in credential:
+        raise MalformedValueError("Merit allocates credentialStatus itself; leave it out")
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer_id not in (None, organisation.did):
+        raise InvalidError(f"the issuer must be the organisation's DID {organisation.did}, not {issuer_id}")
+    document = dict(credential)
+    document["issuer"] = {**issuer, "id": organisation.did} if isinstance(issuer, dict) else organisation.did
+    document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+    document.setdefault("validFrom", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    key = signing_key(organisation)
+    # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
+    purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
+    with transaction.atomic():
+        allocations = [_allocate(organisation, purpose) for purpose in purposes]
+        entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
+        document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+        signed = sign_credential(document, key, suite=suite)
+        record = IssuedCredential.objects.create(
+            organisation=organisation,
+            credential_id=signed["id"],
+            document_json=json.dumps(signed, ensure_ascii=False),
+            specification=specification,
+        )
+        StatusEntry.objects.bulk_create(
+            StatusEntry(credential=record, status_list=lst, index=index) for lst, index in allocations
+        )
+        audit(organisation, actor, "credential.issued", signed["id"])
+    return record
+
+
+def set_status(
+    organisation: Organisation, credential_id: str, state: str, *, reason: str, actor: str
+) -> IssuedCredential:
+    """Revoke, suspend or reinstate a credential; concurrent changes never lose a bit (row locks)."""
+    if state not in ("revoked", "suspended", "valid"):
+        raise MalformedValueError("status must be revoked, suspended or valid")
+    with transaction.atomic():
+        record = IssuedCredential.objects.select_for_update().get(
+            organisation=organisation, credential_id=credential_id
+        )
+        if record.state == IssuedCredential.State.REVOKED:
+            raise InvalidError("a revoked credential cannot change status again")
+        wanted = {"revocation": state == "revoked", "suspension": state == "suspended"}
+        entries = list(record.status_entries.select_related("status_list"))
+        if state == "suspended" and not any(e.status_list.purpose == "suspension" for e in entries):
+            raise InvalidError(
+                "this credential has no suspension entry (Open Badges 3.0 allows one); revoke it instead"
+            )
+        for entry in entries:
+            locked = StatusList.objects.select_for_update().get(pk=entry.status_list_id)
+            bits = Bits(locked.size, bytes(locked.bits))
+            bits.set(entry.index, wanted[locked.purpose])
+            locked.bits = bits.to_bytes()
+            locked.version += 1
+            locked.save(update_fields=["bits", "version", "updated_at"])
+        record.state = state
+        record.state_reason = reason
+        record.save(update_fields=["state", "state_reason"])
+        audit(organisation, actor, f"credential.{state}", credential_id, reason=reason)
+    return record
+
+
+def status_list_document(status_list: StatusList) -> dict[str, Any]:
+    """The signed status list credential, re-signed only when the list changed."""
+    if status_list.signed_json and status_list.signed_version == status_list.version:
+        return dict(json.loads(status_list.signed_json))
+    organisation = status_list.organisation
+    bits = Bits(status_list.size, bytes(status_list.bits))
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    unsigned = status_list_credential(status_list_url(status_list), organisation.did, status_list.purpose, bits, now)
+    signed = sign_credential(unsigned, signing_key(organisation))
+    StatusList.objects.filter(pk=status_list.pk, version=status_list.version).update(
+        signed_json=json.dumps(signed, ensure_ascii=False), signed_version=status_list.version
+    )
+    return signed
+
+
+def _resolve(method: str, purpose: str) -> Any:
+    did = method.split("#", 1)[0]
+    prefix = Organisation(slug="x").did.rsplit(":", 1)[0] + ":"
+    if did.startswith(prefix):
+        organisation = Organisation.objects.filter(slug=did.removeprefix(prefix)).first()
+        if organisation is not None:
+            return Resolver(documents={did: did_document(organisation)}).resolve_verification_method(method, purpose)
+    return Resolver().resolve_verification_method(method, purpose)
+
+
+def _fetch_list(url: str) -> dict[str, Any]:
+    prefix = f"{settings.BASE_URL}/status/"
+    if not url.startswith(prefix):
+        raise StatusRetrievalError(f"status lists outside this Merit installation are not fetched ({url})")
+    try:
+        slug, purpose, sequence = url.removeprefix(prefix).split("/")
+        status_list = StatusList.objects.select_related("organisation").get(
+            organisation__slug=slug, purpose=purpose, sequence=int(sequence)
+        )
+    except (ValueError, StatusList.DoesNotExist) as exc:
+        raise StatusRetrievalError(f"no status list at {url}") from exc
+    return status_list_document(status_list)
+
+
+def verifier() -> Verifier:
+    """A verifier that resolves this installation's organisations and status lists from the database."""
+    return Verifier(resolve=_resolve, fetch_status_list=_fetch_list)

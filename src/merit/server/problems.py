@@ -1,0 +1,67 @@
+"""Errors to HTTP, in one place: every API error is an RFC 9457 ``application/problem+json`` document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from merit.core.errors import CouldNotVerifyError, InvalidError, MeritError
+from merit.server.accounts.services import AuthenticationFailed, PermissionDenied
+
+PROBLEM = "application/problem+json"
+BASE = "https://purl.org/merit/problems/"
+
+
+def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> HttpResponse:
+    body = {"type": BASE + kind, "title": title, "status": status, "detail": detail, **extra}
+    return JsonResponse(body, status=status, content_type=PROBLEM, json_dumps_params={"ensure_ascii": False})
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the mapping on ``api``."""
+
+    @api.exception_handler(AuthenticationFailed)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationFailed) -> HttpResponse:
+        response = problem(401, "Unauthorized", str(exc), "unauthorized")
+        response["WWW-Authenticate"] = 'Bearer realm="merit"'
+        return response
+
+    @api.exception_handler(AuthenticationError)
+    def ninja_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return unauthenticated(
+            request, AuthenticationFailed("an API token is required (Authorization: Bearer mrt_...)")
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return problem(403, "Forbidden", str(exc), "forbidden")
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
+        return problem(404, "Not Found", "no such resource in your organisation", "not-found")
+
+    @api.exception_handler(ValidationError)
+    def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors]
+        first = errors[0]["msg"] if errors else "invalid request"
+        return problem(422, "Unprocessable Content", f"invalid request: {first}", "invalid-request", errors=errors)
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return problem(exc.status_code, "Error", str(exc), "http-error")
+
+    @api.exception_handler(CouldNotVerifyError)
+    def could_not(request: HttpRequest, exc: CouldNotVerifyError) -> HttpResponse:
+        return problem(422, "Could Not Process", exc.message, exc.code)
+
+    @api.exception_handler(InvalidError)
+    def invalid(request: HttpRequest, exc: InvalidError) -> HttpResponse:
+        return problem(400, "Bad Request", exc.message, exc.code)
+
+    @api.exception_handler(MeritError)
+    def merit_error(request: HttpRequest, exc: MeritError) -> HttpResponse:
+        return problem(400, "Bad Request", exc.message, exc.code)

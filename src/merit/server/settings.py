@@ -1,0 +1,113 @@
+"""Django settings for Merit's server, read from the environment.
+
+Embedded default: SQLite in ``MERIT_HOME`` (``~/.merit``), a secret key and a key-encryption key generated there
+on first start (files readable only by their owner). Production: ``DATABASE_URL`` (PostgreSQL),
+``MERIT_SECRET_KEY``, ``MERIT_KEY_ENCRYPTION_KEY`` (32 bytes, base64url) and ``MERIT_BASE_URL``; see
+``docs/deploy.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+HOME = Path(os.environ.get("MERIT_HOME", Path.home() / ".merit"))
+DEBUG = os.environ.get("MERIT_DEBUG", "") == "1"
+
+
+def _local_secret(name: str, make: str) -> str:
+    """A secret kept in ``MERIT_HOME`` for the embedded default, created once with mode 0600."""
+    HOME.mkdir(parents=True, exist_ok=True)
+    path = HOME / name
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(make)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("MERIT_SECRET_KEY") or _local_secret("secret-key", secrets.token_urlsafe(50))
+KEY_ENCRYPTION_KEY = os.environ.get("MERIT_KEY_ENCRYPTION_KEY") or _local_secret(
+    "key-encryption-key", secrets.token_urlsafe(32)
+)
+BASE_URL = os.environ.get("MERIT_BASE_URL", "http://localhost:8000").rstrip("/")
+ALLOWED_HOSTS = [h for h in os.environ.get("MERIT_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",") if h]
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{HOME / 'merit.sqlite3'}", conn_max_age=int(os.environ.get("MERIT_DB_CONN_MAX_AGE", "60"))
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # A file, not memory, so that tests with several threads share one test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "merit.server.accounts",
+    "merit.server.issuing",
+]
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "merit.server.urls"
+WSGI_APPLICATION = "merit.server.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("sv", "Svenska"), ("nb", "Norsk bokmål"), ("fi", "Suomi"), ("pl", "Polski")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = os.environ.get("MERIT_STATIC_ROOT", str(HOME / "static"))
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if BASE_URL.startswith("https://"):
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MERIT_LOG_LEVEL", "WARNING")},
+}

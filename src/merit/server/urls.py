@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import path
+
+from merit.server import views
+from merit.server.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
+    path("status/<slug:slug>/<str:purpose>/<int:sequence>", views.status_list, name="status-list"),
+    path("ns/eu-mc/v1", views.merit_context, name="merit-context"),
+    path("", api.urls),
+]

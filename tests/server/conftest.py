@@ -1,0 +1,52 @@
+"""Fixtures: two organisations with API tokens, and a JSON client."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from merit.server.accounts.models import Organisation
+from merit.server.accounts.services import create_token
+from merit.server.issuing.services import create_organisation
+
+
+class Api:
+    def __init__(self, client: Client, token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def _headers(self, token: str | None) -> dict[str, str]:
+        token = token if token is not None else self.token
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+
+    def post(self, path: str, body: Any, token: str | None = None) -> Any:
+        data = body if isinstance(body, str) else json.dumps(body)
+        return self.client.post(path, data, content_type="application/json", **self._headers(token))
+
+    def get(self, path: str, token: str | None = None) -> Any:
+        return self.client.get(path, **self._headers(token))
+
+
+@pytest.fixture
+def college(db: None) -> Organisation:
+    return create_organisation(slug="college", name="Yrkeshögskolan Norr", country="SE")
+
+
+@pytest.fixture
+def employer(db: None) -> Organisation:
+    return create_organisation(slug="employer", name="Logistik AB", country="SE", algorithm="P-256")
+
+
+@pytest.fixture
+def college_api(client: Client, college: Organisation) -> Api:
+    _, secret = create_token(college, "ci", ["issue", "status", "read"], actor="test")
+    return Api(client, secret)
+
+
+@pytest.fixture
+def employer_api(client: Client, employer: Organisation) -> Api:
+    _, secret = create_token(employer, "ci", ["issue", "status", "read"], actor="test")
+    return Api(client, secret)

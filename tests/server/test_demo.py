@@ -1,0 +1,21 @@
+"""The embedded server's demo data: organisations, published specifications, credentials that verify."""
+
+from __future__ import annotations
+
+from merit.server.accounts.models import Organisation
+from merit.server.demo import LEARNERS, ORGANISATIONS, create_demo_data
+from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential, Specification
+
+
+def test_demo_data_is_complete_and_verifies(db: None) -> None:
+    details = create_demo_data()
+    assert len(details["users"]) == 1 + len(ORGANISATIONS)
+    assert all(token.startswith("mrt_") for _, token in details["tokens"])
+    assert Organisation.objects.count() == len(ORGANISATIONS)
+    assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
+    records = list(IssuedCredential.objects.all())
+    assert len(records) == len(ORGANISATIONS) * len(LEARNERS)
+    verifier = services.verifier()
+    outcomes = {record.state: verifier.verify_credential(record.document).outcome for record in records}
+    assert outcomes == {"valid": "verified", "revoked": "invalid"}
