@@ -3,7 +3,9 @@
 // It reads JSON requests, one per line, on standard input and writes one JSON response per line:
 //   {"op": "sign", "suite": "eddsa-rdfc-2022", "key": {...Multikey with secretKeyMultibase...}, "document": {...},
 //    "purpose": "assertionMethod"|"authentication", "challenge": "...", "domain": "..."}
-//   {"op": "verify", "document": {...}, "challenge": "...", "domain": "..."}
+//   {"op": "verify", "document": {...}, "challenge": "...", "domain": "...", "documents": {url: document}}
+//     ("documents" adds DID documents and status list credentials for this request; status entries are then
+//     checked with @digitalbazaar/vc-bitstring-status-list, whose raw status bits are returned as "statuses")
 //   {"op": "bench", "suite": "...", "key": {...}, "document": {...}, "iterations": 200}
 // The document loader serves only Merit's bundled contexts (the same files, through index.json) and DID documents
 // it builds for did:key; every other URL is refused, so nothing is fetched.
@@ -21,6 +23,7 @@ import {
 } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const contextsDir = path.join(here, '..', 'src', 'merit', 'core', 'contexts');
@@ -41,13 +44,19 @@ function didKeyDocument(did) {
   };
 }
 
+let extraDocuments = new Map();
+
 async function documentLoader(url) {
   if(contexts.has(url)) {
     return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
   }
-  if(url.startsWith('did:key:')) {
+  const [base] = url.split('#');
+  if(extraDocuments.has(url) && !url.includes('#')) {
+    return {contextUrl: null, documentUrl: url, document: extraDocuments.get(url)};
+  }
+  if(url.startsWith('did:key:') || extraDocuments.has(base)) {
     const [did, fragment] = url.split('#');
-    const didDocument = didKeyDocument(did);
+    const didDocument = extraDocuments.get(did) || didKeyDocument(did);
     if(!fragment) {
       return {contextUrl: null, documentUrl: url, document: didDocument};
     }
@@ -125,14 +134,25 @@ function firstError(result) {
   return errors[0] || null;
 }
 
-async function verify({document, challenge, domain}) {
+async function verify({document, challenge, domain, documents = {}}) {
+  extraDocuments = new Map(Object.entries(documents));
+  const status = document.credentialStatus ? {checkStatus} : {};
   let result;
-  if(isPresentation(document)) {
-    result = await vc.verify({presentation: document, challenge, domain, suite: verifySuites, documentLoader});
-  } else {
-    result = await vc.verifyCredential({credential: document, suite: verifySuites, documentLoader});
+  try {
+    if(isPresentation(document)) {
+      result = await vc.verify(
+        {presentation: document, challenge, domain, suite: verifySuites, documentLoader, ...status});
+    } else {
+      result = await vc.verifyCredential({credential: document, suite: verifySuites, documentLoader, ...status});
+    }
+  } finally {
+    extraDocuments = new Map();
   }
-  return {verified: result.verified === true, error: result.verified ? null : firstError(result)};
+  // The status checker reports verified: true even when a bit is set; the bits are returned separately.
+  const statuses = (result.statusResult?.results || []).map(r => ({
+    purpose: r.credentialStatus?.statusPurpose, verified: r.verified, status: r.status
+  }));
+  return {verified: result.verified === true, error: result.verified ? null : firstError(result), statuses};
 }
 
 async function bench({suite, key, document, iterations = 200}) {

@@ -36,7 +36,7 @@ class DigitalBazaar:
 
 
 @pytest.fixture(scope="session")
-def db() -> Iterator[DigitalBazaar]:
+def dbstack() -> Iterator[DigitalBazaar]:
     node = shutil.which("node")
     if node is None:
         pytest.fail("Node.js is not installed; the interoperability tests need it (apt-get install nodejs)")
