@@ -12,10 +12,11 @@ from ninja import NinjaAPI, Schema
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 
+from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.services import authenticate
 from merit.server.issuing import services
-from merit.server.issuing.models import IssuedCredential
+from merit.server.issuing.models import IssuedCredential, Specification
 
 api = NinjaAPI(
     title="Merit API",
@@ -137,3 +138,71 @@ def get_credential(request: HttpRequest, credential_id: str) -> JsonResponse:
     token = request.auth  # type: ignore[attr-defined]
     record = IssuedCredential.objects.get(organisation=token.organisation, credential_id=credential_id)
     return JsonResponse({"state": record.state, "reason": record.state_reason, "verifiableCredential": record.document})
+
+
+class SpecificationBody(Schema):
+    key: str
+    data: dict[str, Any]
+
+
+class IssueFromSpecification(Schema):
+    email: str | None = None
+    did: str | None = None
+    name: str | None = None
+    grade: str | None = None
+
+
+def _specification_json(specification: Specification, lint: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": specification.pk,
+        "key": specification.key,
+        "version": specification.version,
+        "state": specification.state,
+        "publishedAt": specification.published_at.isoformat() if specification.published_at else None,
+        "data": specification.data,
+    }
+    if lint is not None:
+        body["lint"] = lint.to_json()
+    return body
+
+
+@api.get("/api/v1/specifications", tags=["Specifications"], auth=TokenAuth("read"))
+def list_specifications(request: HttpRequest) -> JsonResponse:
+    """Every version of the organisation's micro-credential specifications."""
+    token = request.auth  # type: ignore[attr-defined]
+    found = Specification.objects.filter(organisation=token.organisation).order_by("key", "-version")
+    return JsonResponse({"items": [_specification_json(s) for s in found]})
+
+
+@api.post("/api/v1/specifications", tags=["Specifications"], auth=TokenAuth("design"))
+def save_specification(request: HttpRequest, body: SpecificationBody) -> JsonResponse:
+    """Save a draft (a new version when the latest is published); the answer includes the completeness check."""
+    token = request.auth  # type: ignore[attr-defined]
+    specification, report = services.save_specification(token.organisation, body.key, body.data, actor=_actor(token))
+    return JsonResponse(_specification_json(specification, report), status=201)
+
+
+@api.get("/api/v1/specifications/{spec_id}", tags=["Specifications"], auth=TokenAuth("read"))
+def get_specification(request: HttpRequest, spec_id: int) -> JsonResponse:
+    """One specification version, with its completeness check."""
+    token = request.auth  # type: ignore[attr-defined]
+    specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
+    return JsonResponse(_specification_json(specification, services.lint_spec(specification.data)))
+
+
+@api.post("/api/v1/specifications/{spec_id}/publish", tags=["Specifications"], auth=TokenAuth("design"))
+def publish_specification(request: HttpRequest, spec_id: int) -> JsonResponse:
+    """Publish a draft; refused while a mandatory element is missing. Published versions never change."""
+    token = request.auth  # type: ignore[attr-defined]
+    specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
+    return JsonResponse(_specification_json(services.publish_specification(specification, actor=_actor(token))))
+
+
+@api.post("/api/v1/specifications/{spec_id}/credentials", tags=["Specifications"], auth=TokenAuth("issue"))
+def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFromSpecification) -> JsonResponse:
+    """Issue the micro-credential to one learner (by e-mail address or DID)."""
+    token = request.auth  # type: ignore[attr-defined]
+    specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
+    learner = Learner(email=body.email, did=body.did, name=body.name)
+    record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
+    return JsonResponse({"verifiableCredential": record.document}, status=201)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from merit.server.accounts.models import ApiToken, Organisation
 from merit.server.issuing.services import audit
 
-SCOPES = ("issue", "status", "read")
+SCOPES = ("design", "issue", "status", "read")
 
 
 class AuthenticationFailed(Exception):

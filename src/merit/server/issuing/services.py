@@ -17,11 +17,12 @@ from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, StatusRetrievalError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
+from merit.core.microcredential import Learner, LintReport, lint_spec, parse_spec, render_credential
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
 from merit.server.accounts.models import AuditEvent, Organisation
-from merit.server.issuing.models import IssuedCredential, OrganisationKey, StatusEntry, StatusList
+from merit.server.issuing.models import IssuedCredential, OrganisationKey, Specification, StatusEntry, StatusList
 from merit.server.issuing.sealing import seal, unseal
 
 PURPOSES = ("revocation", "suspension")
@@ -244,3 +245,59 @@ def _fetch_list(url: str) -> dict[str, Any]:
 def verifier() -> Verifier:
     """A verifier that resolves this installation's organisations and status lists from the database."""
     return Verifier(resolve=_resolve, fetch_status_list=_fetch_list)
+
+
+def save_specification(
+    organisation: Organisation, key: str, data: dict[str, Any], *, actor: str
+) -> tuple[Specification, LintReport]:
+    """Save ``data`` as the draft of specification ``key``: the open draft is updated; when the latest version
+    is published (immutable), a new draft version is created. Returns the draft and its lint report."""
+    report = lint_spec(data)
+    with transaction.atomic():
+        latest = (
+            Specification.objects.select_for_update()
+            .filter(organisation=organisation, key=key)
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None and latest.state == Specification.State.DRAFT:
+            latest.data = data
+            latest.save(update_fields=["data"])
+            draft = latest
+        else:
+            version = latest.version + 1 if latest else 1
+            draft = Specification.objects.create(organisation=organisation, key=key, version=version, data=data)
+        audit(organisation, actor, "specification.saved", f"{key} v{draft.version}", ok=report.ok)
+    return draft, report
+
+
+def publish_specification(specification: Specification, *, actor: str) -> Specification:
+    """Publish a draft; refused while any mandatory element is missing or invalid."""
+    if specification.state == Specification.State.PUBLISHED:
+        raise InvalidError(f"version {specification.version} is already published")
+    report = lint_spec(specification.data)
+    if not report.ok:
+        raise InvalidError("cannot publish until every mandatory element is complete: " + "; ".join(report.errors[:3]))
+    specification.state = Specification.State.PUBLISHED
+    specification.published_at = timezone.now()
+    specification.save(update_fields=["state", "published_at"])
+    audit(specification.organisation, actor, "specification.published", f"{specification.key} v{specification.version}")
+    return specification
+
+
+def issue_from_specification(
+    specification: Specification,
+    learner: Learner,
+    *,
+    actor: str,
+    grade: str | None = None,
+    valid_until: datetime | None = None,
+) -> IssuedCredential:
+    """Render a published specification for one learner and issue it."""
+    if specification.state != Specification.State.PUBLISHED:
+        raise InvalidError("only published specifications can be issued")
+    organisation = specification.organisation
+    unsigned = render_credential(
+        parse_spec(specification.data), learner, organisation.did, grade=grade, valid_until=valid_until
+    )
+    return issue_credential(organisation, unsigned, actor=actor, specification=specification)
