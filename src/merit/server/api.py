@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, JsonResponse
-from ninja import NinjaAPI, Schema
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import File, NinjaAPI, Schema, UploadedFile
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.services import authenticate
+from merit.server.bulk import rows as bulk_rows
+from merit.server.bulk import services as bulk
+from merit.server.bulk.models import IssuanceJob
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 
@@ -206,3 +209,33 @@ def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFrom
     learner = Learner(email=body.email, did=body.did, name=body.name)
     record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
     return JsonResponse({"verifiableCredential": record.document}, status=201)
+
+
+@api.post("/api/v1/specifications/{spec_id}/issuance-jobs", tags=["Bulk issuance"], auth=TokenAuth("issue"))
+def create_issuance_job(
+    request: HttpRequest, spec_id: int, file: File[UploadedFile], dry_run: bool = False
+) -> JsonResponse:
+    """Upload a CSV of learners. With ``dry_run`` every row is checked and nothing is issued; otherwise the valid
+    rows are queued for issuance (the same file uploaded again returns the same job and issues nothing twice)."""
+    token = request.auth  # type: ignore[attr-defined]
+    specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
+    content = file.read(bulk_rows.MAX_BYTES + 1)
+    if dry_run:
+        return JsonResponse({"dryRun": True, **bulk.dry_run(specification, content).to_json()})
+    job, _, created = bulk.create_job(specification, file.name or "upload.csv", content, actor=_actor(token))
+    return JsonResponse({"created": created, "job": bulk.progress(job)}, status=201 if created else 200)
+
+
+@api.get("/api/v1/issuance-jobs/{job_id}", tags=["Bulk issuance"], auth=TokenAuth("read"))
+def get_issuance_job(request: HttpRequest, job_id: int) -> JsonResponse:
+    """A job's progress and its rejected rows."""
+    token = request.auth  # type: ignore[attr-defined]
+    return JsonResponse(bulk.progress(IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)))
+
+
+@api.get("/api/v1/issuance-template.csv", tags=["Bulk issuance"])
+def issuance_template(request: HttpRequest) -> HttpResponse:
+    """The CSV template for bulk issuance."""
+    response = HttpResponse(bulk_rows.TEMPLATE, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="merit-learners.csv"'
+    return response

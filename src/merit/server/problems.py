@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from merit.core.errors import CouldNotVerifyError, InvalidError, MeritError
 from merit.server.accounts.services import AuthenticationFailed, PermissionDenied
+from merit.server.bulk.rows import UploadError
 
 PROBLEM = "application/problem+json"
 BASE = "https://purl.org/merit/problems/"
@@ -53,6 +54,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(exc.status_code, "Error", str(exc), "http-error")
+
+    @api.exception_handler(UploadError)
+    def invalid_upload(request: HttpRequest, exc: UploadError) -> HttpResponse:
+        return problem(400, "Bad Request", str(exc), "invalid-upload")
 
     @api.exception_handler(CouldNotVerifyError)
     def could_not(request: HttpRequest, exc: CouldNotVerifyError) -> HttpResponse:

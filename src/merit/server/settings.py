@@ -55,7 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "merit.server.accounts",
     "merit.server.issuing",
+    "merit.server.bulk",
+    "django_tasks",
+    "django_tasks_db",
 ]
+TASKS = {"default": {"BACKEND": os.environ.get("MERIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,6 +102,7 @@ STATIC_ROOT = os.environ.get("MERIT_STATIC_ROOT", str(HOME / "static"))
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

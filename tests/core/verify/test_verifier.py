@@ -108,8 +108,8 @@ def test_unknown_cryptosuite_could_not_be_verified(signed: dict[str, Any]) -> No
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("validUntil", "2026-05-31T23:59:59Z", "expired on 2026-05-31T23:59:59Z"),
-        ("validFrom", "2026-06-02T00:00:00Z", "not yet valid"),
+        ("validUntil", "2026-05-31T23:00:00Z", "expired on 2026-05-31T23:00:00Z"),
+        ("validFrom", "2026-06-01T01:00:00Z", "not yet valid"),
     ],
 )
 def test_validity_period(issuer_key: SigningKey, field: str, value: str, message: str) -> None:
@@ -120,6 +120,15 @@ def test_validity_period(issuer_key: SigningKey, field: str, value: str, message
     assert outcome_of(report, "proof") == "passed"
     assert outcome_of(report, "validity_period") == "failed"
     assert message in report.reason
+
+
+def test_small_clock_differences_are_tolerated(issuer_key: SigningKey) -> None:
+    document = ob3_unsigned(issuer_key.controller)
+    document["validFrom"] = "2026-06-01T00:04:00Z"  # Four minutes ahead of the verifier's clock.
+    document["validUntil"] = "2026-06-01T00:10:00Z"
+    assert verifier().verify_credential(sign_credential(document, issuer_key)).verified
+    document["validFrom"] = "2026-06-01T00:06:00Z"  # Six minutes: beyond the five tolerated.
+    assert verifier().verify_credential(sign_credential(document, issuer_key)).outcome == "invalid"
 
 
 def test_control_characters_are_signed_and_verified(issuer_key: SigningKey) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import rfc8785
@@ -71,6 +71,7 @@ def _check_entry(
     fetch_list: Callable[[str], dict[str, Any]],
     verify_list: Callable[[dict[str, Any]], None],
     now: datetime,
+    skew: timedelta,
 ) -> StatusResult:
     purpose = str(entry.get("statusPurpose", "unknown"))
     kind = entry.get("type")
@@ -104,7 +105,7 @@ def _check_entry(
     for name, late in (("validFrom", False), ("validUntil", True)):
         if name in list_credential:
             moment = parse_datetime(list_credential[name], name)
-            if (now > moment) if late else (now < moment):
+            if (now - skew > moment) if late else (now + skew < moment):
                 raise StatusVerificationError(f"the status list at {url} is not valid now ({name} {moment})")
     subject = list_credential.get("credentialSubject")
     if not isinstance(subject, dict) or subject.get("type") != subject_type:
@@ -128,8 +129,9 @@ def check_status(
     fetch_list: Callable[[str], dict[str, Any]],
     verify_list: Callable[[dict[str, Any]], None],
     now: datetime,
+    skew: timedelta = timedelta(minutes=5),
 ) -> list[StatusResult]:
-    """Check every ``credentialStatus`` entry of ``credential``."""
+    """Check every ``credentialStatus`` entry of ``credential``; ``skew`` is the clock difference tolerated."""
     entries = credential.get("credentialStatus", [])
     results = []
     for entry in entries if isinstance(entries, list) else [entries]:
@@ -137,7 +139,7 @@ def check_status(
         try:
             if not isinstance(entry, dict):
                 raise MalformedValueError("a status entry must be an object")
-            results.append(_check_entry(credential, entry, fetch_list, verify_list, now))
+            results.append(_check_entry(credential, entry, fetch_list, verify_list, now, skew))
         except InvalidError as exc:
             results.append(StatusResult(purpose, "invalid", exc.message))
     return results

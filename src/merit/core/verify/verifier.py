@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from merit.core import vc
@@ -71,6 +71,8 @@ class Verifier:
     clock: Clock = _utc_now
     loader: Loader = default_loader
     max_bytes: int = parsing.MAX_BYTES
+    clock_skew: timedelta = timedelta(minutes=5)
+    """The difference between the issuer's clock and ours that validity checks tolerate."""
 
     @contextmanager
     def _step(self, report: VerificationReport, name: str, *, stop_on_failure: bool = False) -> Iterator[None]:
@@ -153,7 +155,7 @@ class Verifier:
                         raise InvalidError(f"signed by {strangers[0]}, which is not the issuer {issuer}")
                     report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}"))
             with self._step(report, VALIDITY):
-                report.add(self._validity(credential, version, now))
+                report.add(self._validity(credential, version, now, self.clock_skew))
             if check_status_entries:
                 self._status(report, credential, now)
         except _Stop:
@@ -170,11 +172,11 @@ class Verifier:
             report.add(Check(SCHEMA, "passed", "valid against the Open Badges 3.0 JSON Schema"))
 
     @staticmethod
-    def _validity(credential: dict[str, Any], version: int, now: datetime) -> Check:
+    def _validity(credential: dict[str, Any], version: int, now: datetime, skew: timedelta) -> Check:
         start, end = vc.validity_window(credential, version)
-        if start is not None and now < start:
+        if start is not None and now + skew < start:
             raise InvalidError(f"not yet valid: valid from {_stamp(start)}")
-        if end is not None and now > end:
+        if end is not None and now - skew > end:
             raise InvalidError(f"expired on {_stamp(end)}")
         if end is None:
             return Check(VALIDITY, "passed", "valid now (no end date)")
@@ -197,7 +199,7 @@ class Verifier:
             report.add(Check(STATUS, "not_applicable", "the credential has no status entry"))
             return
         with self._step(report, STATUS):
-            results = check_status(credential, self._fetch_list, self._verify_list, now)
+            results = check_status(credential, self._fetch_list, self._verify_list, now, self.clock_skew)
             details = {"entries": [r.to_json() for r in results]}
             bad = [r for r in results if r.state in ("revoked", "suspended", "invalid", "flagged")]
             unknown = [r for r in results if r.state == "could_not_check"]

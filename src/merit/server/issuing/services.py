@@ -209,8 +209,11 @@ def status_list_document(status_list: StatusList) -> dict[str, Any]:
         return dict(json.loads(status_list.signed_json))
     organisation = status_list.organisation
     bits = Bits(status_list.size, bytes(status_list.bits))
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    unsigned = status_list_credential(status_list_url(status_list), organisation.did, status_list.purpose, bits, now)
+    # Valid from the list's last change (never later than any verifier's fetch of this version).
+    changed = status_list.updated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    unsigned = status_list_credential(
+        status_list_url(status_list), organisation.did, status_list.purpose, bits, changed
+    )
     signed = sign_credential(unsigned, signing_key(organisation))
     StatusList.objects.filter(pk=status_list.pk, version=status_list.version).update(
         signed_json=json.dumps(signed, ensure_ascii=False), signed_version=status_list.version

@@ -1,0 +1,175 @@
+"""Bulk issuance: dry run with per-row errors, idempotent uploads, resuming after a crash, bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from merit.core.microcredential import parse_spec
+from merit.server.accounts.models import Organisation
+from merit.server.bulk import services as bulk
+from merit.server.bulk.models import IssuanceJob, IssuanceRow
+from merit.server.bulk.rows import MAX_ROWS, UploadError, neutralise, read_upload
+from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential, Specification
+from tests.server.conftest import Api
+
+ROOT = Path(__file__).parents[3]
+
+
+@pytest.fixture
+def specification(college: Organisation) -> Specification:
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    spec, _ = services.save_specification(college, "solar", data, actor="test")
+    return services.publish_specification(spec, actor="test")
+
+
+def csv_25_with_two_bad_rows() -> bytes:
+    lines = ["email,name,grade"]
+    for i in range(25):
+        lines.append(f"learner{i}@example.se,Learner {i},VG")
+    lines[8] = "not-an-address,Learner 7,VG"  # Row 9 of the file.
+    lines[15] = "learner14@example.se,Learner 14,A+"  # Row 16: a grade outside the scale.
+    return ("\n".join(lines) + "\n\n").encode()
+
+
+def upload(api: Api, spec: Specification, content: bytes, dry_run: bool = False, name: str = "learners.csv") -> Any:
+    path = f"/api/v1/specifications/{spec.pk}/issuance-jobs" + ("?dry_run=true" if dry_run else "")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api.token}"}
+    return api.client.post(path, {"file": SimpleUploadedFile(name, content, "text/csv")}, **headers)
+
+
+def test_dry_run_reports_each_bad_row_and_issues_nothing(college_api: Api, specification: Specification) -> None:
+    report = upload(college_api, specification, csv_25_with_two_bad_rows(), dry_run=True).json()
+    assert report["valid"] == 23
+    assert [(e["row"], e["error"].split(" ")[0]) for e in report["errors"]] == [(9, "'not-an-address'"), (16, "grade")]
+    assert IssuedCredential.objects.count() == 0
+    assert IssuanceJob.objects.count() == 0
+
+
+def test_job_issues_the_valid_rows_and_the_same_file_is_never_issued_twice(
+    college_api: Api, specification: Specification
+) -> None:
+    response = upload(college_api, specification, csv_25_with_two_bad_rows())
+    assert response.status_code == 201
+    job = IssuanceJob.objects.get()
+    finished = bulk.run_job(job.pk)
+    assert (finished.state, finished.issued, finished.rejected) == ("done", 23, 2)
+    progress = college_api.get(f"/api/v1/issuance-jobs/{job.pk}").json()
+    assert progress["percent"] == 100
+    assert [e["row"] for e in progress["errors"]] == [9, 16]
+    again = upload(college_api, specification, csv_25_with_two_bad_rows(), name="renamed.csv")
+    assert again.status_code == 200
+    assert again.json()["created"] is False
+    assert IssuedCredential.objects.count() == 23
+    verifier = services.verifier()
+    reasons = {verifier.verify_credential(r.document).reason for r in IssuedCredential.objects.all()[:5]}
+    assert reasons == {"every check passed"}
+
+
+def test_an_interrupted_job_resumes_with_no_duplicate_and_no_gap(
+    college: Organisation, specification: Specification, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job, _, _ = bulk.create_job(specification, "learners.csv", csv_25_with_two_bad_rows(), actor="test")
+    real = services.issue_from_specification
+    calls = {"n": 0}
+
+    def crash_after_ten(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 11:
+            raise SystemExit("worker killed")  # Not a Merit error: the worker process dies mid-row.
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "issue_from_specification", crash_after_ten)
+    with pytest.raises(SystemExit):
+        bulk.run_job(job.pk)
+    assert IssuedCredential.objects.count() == 10
+    monkeypatch.setattr(services, "issue_from_specification", real)
+    finished = bulk.run_job(job.pk)
+    assert finished.issued == 23
+    issued_rows = IssuanceRow.objects.filter(job=job, state="issued")
+    assert issued_rows.count() == 23 == IssuedCredential.objects.count()
+    assert len(set(issued_rows.values_list("credential_id", flat=True))) == 23
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("email,name\nånna@example.se,Åsa\n".encode("latin-1"), "not UTF-8"),
+        (b"name,grade\nAnna,VG\n", "needs an 'email' or a 'did' column"),
+        (b"email,name,shoe_size\na@b.se,A,42\n", "unknown columns: shoe_size"),
+        (b"", "the file is empty"),
+        (b"email\n" + b"x@example.se\n" * (MAX_ROWS + 1), "more than 100,000 learners"),
+        (b"email\n" + b"a" * (10 * 1024 * 1024), "larger than 10 MB"),
+    ],
+)
+def test_unusable_files_get_a_clear_message(
+    college_api: Api, specification: Specification, content: bytes, message: str
+) -> None:
+    response = upload(college_api, specification, content)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert message in response.json()["detail"]
+    assert IssuanceJob.objects.count() == 0
+
+
+def test_row_level_problems(specification: Specification) -> None:
+    spec = parse_spec(specification.data)
+    content = (
+        b"EMAIL,Name\n"
+        b"a@example.se,Anna\n"
+        b",\n"
+        b"a@example.se,Anna again\n"
+        b"b@example.se\n"
+        b"c@example.se,Bad\x07name\n"
+        b'd@example.se,"=HYPERLINK(""https://evil.example"",""click"")"\n'
+    )
+    result = read_upload(content, spec)
+    assert [number for number, _ in result.rows] == [2, 7]
+    assert [(n, e) for n, e in result.errors] == [
+        (4, "the same learner as row 2"),
+        (5, "expected 2 cells, found 1"),
+        (6, "name contains control characters"),
+    ]
+    formula = result.rows[1][1]["name"]
+    assert formula.startswith("=HYPERLINK")
+    assert neutralise(formula) == "'" + formula
+    with pytest.raises(UploadError):
+        read_upload(b"email,email\na@b.se,a@b.se\n", spec)
+
+
+def test_jobs_of_another_organisation_are_invisible(
+    college_api: Api, employer_api: Api, specification: Specification
+) -> None:
+    upload(college_api, specification, csv_25_with_two_bad_rows())
+    job = IssuanceJob.objects.get()
+    assert employer_api.get(f"/api/v1/issuance-jobs/{job.pk}").status_code == 404
+    assert upload(employer_api, specification, b"email\na@b.se\n").status_code == 404
+
+
+def test_a_draft_cannot_be_bulk_issued(college_api: Api, college: Organisation) -> None:
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(college, "draft", data, actor="test")
+    response = upload(college_api, draft, b"email\na@b.se\n")
+    assert response.status_code == 400
+    assert "only published" in response.json()["detail"]
+
+
+def test_the_job_runs_through_the_task_queue(
+    college_api: Api, specification: Specification, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(college_api, specification, csv_25_with_two_bad_rows())
+    assert IssuanceJob.objects.get().state == "done"
+    assert IssuedCredential.objects.count() == 23
+
+
+def test_template_download(client: Any) -> None:
+    response = client.get("/api/v1/issuance-template.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode().splitlines()[0] == "email,name,grade,valid_until"
