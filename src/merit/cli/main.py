@@ -68,6 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
     serve.add_argument("--no-demo", action="store_true", help="do not create demo data on first start")
+    serve.add_argument("--no-worker", action="store_true", help="do not start a background worker process")
+
+    worker = commands.add_parser("worker", help="run background jobs (bulk issuance) from the database queue")
+    worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (default 1)")
 
     demo = commands.add_parser("demo", help="walk through designing, issuing, verifying and revoking")
     demo.add_argument("--dir", help="keep the demo's files in this folder (default: a temporary folder)")
@@ -86,10 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from merit.cli import credentials
 
             return int(getattr(credentials, args.command)(args))
-        if args.command == "serve":
+        if args.command in ("serve", "worker"):
             from merit.cli import serve
 
-            return int(serve.run(args))
+            return int(serve.run(args) if args.command == "serve" else serve.worker(args))
         from merit.cli import demo
 
         return int(demo.run(args))

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import signal
+import subprocess
+import sys
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,9 +34,28 @@ def run(args: argparse.Namespace) -> int:
         for name, token in details["tokens"]:
             print(f"  {name}: {token}")
     print(f"Merit is running at {settings.BASE_URL}  (API docs: {settings.BASE_URL}/api/docs; data in {settings.HOME})")
+    worker = None
+    if not args.no_worker:
+        # The embedded default runs one background worker (bulk issuance) next to the web server.
+        worker = subprocess.Popen([sys.executable, "-m", "merit.cli.main", "worker"], env=os.environ.copy())
+        atexit.register(worker.terminate)
+        # Exit through atexit on SIGTERM too, so the worker never outlives the server.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from waitress import serve
 
     from merit.server.wsgi import application
 
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="merit")
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """Run background jobs (bulk issuance) from the database queue until stopped."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merit.server.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("db_worker", interval=args.interval, verbosity=0)
     return 0
