@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import proofs
+from bench import bulk, proofs
 
 ROOT = Path(__file__).parents[1]
 
@@ -49,12 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few iterations only (smoke run)")
     parser.add_argument("--no-node", action="store_true", help="skip the Digital Bazaar stack")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--bulk-rows", type=int, default=None, help="rows for the bulk issuance run (default 10,000)")
+    parser.add_argument("--no-postgres", action="store_true", help="bulk issuance on SQLite only")
     args = parser.parse_args(argv)
     iterations = 10 if args.quick else 200
     rows = proofs.run(iterations, with_node=not args.no_node)
     cold = cold_start_ms(3 if args.quick else 7)
+    many = args.bulk_rows or (200 if args.quick else 10_000)
+    databases = {"SQLite": None} if args.no_postgres else {"SQLite": None, "PostgreSQL": bulk.POSTGRES}
+    bulk_rows = [
+        {"database": name, **bulk.run(count, url)} for name, url in databases.items() for count in (many // 10, many)
+    ]
     if args.json:
-        print(json.dumps({"machine": platform.platform(), "proofs": rows, "cold_start_verify_ms": cold}, indent=2))
+        figures = {"machine": platform.platform(), "proofs": rows, "cold_start_verify_ms": cold, "bulk": bulk_rows}
+        print(json.dumps(figures, indent=2))
         return 0
     print(
         f"Merit benchmark on {platform.platform()}, Python {platform.python_version()}, one core, "
@@ -75,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         "the OB 3.0 schema and the full report)"
     )
     print(f"cold start, 'merit verify' on one credential: {cold:.0f} ms wall time (median)")
+    print("bulk issuance, CSV upload to the last credential signed and stored (one process):")
+    for figure in bulk_rows:
+        print(
+            f"  {figure['database']:<11}{figure['rows']:>7,} rows  {figure['seconds']:8.1f} s  "
+            f"{figure['per_second']:7.1f} credentials/s  peak memory {figure['peak_rss_mb']:6.0f} MB"
+        )
     return 0
 
 

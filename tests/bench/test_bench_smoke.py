@@ -14,3 +14,12 @@ def test_quick_benchmark_produces_figures_for_every_suite() -> None:
         assert row["quads"] > 80
         if "-rdfc-" in row["suite"]:
             assert row["pyld_verify_ms"] > 0
+
+
+def test_quick_bulk_benchmark_issues_every_row() -> None:
+    from bench import bulk
+
+    figures = bulk.run(rows=20, database=None)
+    assert figures["rows"] == 20
+    assert figures["per_second"] > 0
+    assert figures["peak_rss_mb"] > 0
