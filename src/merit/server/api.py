@@ -18,6 +18,7 @@ from merit.server.accounts.services import authenticate
 from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
+from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 
@@ -208,7 +209,8 @@ def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFrom
     specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
     learner = Learner(email=body.email, did=body.did, name=body.name)
     record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
-    return JsonResponse({"verifiableCredential": record.document}, status=201)
+    claim = delivery.deliver(record, body.email) if body.email else delivery.create_link(record)
+    return JsonResponse({"verifiableCredential": record.document, "claimUrl": delivery.claim_url(claim)}, status=201)
 
 
 @api.post("/api/v1/specifications/{spec_id}/issuance-jobs", tags=["Bulk issuance"], auth=TokenAuth("issue"))

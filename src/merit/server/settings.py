@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "merit.server.accounts",
     "merit.server.issuing",
     "merit.server.bulk",
+    "merit.server.delivery",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -110,6 +111,19 @@ X_FRAME_OPTIONS = "DENY"
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# E-mail: SMTP in production (MERIT_EMAIL_HOST ...); on the embedded default, messages are written to files.
+DEFAULT_FROM_EMAIL = os.environ.get("MERIT_FROM_EMAIL", "Merit <no-reply@merit.localhost>")
+if os.environ.get("MERIT_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["MERIT_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("MERIT_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("MERIT_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("MERIT_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("MERIT_EMAIL_TLS", "1") == "1"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(HOME / "mail")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

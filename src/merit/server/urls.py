@@ -3,11 +3,14 @@ from django.urls import path
 
 from merit.server import views
 from merit.server.api import api
+from merit.server.delivery import views as delivery
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
     path("status/<slug:slug>/<str:purpose>/<int:sequence>", views.status_list, name="status-list"),
     path("ns/eu-mc/v1", views.merit_context, name="merit-context"),
+    path("claim/<str:token>", delivery.claim, name="claim"),
+    path("claim/<str:token>/credential.json", delivery.download, name="claim-download"),
     path("", api.urls),
 ]

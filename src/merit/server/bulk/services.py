@@ -13,6 +13,7 @@ from merit.core.errors import InvalidError, MeritError
 from merit.core.microcredential import Learner, parse_spec
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import Upload, read_upload
+from merit.server.delivery import services as delivery
 from merit.server.issuing import services as issuing
 from merit.server.issuing.models import Specification
 
@@ -92,6 +93,8 @@ def _issue_row(job: IssuanceJob, pk: int, actor: str) -> None:
             row.state = IssuanceRow.State.ISSUED
             row.credential = record
             row.save(update_fields=["state", "credential"])
+            if data.get("email"):
+                delivery.deliver(record, data["email"])
             IssuanceJob.objects.filter(pk=job.pk).update(issued=F("issued") + 1)
     except MeritError as exc:
         IssuanceRow.objects.filter(pk=pk).update(state=IssuanceRow.State.REJECTED, error=exc.message[:500])

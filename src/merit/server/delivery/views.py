@@ -1,0 +1,56 @@
+"""The learner's claim page and download."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from merit.server.delivery import services
+from merit.server.delivery.models import ClaimLink
+
+
+def _open(token: str) -> ClaimLink | HttpResponse:
+    try:
+        return services.open_link(token)
+    except ClaimLink.DoesNotExist as exc:
+        raise Http404("unknown link") from exc
+    except services.LinkGone as exc:
+        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def claim(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(token)
+    if isinstance(link, HttpResponse):
+        return link
+    record = link.credential
+    context = {
+        "title": record.document.get("name", ""),
+        "organisation": record.organisation.name,
+        "issued": record.issued_at.date().isoformat(),
+        "state": record.state,
+        "state_label": record.get_state_display(),
+        "download_url": f"/claim/{token}/credential.json",
+        "qr": services.qr_svg(services.claim_url(token)),
+    }
+    response = render(request, "delivery/claim.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def download(request: HttpRequest, token: str) -> HttpResponse:
+    link = _open(token)
+    if isinstance(link, HttpResponse):
+        return link
+    services.mark_claimed(link)
+    response = HttpResponse(link.credential.document_json, content_type="application/vc+ld+json; charset=utf-8")
+    name = "".join(c if c.isalnum() else "-" for c in link.credential.document.get("name", "credential"))[:60]
+    response["Content-Disposition"] = f'attachment; filename="{name or "credential"}.json"'
+    response["Cache-Control"] = "no-store"
+    json.loads(link.credential.document_json)  # The stored bytes are JSON; fail loudly if not.
+    return response
