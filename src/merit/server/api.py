@@ -5,8 +5,11 @@ Documentation at ``/api/docs`` (OpenAPI at ``/api/openapi.json``). Errors are pr
 
 from __future__ import annotations
 
+import csv
+import json
 from typing import Any, Literal
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, NinjaAPI, Schema, UploadedFile
 from ninja.renderers import JSONRenderer
@@ -14,6 +17,7 @@ from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
 from merit.server import problems
+from merit.server.accounts.models import AuditEvent
 from merit.server.accounts.services import authenticate
 from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
@@ -240,4 +244,42 @@ def issuance_template(request: HttpRequest) -> HttpResponse:
     """The CSV template for bulk issuance."""
     response = HttpResponse(bulk_rows.TEMPLATE, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="merit-learners.csv"'
+    return response
+
+
+@api.get("/api/v1/dashboard", tags=["Dashboard"], auth=TokenAuth("read"))
+def dashboard(request: HttpRequest) -> JsonResponse:
+    """Counts and the most recent activity of the organisation."""
+    token = request.auth  # type: ignore[attr-defined]
+    organisation = token.organisation
+    states = dict(
+        IssuedCredential.objects.filter(organisation=organisation)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    recent = AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:20]
+    return JsonResponse(
+        {
+            "credentials": {state: states.get(state, 0) for state in IssuedCredential.State.values},
+            "specifications": Specification.objects.filter(organisation=organisation).count(),
+            "issuanceJobs": IssuanceJob.objects.filter(organisation=organisation).count(),
+            "recent": [
+                {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "target": e.target} for e in recent
+            ],
+        }
+    )
+
+
+@api.get("/api/v1/audit.csv", tags=["Dashboard"], auth=TokenAuth("read"))
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The organisation's audit log as CSV; cells that look like formulas are neutralised."""
+    token = request.auth  # type: ignore[attr-defined]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="merit-audit.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["at", "actor", "action", "target", "details"])
+    for event in AuditEvent.objects.filter(organisation=token.organisation).order_by("at").iterator():
+        cells = [event.at.isoformat(), event.actor, event.action, event.target, json.dumps(event.details)]
+        writer.writerow([bulk_rows.neutralise(cell) for cell in cells])
     return response
