@@ -84,6 +84,27 @@ def test_injections_are_refused_with_their_path(name: str, mutate: Any, message:
     assert message in str(caught.value)
 
 
+def test_direction_and_invalid_language_tags_are_refused() -> None:
+    """jsonld.js safe mode refuses both; pyld drops a direction silently, so it would not be signed."""
+    document = {
+        "@context": {"title": {"@id": "http://purl.org/dc/terms/title", "@container": "@language"}},
+        "@id": "urn:x",
+        "title": {"en": "Title", "sv": "Titel"},
+    }
+    check_safe_mode(document)
+    document["title"] = {"en": "Title", "not a tag": "dropped"}
+    with pytest.raises(SafeModeError, match=r"'not a tag' is not a language tag at title\.not a tag"):
+        check_safe_mode(document)
+    document["@context"]["name"] = "https://schema.org/name"
+    document["title"] = {"en": "Title"}
+    document["name"] = {"@value": "x", "@language": "en", "@direction": "rtl"}
+    with pytest.raises(SafeModeError, match="@direction is not supported"):
+        check_safe_mode(document)
+    document["@context"] = {"@direction": "ltr", "name": "https://schema.org/name"}
+    with pytest.raises(SafeModeError, match="@direction is not supported"):
+        check_safe_mode(document)
+
+
 def test_protected_term_redefinition_is_refused() -> None:
     document = _ob3()
     document["@context"] = [*document["@context"], {"name": "https://evil.example/name"}]

@@ -53,6 +53,8 @@ _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _CONTEXT_KEYWORDS = frozenset(
     {"@base", "@direction", "@import", "@language", "@propagate", "@protected", "@version", "@vocab"}
 )
+_BCP47 = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
+_DIRECTION = "@direction is not supported: JSON-LD processors drop it when converting to RDF, so it would go unsigned"
 _CONTAINERS = frozenset({"@list", "@set", "@index", "@language", "@id", "@type", "@graph"})
 MAX_DEPTH = 64
 _serial = itertools.count()
@@ -169,6 +171,8 @@ class _Processor:
                 if expanded is None or not (_absolute(expanded) or expanded.startswith("_:")):
                     raise _fail("@vocab must be an absolute IRI", path)
                 result.vocab = expanded
+        if context.get("@direction") is not None:
+            raise _fail(_DIRECTION, path)
         protected = context.get("@protected", False) is True
         defined: dict[str, bool] = {}
         for term in context:
@@ -236,6 +240,8 @@ class _Processor:
         if not isinstance(value, dict):
             raise _fail(f"the definition of term {term!r} must be a string, an object or null", path)
         protected = value.get("@protected", protected) is True
+        if value.get("@direction") is not None:
+            raise _fail(_DIRECTION, path)
         type_mapping = value.get("@type")
         if type_mapping is not None:
             if not isinstance(type_mapping, str):
@@ -413,6 +419,10 @@ class _Processor:
                 self._walk_entries(active, type_scoped, item, path, depth + 1)
         elif keyword == "@value" and value is None:
             raise _fail("@value must not be null", path)
+        elif keyword == "@direction":
+            raise _fail(_DIRECTION, path)
+        elif keyword == "@language" and not (isinstance(value, str) and _BCP47.match(value)):
+            raise _fail(f"{value!r} is not a language tag", path)
 
     def _walk_property(self, active: Context, key: str, value: Any, path: str, depth: int) -> None:
         term = active.terms.get(key)
@@ -420,7 +430,14 @@ class _Processor:
             return
         container = term.container if term is not None else frozenset()
         if isinstance(value, dict) and "@language" in container:
-            return  # Keys are language tags and values are strings: nothing to expand.
+            # Keys are language tags and values are strings; a literal with an invalid tag would be dropped.
+            for tag, text in value.items():
+                if tag != "@none" and not _BCP47.match(tag):
+                    raise _fail(f"{tag!r} is not a language tag", f"{path}.{tag}")
+                for item in text if isinstance(text, list) else [text]:
+                    if item is not None and not isinstance(item, str):
+                        raise _fail("language map values must be strings", f"{path}.{tag}")
+            return
         if isinstance(value, dict) and container & {"@index", "@id", "@type"} and "@graph" not in container:
             for map_key, item in value.items():
                 here = f"{path}.{map_key}"
