@@ -105,6 +105,15 @@ def test_direction_and_invalid_language_tags_are_refused() -> None:
         check_safe_mode(document)
 
 
+def test_a_context_changed_in_place_is_not_served_from_the_cache() -> None:
+    context = {"name": "https://schema.org/name", "description": "https://schema.org/description"}
+    document = {"@context": context, "@id": "urn:x", "name": "n", "description": "d"}
+    check_safe_mode(document)
+    del context["description"]  # The same object, now without the term: it must be undefined again.
+    with pytest.raises(SafeModeError, match="'description' is not defined"):
+        check_safe_mode(document)
+
+
 def test_protected_term_redefinition_is_refused() -> None:
     document = _ob3()
     document["@context"] = [*document["@context"], {"name": "https://evil.example/name"}]

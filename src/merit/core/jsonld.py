@@ -14,6 +14,7 @@ Processed contexts are cached, so checking many credentials that share their con
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -76,6 +77,7 @@ class Term:
     has_context: bool = False
     protected: bool = False
     prefix: bool = False
+    context_key: str = ""
 
     def same_as(self, other: Term) -> bool:
         """Equal apart from ``protected`` (JSON-LD allows re-stating a protected term identically)."""
@@ -96,8 +98,13 @@ class Context:
 
 
 _EMPTY = Context()
-_CACHE: dict[tuple[int, int, bool, bool], tuple[Any, Context]] = {}
+_CACHE: dict[tuple[int, str, bool, bool], Context] = {}
 _CACHE_LIMIT = 4096
+
+
+def _fingerprint(context: Any) -> str:
+    """A context's content as a cache key, so that a context changed in place is never served stale."""
+    return json.dumps(context, sort_keys=True, separators=(",", ":"))
 
 
 def _fail(message: str, path: str) -> SafeModeError:
@@ -113,16 +120,26 @@ class _Processor:
     # Context processing -----------------------------------------------------------------------------------
 
     def process(
-        self, active: Context, local: Any, path: str, *, override: bool = False, propagate: bool = True, depth: int = 0
+        self,
+        active: Context,
+        local: Any,
+        path: str,
+        *,
+        key: str | None = None,
+        override: bool = False,
+        propagate: bool = True,
+        depth: int = 0,
     ) -> Context:
-        key = (active.serial, id(local), override, propagate)
-        hit = _CACHE.get(key)
-        if hit is not None and hit[0] is local:
-            return hit[1]
+        """Process ``local`` on top of ``active``; results are cached by the context's content (``key``)."""
+        fingerprint = key if key is not None else _fingerprint(local)
+        cache_key = (active.serial, fingerprint, override, propagate)
+        hit = _CACHE.get(cache_key)
+        if hit is not None:
+            return hit
         result = self._process(active, local, path, override, propagate, depth)
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
-        _CACHE[key] = (local, result)  # Keeping ``local`` alive keeps its id from being reused.
+        _CACHE[cache_key] = result
         return result
 
     def _process(self, active: Context, local: Any, path: str, override: bool, propagate: bool, depth: int) -> Context:
@@ -146,7 +163,9 @@ class _Processor:
                     raise
                 if not isinstance(document, dict) or "@context" not in document:
                     raise _fail(f"context {context} has no @context", path)
-                loaded = self.process(result, document["@context"], path, override=override, depth=depth + 1)
+                loaded = self.process(
+                    result, document["@context"], path, key="url:" + context, override=override, depth=depth + 1
+                )
                 result = Context(dict(loaded.terms), loaded.vocab, result.previous)
             elif isinstance(context, dict):
                 result = self._process_object(result, context, path, override)
@@ -274,9 +293,10 @@ class _Processor:
         if reverse and (iri in KEYWORDS or iri.startswith("_:")):
             raise _fail(f"the reverse term {term!r} must map to an IRI", path)
         is_prefix = value.get("@prefix") is True or (simple and iri[-1:] in ":/?#[]@")
-        return Term(
-            iri, reverse, type_mapping, container, value.get("@context"), "@context" in value, protected, is_prefix
-        )
+        scoped = value.get("@context")
+        has_scoped = "@context" in value
+        fingerprint = _fingerprint(scoped) if has_scoped else ""
+        return Term(iri, reverse, type_mapping, container, scoped, has_scoped, protected, is_prefix, fingerprint)
 
     def expand_iri(
         self,
@@ -333,7 +353,7 @@ class _Processor:
     def _scoped(self, active: Context, term: Term | None, path: str) -> Context:
         if term is None or not term.has_context:
             return active
-        return self.process(active, term.context, path, override=True)
+        return self.process(active, term.context, path, key=term.context_key, override=True)
 
     def _check_reference(self, active: Context, value: str, path: str, *, vocab: bool) -> None:
         expanded = self.expand_iri(active, value, vocab=vocab)
@@ -361,7 +381,7 @@ class _Processor:
             for value in sorted(v for v in values if isinstance(v, str)):
                 defined = type_scoped.terms.get(value)
                 if defined is not None and defined.has_context:
-                    active = self.process(active, defined.context, path, propagate=False)
+                    active = self.process(active, defined.context, path, key=defined.context_key, propagate=False)
         self._walk_entries(active, type_scoped, element, path, depth)
 
     def _walk_entries(
@@ -446,7 +466,7 @@ class _Processor:
                     self._check_reference(scoped, map_key, here, vocab=True)
                     defined = scoped.terms.get(map_key)
                     if defined is not None and defined.has_context:
-                        scoped = self.process(scoped, defined.context, here, propagate=False)
+                        scoped = self.process(scoped, defined.context, here, key=defined.context_key, propagate=False)
                 elif "@id" in container and map_key != "@none":
                     self._check_reference(scoped, map_key, here, vocab=False)
                 self.walk(scoped, key, item, here, depth + 1)
