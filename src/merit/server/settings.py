@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "merit.server.issuing",
     "merit.server.bulk",
     "merit.server.delivery",
+    "merit.server.workspace",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -94,6 +95,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LANGUAGE_CODE = "en"
+LOCALE_PATHS = [str(Path(__file__).parent / "locale")]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/workspace/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 LANGUAGES = [("en", "English"), ("sv", "Svenska"), ("nb", "Norsk bokmål"), ("fi", "Suomi"), ("pl", "Polski")]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth
+from django.urls import include, path
 
 from merit.server import views
 from merit.server.api import api
@@ -7,6 +8,9 @@ from merit.server.delivery import views as delivery
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("workspace/", include("merit.server.workspace.urls")),
     path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
     path("status/<slug:slug>/<str:purpose>/<int:sequence>", views.status_list, name="status-list"),
     path("ns/eu-mc/v1", views.merit_context, name="merit-context"),
