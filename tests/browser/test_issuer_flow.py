@@ -1,0 +1,95 @@
+"""Browser test (Playwright driving Debian's Chromium): an issuer signs in, bulk-issues a 25-row CSV with two bad
+rows, watches the progress, revokes one credential, and the published status list changes.
+
+Screenshots are written to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from merit.core.status import StatusList
+from merit.server.accounts.models import Membership, Role
+from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def csv_25_with_two_bad_rows(path: Path) -> Path:
+    lines = ["email,name,grade"] + [f"learner{i}@example.se,Learner {i},VG" for i in range(25)]
+    lines[5] = "not-an-address,Learner 4,VG"
+    lines[20] = "learner19@example.se,Learner 19,A+"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_issuer_bulk_issues_and_revokes(
+    live_server: Any, transactional_db: None, settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is needed for browser tests (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.BASE_URL = live_server.url
+    organisation = services.create_organisation(slug="college", name="Yrkeshögskolan Norr", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(organisation, "solar", data, actor="test")
+    services.publish_specification(draft, actor="test")
+    user = get_user_model().objects.create_user("issuer", password="a long and private passphrase")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.ISSUER)
+    upload = csv_25_with_two_bad_rows(tmp_path / "learners.csv")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # Playwright's synchronous API runs an event loop in this thread; Django's ORM calls below happen in the
+    # live server's own thread, so allowing them here is safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.goto(f"{live_server.url}/workspace/")
+        page.get_by_label("Username").fill("issuer")
+        page.get_by_label("Password").fill("a long and private passphrase")
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("heading", name="Yrkeshögskolan Norr").wait_for()
+        page.screenshot(path=str(SHOTS / "1-dashboard.png"), full_page=True)
+
+        page.get_by_role("link", name="Upload learners for solar (version 1)").click()
+        page.get_by_label("CSV file").set_input_files(str(upload))
+        page.get_by_role("button", name="Check the file").click()
+        page.get_by_text("23 rows are ready; 2 rows have problems and will not be issued.").wait_for()
+        page.screenshot(path=str(SHOTS / "2-dry-run.png"), full_page=True)
+        assert page.get_by_role("cell", name="6", exact=True).is_visible()
+
+        page.get_by_label("CSV file").set_input_files(str(upload))
+        page.get_by_role("button", name="Issue the ready rows").click()
+        page.get_by_text("23 of 23 issued (100%)").wait_for()
+        assert page.locator("progress").get_attribute("value") == "100"
+        page.screenshot(path=str(SHOTS / "3-progress.png"), full_page=True)
+
+        page.get_by_role("link", name="Back to the dashboard").click()
+        first = page.locator("tbody tr").first
+        first.get_by_label("Reason").fill("issued in error")
+        first.get_by_role("button", name="Apply").click()
+        page.get_by_text("The credential is now revoked.").wait_for()
+        page.screenshot(path=str(SHOTS / "4-revoked.png"), full_page=True)
+
+        revoked = IssuedCredential.objects.get(state="revoked")
+        entry = revoked.document["credentialStatus"]
+        listed = page.request.get(entry["statusListCredential"].replace(settings.BASE_URL, live_server.url)).json()
+        browser.close()
+
+    bits = StatusList.decode(listed["credentialSubject"]["encodedList"])
+    assert bits.get(int(entry["statusListIndex"]))
+    assert IssuedCredential.objects.filter(state="valid").count() == 22
