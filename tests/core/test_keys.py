@@ -88,9 +88,20 @@ def test_did_key_binding() -> None:
     assert key.verification_method == f"{key.controller}#{key.controller.removeprefix('did:key:')}"
 
 
+@pytest.mark.parametrize("suffix", [" ", "\n", "\t", "0", "O", "l", "I", "+"])
+def test_base58btc_is_strict(suffix: str) -> None:
+    """A signature with anything appended must not decode to the same bytes."""
+    value = mb.encode_base58btc(b"\x01\x02signature")
+    with pytest.raises(MalformedValueError):
+        mb.decode_base58btc(value + suffix)
+
+
 def test_base64url_multibase() -> None:
     assert mb.decode_base64url(mb.encode_base64url(b"\xff\xfe")) == b"\xff\xfe"
     with pytest.raises(MalformedValueError):
         mb.decode_base64url("u__8=")
     with pytest.raises(MalformedValueError):
         mb.decode_base64url("z123")
+    for other_alphabet in ("u+/8", "u//8", "uAA A"):
+        with pytest.raises(MalformedValueError):
+            mb.decode_base64url(other_alphabet)

@@ -65,6 +65,14 @@ def test_undefined_term_fails_safe_mode(signed: dict[str, Any]) -> None:
     assert "anything" in report.reason
 
 
+@pytest.mark.parametrize("suffix", [" ", "\n"])
+def test_proof_value_with_white_space_appended(signed: dict[str, Any], suffix: str) -> None:
+    signed["proof"]["proofValue"] += suffix
+    report = verifier().verify_credential(signed)
+    assert report.outcome == "invalid"
+    assert outcome_of(report, "proof") == "failed"
+
+
 def test_removed_proof(signed: dict[str, Any]) -> None:
     del signed["proof"]
     report = verifier().verify_credential(signed)
