@@ -54,7 +54,20 @@ def test_did_web_urls(did: str, url: str) -> None:
     assert did_web_url(did) == url
 
 
-@pytest.mark.parametrize("did", ["did:web:", "did:web:exa mple.com", "did:web:evil.com%2Fpath", "did:key:abc"])
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:",
+        "did:web:exa mple.com",
+        "did:web:evil.com%2Fpath",
+        "did:key:abc",
+        "did:web:example.com:%2E%2E:admin",
+        "did:web:example.com:..:admin",
+        "did:web:example.com:a%2Fb",
+        "did:web:user@example.com",
+        "did:web:example.com%3A99999",
+    ],
+)
 def test_invalid_did_web(did: str) -> None:
     with pytest.raises(InvalidDidError):
         did_web_url(did)
