@@ -9,3 +9,5 @@ import tempfile
 os.environ.setdefault("MERIT_HOME", tempfile.mkdtemp(prefix="merit-test-home-"))
 os.environ.setdefault("MERIT_BASE_URL", "https://merit.test")
 os.environ.setdefault("MERIT_ALLOWED_HOSTS", "merit.test,testserver,localhost")
+# Connections close after each request, so the live server used by browser tests leaves none open at teardown.
+os.environ.setdefault("MERIT_DB_CONN_MAX_AGE", "0")
