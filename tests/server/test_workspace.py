@@ -128,3 +128,28 @@ def test_swedish_interface(college: Organisation) -> None:
     html = viewer.get("/workspace/college/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert '<html lang="sv">' in html
     assert "Nyligen utfärdade" in html
+
+
+def test_issue_one_credential_from_the_form(
+    college: Organisation, specification: Specification, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    issuer = member(college, Role.ISSUER)
+    path = f"/workspace/college/specifications/{specification.pk}/issue"
+    form = issuer.get(path).content.decode()
+    assert '<label for="learner">' in form
+    assert '<option value="VG">VG</option>' in form
+    with django_capture_on_commit_callbacks(execute=True):
+        done = issuer.post(path, {"learner": "anna@example.se", "name": "Anna <b>Svensson</b>", "grade": "VG"})
+    html = done.content.decode()
+    assert "Issued. The learner has been sent this link:" in html
+    assert "<svg" in html
+    assert mail.outbox[0].to == ["anna@example.se"]
+    record = IssuedCredential.objects.get()
+    assert services.verifier().verify_credential(record.document).verified
+    bad = issuer.post(path, {"learner": "not an address", "grade": "VG"}).content.decode()
+    assert "is not an e-mail address" in bad
+    assert "not an address" in bad  # The input is kept for correction.
+    assert IssuedCredential.objects.count() == 1
+    assert member(college, Role.VIEWER, "v").get(path).status_code == 404

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/specifications/<int:spec_id>/upload", views.upload, name="upload"),
+    path("<slug:slug>/specifications/<int:spec_id>/issue", views.issue_one, name="issue-one"),
     path("<slug:slug>/jobs/<int:job_id>", views.job, name="job"),
     path("<slug:slug>/credentials/<int:credential_pk>/status", views.change_status, name="change-status"),
 ]

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merit.core.errors import MeritError
+from merit.core.microcredential import Learner
 from merit.server.accounts.models import AuditEvent, Membership
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
 from merit.server.bulk.rows import MAX_BYTES, UploadError
+from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.workspace.access import organisation_for
@@ -100,3 +102,28 @@ def change_status(request: HttpRequest, slug: str, credential_pk: int) -> HttpRe
     except MeritError as exc:
         messages.error(request, exc.message)
     return redirect("workspace:dashboard", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
+    """Issue the micro-credential to one learner from a form, e-mail the claim link and show its QR code."""
+    organisation = organisation_for(request, slug, "issue")
+    specification = Specification.objects.get(organisation=organisation, pk=spec_id, state="published")
+    context: dict[str, object] = {"organisation": organisation, "specification": specification, "form": request.POST}
+    grading = specification.data.get("grading") or {}
+    context["grades"] = grading.get("allowedValues", [])
+    if request.method == "POST":
+        identity = request.POST.get("learner", "").strip()
+        learner_args = {"did": identity} if identity.startswith("did:") else {"email": identity}
+        try:
+            learner = Learner(name=request.POST.get("name", "").strip() or None, **learner_args)
+            record = services.issue_from_specification(
+                specification, learner, actor=request.user.get_username(), grade=request.POST.get("grade") or None
+            )
+            token = delivery.deliver(record, learner.email) if learner.email else delivery.create_link(record)
+            url = delivery.claim_url(token)
+            context.update({"issued": record, "claim_url": url, "qr": delivery.qr_svg(url)})
+        except MeritError as exc:
+            context["error"] = exc.message
+    return render(request, "workspace/issue_one.html", context)
