@@ -173,3 +173,44 @@ def test_template_download(client: Any) -> None:
     response = client.get("/api/v1/issuance-template.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.decode().splitlines()[0] == "email,name,grade,valid_until"
+
+
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_workbooks_are_read_like_csv(college_api: Api, specification: Specification) -> None:
+    content = _xlsx(
+        [
+            ["Email", "Name", "Grade"],
+            ["anna@example.se", "Anna", "VG"],
+            ["omar@example.se", "Omar"],  # The grade cell is left empty, as spreadsheets do.
+            [None, None, None],
+            ["bad", "Bo", "VG"],
+            ["sara@example.se", "=1+1", "G"],
+        ]
+    )
+    report = upload(college_api, specification, content, dry_run=True, name="learners.xlsx").json()
+    assert report["valid"] == 3
+    assert [(e["row"], e["error"]) for e in report["errors"]] == [(5, "'bad' is not an e-mail address")]
+    response = upload(college_api, specification, content, name="learners.xlsx")
+    assert response.status_code == 201
+    job = IssuanceJob.objects.get()
+    assert bulk.run_job(job.pk).issued == 3
+
+
+def test_a_damaged_workbook_is_refused(college_api: Api, specification: Specification) -> None:
+    response = upload(college_api, specification, b"PK\x03\x04 not really a workbook", name="x.xlsx")
+    assert response.status_code == 400
+    assert "not a readable XLSX workbook" in response.json()["detail"]

@@ -1,7 +1,8 @@
-"""Reading an uploaded CSV of learners, validating every row before anything is issued (the dry run).
+"""Reading an uploaded CSV or XLSX file of learners, validating every row before anything is issued (the dry run).
 
 Columns: ``email`` and/or ``did`` (one of them per row), optional ``name``, ``grade``, ``valid_until``. Header
-names are case-insensitive. The file must be UTF-8 (a byte-order mark is fine). Empty rows are skipped. Cells that
+names are case-insensitive. A CSV file must be UTF-8 (a byte-order mark is fine); an XLSX workbook is read from
+its first sheet, values only, never formulas. Empty rows are skipped. Cells that
 look like spreadsheet formulas are kept as text here and neutralised on every export (``neutralise``).
 """
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,17 +77,42 @@ def _row_error(cells: dict[str, str], spec: Spec) -> str | None:
     return None
 
 
-def read_upload(content: bytes, spec: Spec) -> Upload:
-    """Validate every row; raise :class:`UploadError` when the file itself is unusable."""
-    if len(content) > MAX_BYTES:
-        raise UploadError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files")
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadError(
             f"the file is not UTF-8 text (byte {exc.start}); in your spreadsheet, save it as 'CSV UTF-8'"
         ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+    yield from csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    """The first sheet's rows as text, values only (a formula's cached result, never the formula)."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read.
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # A damaged workbook raises many kinds of error.
+            raise UploadError("the file is not a readable XLSX workbook") from exc
+        try:
+            for values in book.worksheets[0].iter_rows(values_only=True):
+                cells = ["" if value is None else str(value) for value in values]
+                while cells and cells[-1] == "":
+                    cells.pop()
+                yield cells
+        finally:
+            book.close()
+
+
+def read_upload(content: bytes, spec: Spec) -> Upload:
+    """Validate every row; raise :class:`UploadError` when the file itself is unusable."""
+    if len(content) > MAX_BYTES:
+        raise UploadError(f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files")
+    workbook = content.startswith(b"PK\x03\x04")
+    reader = _xlsx_rows(content) if workbook else _csv_rows(content)
     header = next(reader, None)
     if not header:
         raise UploadError("the file is empty; the first row must name the columns: " + ", ".join(COLUMNS))
@@ -103,6 +131,8 @@ def read_upload(content: bytes, spec: Spec) -> Upload:
             continue
         if len(upload.rows) + len(upload.errors) >= MAX_ROWS:
             raise UploadError(f"the file has more than {MAX_ROWS:,} learners; split it into smaller files")
+        if workbook and len(cells) < len(names):
+            cells = cells + [""] * (len(names) - len(cells))  # Spreadsheets leave trailing empty cells out.
         if len(cells) != len(names):
             upload.errors.append((number, f"expected {len(names)} cells, found {len(cells)}"))
             continue
