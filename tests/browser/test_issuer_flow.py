@@ -29,6 +29,25 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
+AXE = ROOT / "interop" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """No serious or critical WCAG 2.2 AA violation on the page (axe-core, injected into the page)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run 'npm ci --prefix interop'")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
+
+
 def csv_25_with_two_bad_rows(path: Path) -> Path:
     lines = ["email,name,grade"] + [f"learner{i}@example.se,Learner {i},VG" for i in range(25)]
     lines[5] = "not-an-address,Learner 4,VG"
@@ -68,17 +87,20 @@ def test_issuer_bulk_issues_and_revokes(
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
         page.goto(f"{live_server.url}/workspace/")
+        assert_accessible(page, "sign-in")
         page.get_by_label("Username").fill("issuer")
         page.get_by_label("Password").fill("a long and private passphrase")
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Yrkeshögskolan Norr").wait_for()
         page.screenshot(path=str(SHOTS / "1-dashboard.png"), full_page=True)
+        assert_accessible(page, "dashboard")
 
         page.get_by_role("link", name="Upload learners for solar (version 1)").click()
         page.get_by_label("CSV file").set_input_files(str(upload))
         page.get_by_role("button", name="Check the file").click()
         page.get_by_text("23 rows are ready; 2 rows have problems and will not be issued.").wait_for()
         page.screenshot(path=str(SHOTS / "2-dry-run.png"), full_page=True)
+        assert_accessible(page, "dry run")
         assert page.get_by_role("cell", name="6", exact=True).is_visible()
 
         page.get_by_label("CSV file").set_input_files(str(upload))
@@ -91,6 +113,7 @@ def test_issuer_bulk_issues_and_revokes(
         running.join()
         assert page.locator("progress").get_attribute("value") == "100"
         page.screenshot(path=str(SHOTS / "3-progress.png"), full_page=True)
+        assert_accessible(page, "progress")
 
         page.get_by_role("link", name="Back to the dashboard").click()
         first = page.locator("tbody tr").first
@@ -98,6 +121,7 @@ def test_issuer_bulk_issues_and_revokes(
         first.get_by_role("button", name="Apply").click()
         page.get_by_text("The credential is now revoked.").wait_for()
         page.screenshot(path=str(SHOTS / "4-revoked.png"), full_page=True)
+        assert_accessible(page, "dashboard after revocation")
         browser.close()
 
     revoked = IssuedCredential.objects.get(state="revoked")
