@@ -28,6 +28,7 @@ def _step(number: int, title: str, command: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from merit.core import vc
     from merit.core.issue import sign_credential
     from merit.core.keys import KeyPair, SigningKey
     from merit.core.microcredential import Learner, lint_spec, parse_spec, render_credential
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     _step(3, "The issuer publishes a revocation status list (131,072 entries)", f"(served at {LIST_URL})")
     status = StatusList()
     index = status.allocate(taken=())
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = vc.stamp(datetime.now(UTC))
 
     def publish() -> dict[str, Any]:
         unsigned = status_list_credential(LIST_URL, key.controller, "revocation", status, now)

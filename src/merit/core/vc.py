@@ -7,7 +7,7 @@ https://www.w3.org/TR/vc-data-model-1.1/). Each function raises :class:`Malforme
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from merit.core.errors import MalformedValueError
@@ -21,6 +21,14 @@ _DATETIME_STAMP = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]
 def is_url(value: Any) -> bool:
     """True for an absolute URL (any scheme, no whitespace)."""
     return isinstance(value, str) and bool(_URL.match(value))
+
+
+def stamp(moment: datetime) -> str:
+    """``moment`` as an XML Schema dateTimeStamp in UTC with second precision (``2026-01-31T12:00:00Z``), the form
+    Merit writes everywhere (proofs hash ``created`` exactly as written)."""
+    if moment.tzinfo is None:
+        raise MalformedValueError("dates must carry a time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_datetime(value: Any, name: str) -> datetime:

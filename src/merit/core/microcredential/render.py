@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from merit.core import vc
 from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
 from merit.core.microcredential.spec import Spec, Text
@@ -47,12 +48,6 @@ class Learner:
 def identity_hash(email: str, salt: str) -> str:
     """OB 3.0 ``identityHash``: ``sha256$`` and the hex SHA-256 of the normalised address followed by the salt."""
     return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode("utf-8")).hexdigest()
-
-
-def _stamp(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise MalformedValueError("dates must carry a time zone")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _hours(value: float) -> str:
@@ -273,10 +268,10 @@ def render_credential(
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement["name"],
         "issuer": profile,
-        "validFrom": _stamp(issued),
+        "validFrom": vc.stamp(issued),
     }
     if valid_until is not None:
-        credential["validUntil"] = _stamp(valid_until)
+        credential["validUntil"] = vc.stamp(valid_until)
     credential["credentialSubject"] = subject
     credential["credentialSchema"] = [{"id": OB3_SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}]
     if status_entries:

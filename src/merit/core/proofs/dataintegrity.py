@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from merit.core import multibase as mb
+from merit.core import vc
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import (
     InvalidChallengeError,
@@ -60,7 +61,7 @@ class ProofResult:
 
 def now_utc() -> str:
     """The current time as an XML Schema dateTime in UTC with second precision (``...Z``)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return vc.stamp(datetime.now(UTC))
 
 
 def _without_proof(document: dict[str, Any]) -> dict[str, Any]:

@@ -58,10 +58,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass
 class Verifier:
     """Verifies credentials and presentations with the collaborators it is given."""
@@ -134,7 +130,7 @@ class Verifier:
         """Verify a credential (a JSON object, or its JSON text or bytes)."""
         report = VerificationReport("credential")
         now = self.clock()
-        report.checked_at = _stamp(now)
+        report.checked_at = vc.stamp(now)
         try:
             credential = self._load(report, document)
             with self._step(report, STRUCTURE, stop_on_failure=True):
@@ -175,12 +171,12 @@ class Verifier:
     def _validity(credential: dict[str, Any], version: int, now: datetime, skew: timedelta) -> Check:
         start, end = vc.validity_window(credential, version)
         if start is not None and now + skew < start:
-            raise InvalidError(f"not yet valid: valid from {_stamp(start)}")
+            raise InvalidError(f"not yet valid: valid from {vc.stamp(start)}")
         if end is not None and now - skew > end:
-            raise InvalidError(f"expired on {_stamp(end)}")
+            raise InvalidError(f"expired on {vc.stamp(end)}")
         if end is None:
             return Check(VALIDITY, "passed", "valid now (no end date)")
-        return Check(VALIDITY, "passed", f"valid now, until {_stamp(end)}")
+        return Check(VALIDITY, "passed", f"valid now, until {vc.stamp(end)}")
 
     def _verify_list(self, list_credential: dict[str, Any]) -> None:
         report = self.verify_credential(list_credential, check_status_entries=False)
@@ -215,7 +211,7 @@ class Verifier:
     ) -> VerificationReport:
         """Verify a presentation and every credential in it; ``challenge``/``domain`` must match when given."""
         report = VerificationReport("presentation")
-        report.checked_at = _stamp(self.clock())
+        report.checked_at = vc.stamp(self.clock())
         try:
             presentation = self._load(report, document)
             with self._step(report, STRUCTURE, stop_on_failure=True):

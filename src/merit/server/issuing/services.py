@@ -149,7 +149,7 @@ def issue_credential(
     document = dict(credential)
     document["issuer"] = {**issuer, "id": organisation.did} if isinstance(issuer, dict) else organisation.did
     document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-    document.setdefault("validFrom", datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    document.setdefault("validFrom", vc.stamp(datetime.now(UTC)))
     key = signing_key(organisation)
     # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
     purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
@@ -210,7 +210,7 @@ def status_list_document(status_list: StatusList) -> dict[str, Any]:
     organisation = status_list.organisation
     bits = Bits(status_list.size, bytes(status_list.bits))
     # Valid from the list's last change (never later than any verifier's fetch of this version).
-    changed = status_list.updated_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    changed = vc.stamp(status_list.updated_at)
     unsigned = status_list_credential(
         status_list_url(status_list), organisation.did, status_list.purpose, bits, changed
     )
