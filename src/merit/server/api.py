@@ -9,7 +9,6 @@ import csv
 import json
 from typing import Any, Literal
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, NinjaAPI, Schema, UploadedFile
 from ninja.renderers import JSONRenderer
@@ -252,16 +251,10 @@ def dashboard(request: HttpRequest) -> JsonResponse:
     """Counts and the most recent activity of the organisation."""
     token = request.auth  # type: ignore[attr-defined]
     organisation = token.organisation
-    states = dict(
-        IssuedCredential.objects.filter(organisation=organisation)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
     recent = AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:20]
     return JsonResponse(
         {
-            "credentials": {state: states.get(state, 0) for state in IssuedCredential.State.values},
+            "credentials": services.credential_counts(organisation),
             "specifications": Specification.objects.filter(organisation=organisation).count(),
             "issuanceJobs": IssuanceJob.objects.filter(organisation=organisation).count(),
             "recent": [

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from merit.core.errors import InvalidError, MeritError
-from merit.core.microcredential import Learner, parse_spec
+from merit.core.microcredential import Learner
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import Upload, read_upload
 from merit.server.delivery import services as delivery
@@ -20,7 +20,7 @@ from merit.server.issuing.models import Specification
 
 def dry_run(specification: Specification, content: bytes) -> Upload:
     """Validate an upload without issuing anything."""
-    return read_upload(content, parse_spec(specification.data))
+    return read_upload(content, issuing.parsed_specification(specification))
 
 
 def create_job(

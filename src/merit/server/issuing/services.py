@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from merit.core import vc
@@ -17,7 +18,7 @@ from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, StatusRetrievalError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
-from merit.core.microcredential import Learner, LintReport, lint_spec, parse_spec, render_credential
+from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
@@ -288,6 +289,27 @@ def publish_specification(specification: Specification, *, actor: str) -> Specif
     return specification
 
 
+def parsed_specification(specification: Specification) -> Spec:
+    """The specification's model, parsed (and linted) once per loaded instance, so that a bulk job issuing every
+    row from one instance does not parse it again for each row."""
+    parsed: Spec | None = getattr(specification, "_merit_parsed", None)
+    if parsed is None:
+        parsed = parse_spec(specification.data)
+        specification._merit_parsed = parsed  # type: ignore[attr-defined]
+    return parsed
+
+
+def credential_counts(organisation: Organisation) -> dict[str, int]:
+    """How many of the organisation's credentials are in each state (every state listed, zeros included)."""
+    found = dict(
+        IssuedCredential.objects.filter(organisation=organisation)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return {state: found.get(state, 0) for state in IssuedCredential.State.values}
+
+
 def issue_from_specification(
     specification: Specification,
     learner: Learner,
@@ -299,8 +321,7 @@ def issue_from_specification(
     """Render a published specification for one learner and issue it."""
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
+    spec = parsed_specification(specification)
     organisation = specification.organisation
-    unsigned = render_credential(
-        parse_spec(specification.data), learner, organisation.did, grade=grade, valid_until=valid_until
-    )
+    unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until)
     return issue_credential(organisation, unsigned, actor=actor, specification=specification)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,15 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_for(request, slug, "view")
-    states = dict(
-        IssuedCredential.objects.filter(organisation=organisation)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
-    )
+    counts = services.credential_counts(organisation)
     context = {
         "organisation": organisation,
-        "counts": [(label, states.get(value, 0)) for value, label in IssuedCredential.State.choices],
+        "counts": [(label, counts[value]) for value, label in IssuedCredential.State.choices],
         "specifications": Specification.objects.filter(organisation=organisation, state="published"),
         "jobs": IssuanceJob.objects.filter(organisation=organisation).order_by("-created_at")[:10],
         "recent": AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:15],
