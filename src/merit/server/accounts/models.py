@@ -7,6 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def did_prefix() -> str:
+    """What every organisation's ``did:web`` on this installation starts with (its slug follows)."""
+    host = settings.BASE_URL.split("://", 1)[1].split("/", 1)[0].replace(":", "%3A")
+    return f"did:web:{host}:orgs:"
+
+
 class Organisation(models.Model):
     """An issuer organisation (college, training firm, employer, industry body, municipality...).
 
@@ -27,8 +33,7 @@ class Organisation(models.Model):
     @property
     def did(self) -> str:
         """The organisation's ``did:web``, served by Merit at ``/orgs/<slug>/did.json``."""
-        host = settings.BASE_URL.split("://", 1)[1].split("/", 1)[0].replace(":", "%3A")
-        return f"did:web:{host}:orgs:{self.slug}"
+        return f"{did_prefix()}{self.slug}"
 
 
 class Role(models.TextChoices):

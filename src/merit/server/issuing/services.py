@@ -22,7 +22,7 @@ from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, par
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
-from merit.server.accounts.models import AuditEvent, Organisation
+from merit.server.accounts.models import AuditEvent, Organisation, did_prefix
 from merit.server.issuing.models import IssuedCredential, OrganisationKey, Specification, StatusEntry, StatusList
 from merit.server.issuing.sealing import seal, unseal
 
@@ -224,7 +224,7 @@ def status_list_document(status_list: StatusList) -> dict[str, Any]:
 
 def _resolve(method: str, purpose: str) -> Any:
     did = method.split("#", 1)[0]
-    prefix = Organisation(slug="x").did.rsplit(":", 1)[0] + ":"
+    prefix = did_prefix()
     if did.startswith(prefix):
         organisation = Organisation.objects.filter(slug=did.removeprefix(prefix)).first()
         if organisation is not None:
