@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
         from merit.server.demo import create_demo_data
 
         details = create_demo_data()
-        print("Demo data created. Sign in at /admin/ with (shown once; keep them):")
+        print("Demo data created. Sign in (organisation owners at /workspace/, the registry authority at /admin/)")
+        print("with these passwords, shown once; keep them:")
         for username, password, role in details["users"]:
             print(f"  {username:<32} {password:<18} {role}")
         print("API tokens (Authorization: Bearer ...):")

@@ -59,13 +59,13 @@ def create_demo_data() -> dict[str, Any]:
     with transaction.atomic():
         password = secrets.token_urlsafe(12)
         users.objects.create_superuser("authority", "authority@merit.example", password)
-        details["users"].append(("authority", password, "registry authority (Django admin at /admin/)"))
+        details["users"].append(("authority", password, "registry authority (/admin/)"))
         for slug, name, country, region, spec_file in ORGANISATIONS:
             organisation = services.create_organisation(slug=slug, name=name, country=country, region=region)
             password = secrets.token_urlsafe(12)
             owner = users.objects.create_user(f"{slug}-owner", f"owner@{slug}.example", password)
             Membership.objects.create(user=owner, organisation=organisation, role=Role.OWNER)
-            details["users"].append((owner.username, password, f"owner of {name}"))
+            details["users"].append((owner.username, password, f"owner of {name} (/workspace/)"))
             _, token = create_token(organisation, "demo", ["issue", "status", "read"], actor="demo")
             details["tokens"].append((name, token))
             data = _spec(spec_file)
