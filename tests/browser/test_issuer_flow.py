@@ -95,7 +95,7 @@ def test_issuer_bulk_issues_and_revokes(
         page.screenshot(path=str(SHOTS / "1-dashboard.png"), full_page=True)
         assert_accessible(page, "dashboard")
 
-        page.get_by_role("link", name="Upload learners for solar (version 1)").click()
+        page.get_by_role("link", name="Upload learners for Installing photovoltaic systems (version 1)").click()
         page.get_by_label("CSV file").set_input_files(str(upload))
         page.get_by_role("button", name="Check the file").click()
         page.get_by_text("23 rows are ready; 2 rows have problems and will not be issued.").wait_for()

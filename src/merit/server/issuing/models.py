@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from merit.server.accounts.models import Organisation
@@ -53,6 +54,18 @@ class Specification(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "key", "version"], name="unique_spec_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def title(self) -> str:
+        """The title in the reader's language, else the specification's default language, else its key."""
+        titles = self.data.get("title") if isinstance(self.data, dict) else None
+        if not isinstance(titles, dict) or not titles:
+            return self.key
+        reader = (get_language() or "").split("-")[0]
+        return str(titles.get(reader) or titles.get(self.data.get("language")) or next(iter(titles.values())))
 
 
 class StatusList(models.Model):

@@ -325,3 +325,26 @@ def issue_from_specification(
     organisation = specification.organisation
     unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until)
     return issue_credential(organisation, unsigned, actor=actor, specification=specification)
+
+
+PREVIEW_LEARNER = Learner(email="learner@example.org", name="Alex Example")
+
+
+def preview_credential(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The unsigned credential a learner would receive from ``data``, or ``None`` while it is incomplete.
+
+    The learner is an example, and the proof and status entries are added only when a credential is issued.
+    """
+    if not lint_spec(data).ok:
+        return None
+    return render_credential(
+        parse_spec(data),
+        PREVIEW_LEARNER,
+        organisation.did,
+        credential_id="urn:uuid:00000000-0000-4000-8000-000000000000",
+    )
+
+
+def latest_specification(organisation: Organisation, key: str) -> Specification | None:
+    """The newest version of specification ``key`` (a draft, or the published version editing starts from)."""
+    return Specification.objects.filter(organisation=organisation, key=key).order_by("-version").first()

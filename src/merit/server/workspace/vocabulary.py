@@ -1,0 +1,86 @@
+"""Translated names for the micro-credential vocabulary that pages show (the codes are
+``merit.core.microcredential.vocab``'s; the labels here are for people, in their language)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from merit.core.microcredential import vocab
+
+ASSESSMENT_TYPES = {
+    "written-examination": _("Written examination"),
+    "oral-examination": _("Oral examination"),
+    "practical-assessment": _("Practical assessment"),
+    "project-work": _("Project work"),
+    "portfolio": _("Portfolio"),
+    "quiz": _("Quiz"),
+    "marked-assignment": _("Marked assignment"),
+    "continuous-evaluation": _("Continuous evaluation"),
+    "peer-assessment": _("Peer assessment"),
+    "peer-review": _("Peer review"),
+    "group-performance": _("Group performance"),
+    "attendance": _("Level of attendance"),
+    "problem-based-learning": _("Problem-based learning"),
+    "artefact-assessment": _("Artefact assessment"),
+}
+MODES = {
+    "online": _("Online"),
+    "blended": _("Blended (online and on site)"),
+    "onsite": _("On site"),
+    "work-based": _("Work-based"),
+    "project-based": _("Project-based"),
+    "research-lab": _("Research lab"),
+}
+SETTINGS = {"formal": _("Formal learning"), "non-formal": _("Non-formal learning")}
+QUALITY_ASSURANCE = {
+    "internal": _("Internal quality assurance"),
+    "external": _("External quality assurance"),
+    "accredited": _("Provided by an accredited or recognised provider"),
+}
+SUPERVISION = {
+    "supervised-with-id": _("Supervised, with identity verification"),
+    "supervised-without-id": _("Supervised, without identity verification"),
+    "unsupervised-with-id": _("Unsupervised, with identity verification"),
+    "unsupervised-without-id": _("Unsupervised, without identity verification"),
+}
+INTEGRATION = {
+    "standalone": _("Stand-alone"),
+    "stackable": _("Stackable into a larger credential"),
+    "integrated": _("Part of a larger credential or qualification"),
+}
+GRADING = {
+    "LetterGrade": _("Letter grade"),
+    "Percent": _("Percentage"),
+    "PassFail": _("Pass or fail"),
+    "Points": _("Points"),
+    "Result": _("Other result"),
+}
+EQF_LEVELS = [(str(level), _("EQF level %(level)s") % {"level": level}) for level in range(1, 9)]
+# Each Annex I mandatory element (lint's dotted path) → its name on the page and the input it is typed in.
+MANDATORY = {
+    "title": (_("Title of the micro-credential"), "title"),
+    "awardingBody.name": (_("Awarding body"), "ab_name"),
+    "awardingBody.country": (_("Country of the awarding body"), "ab_country"),
+    "learningOutcomes": (_("Learning outcomes"), "outcome_0"),
+    "workload": (_("Notional workload (ECTS credits or hours)"), "ects"),
+    "assessment.types": (_("Type of assessment"), "assessment_types"),
+    "participation.mode": (_("Form of participation"), "mode"),
+    "qualityAssurance.type": (_("Type of quality assurance"), "qa_type"),
+}
+
+
+def isced_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """ISCED-F 2013 fields grouped under their broad fields (two-digit codes), for a select with groups."""
+    fields = vocab.isced_fields()
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    for code, label in sorted(fields.items()):
+        if len(code) == 2:
+            groups.append((f"{code} {label}", []))
+        elif groups and code.startswith(groups[-1][0][:2]):
+            groups[-1][1].append((code, f"{code} {'· ' * (len(code) - 3)}{label}"))
+    return groups
+
+
+def label(table: dict[str, object], code: object) -> str:
+    """The page's name for ``code``, or the code itself when the vocabulary does not know it."""
+    return str(table.get(code, code)) if isinstance(code, str) else ""
