@@ -44,6 +44,16 @@ OPTIONAL: tuple[tuple[str, str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class LintIssue:
+    """One error, with a stable ``code`` and its ``params`` so that pages can say it in the reader's language;
+    ``message`` is the English text (what ``errors`` lists)."""
+
+    code: str
+    message: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class LintReport:
     """What ``merit lint`` prints: errors block issuing; suggestions do not."""
@@ -51,10 +61,15 @@ class LintReport:
     errors: list[str] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    issues: list[LintIssue] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def error(self, code: str, message: str, **params: object) -> None:
+        self.errors.append(message)
+        self.issues.append(LintIssue(code, message, {k: str(v) for k, v in params.items()}))
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "errors": self.errors, "missing": self.missing, "suggestions": self.suggestions}
@@ -90,22 +105,24 @@ def _strings(value: Any, path: str) -> list[tuple[str, str]]:
 def _check_values(data: dict[str, Any], report: LintReport) -> None:
     eqf = data.get("eqfLevel")
     if eqf is not None and not (isinstance(eqf, int) and not isinstance(eqf, bool) and 1 <= eqf <= 8):
-        report.errors.append(f"EQF level must be a whole number from 1 to 8, not {eqf!r}")
+        report.error("eqf-level", f"EQF level must be a whole number from 1 to 8, not {eqf!r}", value=eqf)
     field_code = data.get("iscedField")
     if field_code is not None and field_code not in vocab.isced_fields():
-        report.errors.append(f"ISCED-F field {field_code!r} is not an ISCED-F 2013 code (for example 0613)")
+        message = f"ISCED-F field {field_code!r} is not an ISCED-F 2013 code (for example 0613)"
+        report.error("isced-field", message, value=field_code)
     for index, outcome in enumerate(data.get("learningOutcomes") or []):
         if isinstance(outcome, dict):
             if not _present(outcome.get("text")):
-                report.errors.append(f"learning outcome {index + 1} has no text")
+                report.error("outcome-text", f"learning outcome {index + 1} has no text", number=index + 1)
             for skill in outcome.get("escoSkills") or []:
                 if isinstance(skill, str) and not _ESCO.match(skill):
-                    report.errors.append(f"{skill!r} is not an ESCO skill URI (http://data.europa.eu/esco/skill/…)")
+                    message = f"{skill!r} is not an ESCO skill URI (http://data.europa.eu/esco/skill/…)"
+                    report.error("esco-skill", message, value=skill)
     workload = data.get("workload")
     if isinstance(workload, dict) and not (_present(workload.get("ects")) or _present(workload.get("hours"))):
-        report.errors.append("notional workload needs ECTS credits or hours")
+        report.error("workload", "notional workload needs ECTS credits or hours")
     if isinstance(workload, dict) and isinstance(workload.get("ects"), int | float) and workload["ects"] * 2 % 1:
-        report.errors.append("ECTS credits are counted in steps of 0.5")
+        report.error("ects-step", "ECTS credits are counted in steps of 0.5")
     checks = (
         ("assessment.types", vocab.ASSESSMENT_TYPES, "type of assessment"),
         ("participation.mode", vocab.MODES, "form of participation"),
@@ -118,32 +135,36 @@ def _check_values(data: dict[str, Any], report: LintReport) -> None:
         value = _get(data, dotted)
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and item not in table:
-                report.errors.append(f"{name} {item!r} is not one of: {', '.join(table)}")
+                allowed = ", ".join(table)
+                report.error("vocabulary", f"{name} {item!r} is not one of: {allowed}", field=dotted, value=item)
     language = data.get("language")
     for dotted in ("title", "description"):
         text = data.get(dotted)
         if isinstance(text, dict) and isinstance(language, str) and text and language not in text:
-            report.errors.append(f"{dotted} has no text in the default language {language!r}")
+            message = f"{dotted} has no text in the default language {language!r}"
+            report.error("default-language", message, field=dotted, language=language)
 
 
 def lint_spec(data: Any) -> LintReport:
     """Check a specification (parsed JSON) and report; never raises."""
     report = LintReport()
     if not isinstance(data, dict):
-        report.errors.append("a specification must be a JSON object")
+        report.error("not-an-object", "a specification must be a JSON object")
         return report
     for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         where = ".".join(map(str, error.absolute_path)) or "specification"
-        report.errors.append(f"invalid value at {where}: {error.message[:200]}")
+        detail = error.message[:200]
+        report.error("schema", f"invalid value at {where}: {detail}", field=where, detail=detail)
     for path, text in _strings(data, ""):
         if _CONTROL.search(text):
-            report.errors.append(f"{path} contains control characters (remove them; only tab and newline are allowed)")
+            message = f"{path} contains control characters (remove them; only tab and newline are allowed)"
+            report.error("control-characters", message, field=path)
     for name, dotted in MANDATORY:
         if not _present(_get(data, dotted)):
             report.missing.append(name)
-            report.errors.append(f"missing mandatory element: {name} ({dotted})")
+            report.error("missing", f"missing mandatory element: {name} ({dotted})", field=dotted)
     if not _present(data.get("language")):
-        report.errors.append("missing the default language (language), for example 'en' or 'sv'")
+        report.error("language", "missing the default language (language), for example 'en' or 'sv'")
     if not report.errors or all(not e.startswith("invalid value") for e in report.errors):
         _check_values(data, report)
     for name, dotted in OPTIONAL:

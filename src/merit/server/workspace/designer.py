@@ -29,6 +29,7 @@ from merit.server.issuing import services
 from merit.server.issuing.models import Specification
 from merit.server.workspace import vocabulary
 from merit.server.workspace.access import organisation_for
+from merit.server.workspace.lint_messages import say
 from merit.server.workspace.designer_form import (
     TEXTS,
     DesignerForm,
@@ -221,7 +222,8 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         label, field = vocabulary.MANDATORY[path]
         anchor = f"{field}__{form.language}" if field in ("title", "outcome_0") else field
         checklist.append({"label": label, "done": name not in missing, "anchor": anchor})
-    errors = [e for e in report.errors if not e.startswith("missing mandatory element")]
+    errors = [say(issue) for issue in report.issues if issue.code != "missing"]
+    suggestions = [str(label) for path, label in vocabulary.OPTIONAL.items() if not _present(data, path)]
     preview = services.preview_credential(organisation, data) if report.ok and not form.errors else None
     return {
         "organisation": organisation,
@@ -232,6 +234,7 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         "checklist": checklist,
         "done": sum(1 for item in checklist if item["done"]),
         "errors": errors,
+        "suggestions": suggestions,
         "form_errors": form.errors,
         "field_errors": {e.field: e.message for e in form.errors},
         "texts": {
@@ -250,6 +253,13 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         "preview_json": json.dumps(preview, indent=2, ensure_ascii=False) if preview else None,
         "spec_json": json.dumps(data, indent=2, ensure_ascii=False),
     }
+
+
+def _present(data: dict[str, Any], dotted: str) -> bool:
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value not in (None, "", [], {})
 
 
 def _text(value: Any, language: str) -> str:

@@ -68,6 +68,18 @@ MANDATORY = {
     "qualityAssurance.type": (_("Type of quality assurance"), "qa_type"),
 }
 
+# The optional elements worth adding (lint's dotted path → their name on the page).
+OPTIONAL = {
+    "eqfLevel": _("EQF level"),
+    "description": _("Description"),
+    "iscedField": _("Field of education (ISCED-F)"),
+    "prerequisites": _("Prerequisites needed to enrol"),
+    "supervision": _("Supervision and identity verification during assessment"),
+    "grading": _("Grading"),
+    "integration": _("Integration and stackability"),
+    "furtherInformation": _("Further information"),
+}
+
 
 def isced_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """ISCED-F 2013 fields grouped under their broad fields (two-digit codes), for a select with groups."""
