@@ -92,11 +92,11 @@ ALL_CONCEPTS: dict[str, str] = {
 
 @cache
 def esco_skill_labels() -> dict[str, str]:
-    """ESCO v1.1.1 skills: the last segment of the skill URI → English preferred label."""
-    import gzip
+    """ESCO v1.1.1 skills: the last segment of the skill URI → English preferred label (from the bundled taxonomy,
+    see :mod:`merit.core.microcredential.esco`)."""
+    from merit.core.microcredential import esco
 
-    data = resources.files(__package__).joinpath("data/esco-skills-en-v1.1.1.json.gz").read_bytes()
-    return dict(json.loads(gzip.decompress(data)))
+    return esco.skill_labels()
 
 
 def esco_label(uri: str) -> str | None:
