@@ -21,31 +21,9 @@ from merit.server.accounts.models import Membership, Role
 from merit.server.bulk import services as bulk
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential
+from tests.browser.support import CHROMIUM, FLAGS, ROOT, SHOTS, assert_accessible
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-
-
-AXE = ROOT / "interop" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def assert_accessible(page: Any, name: str) -> None:
-    """No serious or critical WCAG 2.2 AA violation on the page (axe-core, injected into the page)."""
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: run 'npm ci --prefix interop'")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})"
-    )
-    serious = [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == [], f"{name}: {serious}"
 
 
 def csv_25_with_two_bad_rows(path: Path) -> Path:

@@ -177,3 +177,30 @@ def test_the_list_shows_titles_and_versions(designer: Client) -> None:
     assert "Installing photovoltaic systems" in text
     assert "Version 1: published" in text
     assert "Edit (makes a new version)" in text
+
+
+PV = "http://data.europa.eu/esco/skill/18d3f89a-6ac5-4ca6-bf93-0baec4e13bcd"
+
+
+def test_the_esco_picker_finds_skills_as_you_type(designer: Client) -> None:
+    query = {"outcome": "2", "esco_q_2": "photovolt"}
+    response = designer.get("/workspace/college/esco", query, HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert f'value="add-skill:2:{PV}"' in text
+    assert "install photovoltaic systems" in text
+    nothing = designer.get("/workspace/college/esco", {"outcome": "0", "esco_q_0": "zqxjv"}).content.decode()
+    assert "No ESCO skill matches “zqxjv”." in nothing
+    assert designer.get("/workspace/college/esco", {"outcome": "x"}).status_code == 404
+
+
+def test_choosing_a_skill_adds_it_to_its_outcome_and_the_preview(designer: Client) -> None:
+    data = json.loads(json.dumps(EXAMPLE))
+    data["learningOutcomes"][0]["escoSkills"] = []
+    page = designer.post("/workspace/college/specifications/new", post_of(data, "search:0", esco_q_0="photovoltaic"))
+    assert f'value="add-skill:0:{PV}"' in page.content.decode(), "the search works without JavaScript too"
+    added = designer.post("/workspace/college/specifications/new", post_of(data, f"add-skill:0:{PV}"))
+    text = added.content.decode()
+    assert f'name="outcome_0_skill" value="{PV}"' in text
+    assert 'data-focus="esco_q_0"' in text, "the keyboard focus returns to the outcome's search box"
+    assert "Skills: install photovoltaic systems" in text

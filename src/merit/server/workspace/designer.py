@@ -29,7 +29,6 @@ from merit.server.issuing import services
 from merit.server.issuing.models import Specification
 from merit.server.workspace import vocabulary
 from merit.server.workspace.access import organisation_for
-from merit.server.workspace.lint_messages import say
 from merit.server.workspace.designer_form import (
     TEXTS,
     DesignerForm,
@@ -39,6 +38,7 @@ from merit.server.workspace.designer_form import (
     form_from_spec,
     spec_from_form,
 )
+from merit.server.workspace.lint_messages import say
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 ESCO_RESULTS = 8

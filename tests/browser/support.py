@@ -1,0 +1,30 @@
+"""What the browser tests share: Debian's Chromium, the screenshot folder and the axe-core accessibility check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+AXE = ROOT / "interop" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """No serious or critical WCAG 2.2 AA violation on the page (axe-core, injected into the page)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run 'npm ci --prefix interop'")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']}})"
+    )
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} elements)"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
