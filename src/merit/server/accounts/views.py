@@ -116,9 +116,11 @@ class PasswordResetCompleteView(auth.PasswordResetCompleteView):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Keep a page whose URL holds a secret out of caches and referrers."""
+    """Keep a page whose URL holds a secret out of caches, referrers and the request log."""
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
+    # Django logs the path of every 4xx response; this path holds the invitation's secret.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
@@ -126,8 +128,9 @@ def _private(response: HttpResponse) -> HttpResponse:
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = members.open_invitation(token)
-    except Invitation.DoesNotExist as exc:
-        raise Http404("unknown invitation") from exc
+    except Invitation.DoesNotExist:
+        reason = _("This invitation link is not valid. Copy the whole link from the e-mail.")
+        return _private(render(request, "accounts/invitation_gone.html", {"reason": reason}, status=404))
     except members.InvitationGone as exc:
         return _private(render(request, "accounts/invitation_gone.html", {"reason": str(exc)}, status=410))
     context: dict[str, object] = {"invitation": found, "organisation": found.organisation}
