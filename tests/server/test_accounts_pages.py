@@ -218,3 +218,10 @@ def test_password_reset_for_an_unknown_address_looks_the_same(db: None) -> None:
     response = Client().post("/accounts/password-reset/", {"email": "nobody@example.se"})
     assert response["Location"] == "/accounts/password-reset/sent/"
     assert mail.outbox == []
+
+
+def test_password_reset_email_is_translated(db: None) -> None:
+    get_user_model().objects.create_user("ada@example.se", "ada@example.se", "old password 123!")
+    Client().post("/accounts/password-reset/", {"email": "ada@example.se"}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert mail.outbox[0].subject == "Återställ ditt lösenord till Merit"
+    assert "Hej" in mail.outbox[0].body
