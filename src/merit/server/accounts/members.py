@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merit.server.accounts.models import Invitation, Membership, Organisation, Role
-from merit.server.accounts.services import _send, is_verified, normalise_email
+from merit.server.accounts.services import is_verified, normalise_email, send_account_email
 from merit.server.issuing.services import audit
 
 LIFETIME = timedelta(days=7)
@@ -72,7 +72,7 @@ def invite(organisation: Organisation, email: str, role: str, invited_by: Abstra
         "expires": invitation.expires_at,
     }
     subject = _("You are invited to join %(organisation)s on Merit") % {"organisation": organisation.name}
-    _send(email, subject, "invitation", context)
+    send_account_email(email, subject, "invitation", context)
     return invitation, token
 
 

@@ -121,7 +121,8 @@ def sign_up(email: str, name: str, password: str, next_url: str = "") -> None:
     # Hashing the password anyway keeps the response time close to that of a real sign-up.
     make_password(password)
     if existing is not None and existing.email:
-        _send(existing.email, _("Someone tried to create a Merit account with your address"), "existing_account", {})
+        subject = _("Someone tried to create a Merit account with your address")
+        send_account_email(existing.email, subject, "existing_account", {})
 
 
 def verification_token(user: AbstractBaseUser, next_url: str = "") -> str:
@@ -132,7 +133,7 @@ def verification_token(user: AbstractBaseUser, next_url: str = "") -> str:
 def send_verification_email(user: AbstractBaseUser, next_url: str = "") -> None:
     url = f"{settings.BASE_URL}/accounts/verify/{verification_token(user, next_url)}"
     context = {"url": url, "days": VERIFY_MAX_AGE.days}
-    _send(getattr(user, "email", ""), _("Confirm your e-mail address for Merit"), "verify", context)
+    send_account_email(getattr(user, "email", ""), _("Confirm your e-mail address for Merit"), "verify", context)
 
 
 def verify_email(token: str) -> tuple[AbstractBaseUser, str]:
@@ -164,7 +165,8 @@ def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
     return Account.objects.filter(user_id=user.pk, email_verified_at__isnull=False).exists()
 
 
-def _send(to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+def send_account_email(to: str, subject: str, template: str, context: dict[str, Any]) -> None:
+    """Send ``accounts/email/<template>.txt``, in the language of the current request, to one address."""
     body = render_to_string(f"accounts/email/{template}.txt", {**context, "base_url": settings.BASE_URL})
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
 
