@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth
 from django.urls import include, path
 
 from merit.server import views
+from merit.server.accounts import views as accounts
 from merit.server.api import api
 from merit.server.delivery import views as delivery
 
@@ -10,8 +11,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("merit.server.accounts.urls")),
     path("workspace/", include("merit.server.workspace.urls")),
     path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
+    path("orgs/<slug:slug>/logo", accounts.logo, name="organisation-logo"),
     path("status/<slug:slug>/<str:purpose>/<int:sequence>", views.status_list, name="status-list"),
     path("ns/eu-mc/v1", views.merit_context, name="merit-context"),
     path("claim/<str:token>", delivery.claim, name="claim"),

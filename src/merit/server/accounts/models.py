@@ -25,6 +25,8 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=200, blank=True)
     registration_id = models.CharField(_("registration number"), max_length=200, blank=True)
     homepage = models.URLField(_("homepage"), blank=True)
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -57,6 +59,45 @@ class Membership(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_user")]
+
+
+class Account(models.Model):
+    """What Merit knows about a user account beyond Django's user: whether its e-mail address is verified.
+
+    .. pii: records when a user's e-mail address was verified.
+    .. pii_types: id
+    .. pii_retirement: deleted with the user
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merit_account")
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation with a role. Only a SHA-256 hash of the link's secret is stored.
+
+    .. pii: the invited person's e-mail address and who invited them.
+    .. pii_types: email_address, id
+    .. pii_retirement: deleted with the organisation; the inviter link is cleared when that user is deleted
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
 
 
 class ApiToken(models.Model):

@@ -11,6 +11,7 @@ CAN = {
     "view": {Role.OWNER, Role.DESIGNER, Role.ISSUER, Role.VIEWER},
     "issue": {Role.OWNER, Role.ISSUER},
     "design": {Role.OWNER, Role.DESIGNER},
+    "manage": {Role.OWNER},
 }
 
 

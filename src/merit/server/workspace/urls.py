@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.workspace import designer, views
+from merit.server.workspace import designer, organisation, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -15,4 +15,15 @@ urlpatterns = [
     path("<slug:slug>/specifications/<int:spec_id>/issue", views.issue_one, name="issue-one"),
     path("<slug:slug>/jobs/<int:job_id>", views.job, name="job"),
     path("<slug:slug>/credentials/<int:credential_pk>/status", views.change_status, name="change-status"),
+    path("<slug:slug>/members", organisation.members_page, name="members"),
+    path("<slug:slug>/members/invite", organisation.invite, name="invite"),
+    path("<slug:slug>/members/<int:membership_pk>/role", organisation.change_role, name="change-role"),
+    path("<slug:slug>/members/<int:membership_pk>/remove", organisation.remove, name="remove-member"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_pk>/revoke", organisation.revoke_invitation, name="revoke-invitation"
+    ),
+    path("<slug:slug>/tokens", organisation.tokens, name="tokens"),
+    path("<slug:slug>/tokens/<int:token_pk>/revoke", organisation.revoke_token, name="revoke-token"),
+    path("<slug:slug>/profile", organisation.profile, name="profile"),
+    path("<slug:slug>/profile/rotate-key", organisation.rotate, name="rotate-key"),
 ]
