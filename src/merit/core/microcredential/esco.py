@@ -6,8 +6,9 @@ European Commission's multilingual classification. Merit bundles a trimmed Engli
 described there and its provenance in ``data/PROVENANCE.md``). This service uses the ESCO classification of the
 European Commission.
 
-Nothing is read at import time: the bundle is loaded on first use, and the search index is built on the first
-search. Both are cached for the life of the process.
+Nothing is read at import time: the bundle is loaded on first use, and the search index it carries
+(:mod:`merit.core.microcredential.esco_index`) is unpacked on the first search. Both are cached for the life of
+the process.
 """
 
 from __future__ import annotations
