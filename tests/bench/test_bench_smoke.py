@@ -23,3 +23,12 @@ def test_quick_bulk_benchmark_issues_every_row() -> None:
     assert figures["rows"] == 20
     assert figures["per_second"] > 0
     assert figures["peak_rss_mb"] > 0
+
+
+def test_quick_esco_benchmark_runs_every_query() -> None:
+    from bench import esco
+
+    rows = esco.per_query(iterations=1)
+    assert [row["query"] for row in rows] == esco.QUERIES
+    assert all(row["first_ms"] > 0 and row["repeat_ms"] > 0 for row in rows)
+    assert {row["query"]: row["results"] for row in rows}["forklift"] > 0

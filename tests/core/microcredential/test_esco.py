@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from merit.core.microcredential import esco, vocab
+from merit.core.microcredential import esco, esco_index, vocab
 
 ROOT = Path(__file__).parents[3]
 SOURCE = Path("/work/shared/esco/v1.1.1")
@@ -336,3 +336,34 @@ def test_build_on_a_small_export(tmp_path: Path) -> None:
         [skill_a.rsplit("/", 1)[1], "a", "", 1, 0, [0]],
         [skill_b.rsplit("/", 1)[1], "bée", "b", 0, 1, [0, 1]],
     ]
+
+
+# The stored search index.
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\n"), max_size=40), max_size=5))
+def test_bulk_folding_matches_query_folding(labels: list[str]) -> None:
+    assert esco_index.fold_many(labels) == [f" {' '.join(esco.words(label))} " for label in labels]
+
+
+def test_stored_index_matches_the_labels() -> None:
+    index = esco._index()
+    taxonomy = esco._taxonomy()
+    assert len(index.labels) == sum(1 + len(item.alt_labels) for item in _all_skills())
+    for number in random.Random(5).sample(range(len(index.labels)), 500):
+        label = index.labels[number]
+        owner = taxonomy.skill(index.skill_of[number])
+        assert label in (owner.label, *owner.alt_labels)
+        assert (number < index.preferred) == (label == owner.label)
+        for word in esco.words(label):
+            assert number in index.postings(word)
+    texts = [index.text(n) for n in range(index.preferred)]
+    assert texts == sorted(texts, key=lambda text: (len(text), text))
+
+
+def test_stale_index_is_refused() -> None:
+    taxonomy = esco._taxonomy()
+    stale = dict(taxonomy.search_index, preferred=taxonomy.search_index["preferred"] - 1)
+    with pytest.raises(ValueError, match="rebuild"):
+        esco_index.Index(taxonomy.rows, taxonomy.groups, stale)

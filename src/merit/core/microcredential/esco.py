@@ -6,8 +6,9 @@ European Commission's multilingual classification. Merit bundles a trimmed Engli
 described there and its provenance in ``data/PROVENANCE.md``). This service uses the ESCO classification of the
 European Commission.
 
-Nothing is read at import time: the bundle is loaded on first use, and the search index is built on the first
-search. Both are cached for the life of the process.
+Nothing is read at import time: the bundle is loaded on first use, and the search index it carries
+(:mod:`merit.core.microcredential.esco_index`) is unpacked on the first search. Both are cached for the life of
+the process.
 """
 
 from __future__ import annotations
@@ -15,14 +16,30 @@ from __future__ import annotations
 import bisect
 import json
 import re
-import unicodedata
-from collections import defaultdict, deque
+from collections import deque
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
+from merit.core.microcredential.esco_index import Index, fold, words
 from merit.core.microcredential.vocab import ESCO_SKILL
+
+__all__ = [
+    "Concept",
+    "Skill",
+    "broader",
+    "concept",
+    "fold",
+    "group_path",
+    "pillar",
+    "pillars",
+    "search",
+    "skill",
+    "skill_labels",
+    "words",
+]
 
 SKILL_PREFIX = ESCO_SKILL
 DATA_FILE = "data/esco-v1.1.1.json.gz"
@@ -31,10 +48,6 @@ MIN_QUERY_LENGTH = 2
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _URI_QUERY = re.compile(rf"(?:https?://data\.europa\.eu/esco/skill/)?({_UUID})/?", re.IGNORECASE)
-_APOSTROPHES = dict.fromkeys(map(ord, "'’ʼ`´"), None)
-# Everything but letters and digits separates words; line breaks are kept so that labels folded together can be
-# split apart again.
-_SEPARATORS = re.compile(r"[^\w\n]+|_+")
 _CODE_PART = re.compile(r"\d+|[^\d.]+")
 
 
@@ -63,20 +76,6 @@ class Concept:
     code: str | None
 
 
-def fold(text: str) -> str:
-    """Text compared without case or accents: NFKD, case folding, combining marks removed, apostrophes removed."""
-    if text.isascii():
-        return text.lower().translate(_APOSTROPHES)
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    marks = {character for character in set(text) if unicodedata.combining(character)}
-    return text.translate(dict.fromkeys(map(ord, marks), None) | _APOSTROPHES)
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a label or query: letters and digits, split at everything else."""
-    return _SEPARATORS.sub(" ", fold(text)).split()
-
-
 class _Taxonomy:
     """The bundled document: the skill groups, then the skills, each addressed by its index in ``concepts``."""
 
@@ -90,6 +89,7 @@ class _Taxonomy:
         self.uris = [row[0] for row in groups] + [SKILL_PREFIX + row[0] for row in skills]
         self.index = {uri: i for i, uri in enumerate(self.uris)}
         self.broader: list[list[int]] = [row[-1] for row in concepts]
+        self.search_index: dict[str, Any] = document["index"]
         self._skills: dict[int, Skill] = {}
 
     def find(self, uri: str) -> int | None:
@@ -223,76 +223,24 @@ def group_path(uri: str) -> list[Concept]:
 # Search.
 
 
-class _Index:
-    """An inverted index over every preferred and alternative label.
-
-    Labels are numbered in ranking order: preferred labels before alternative ones, then shorter before longer
-    (by folded text), then by folded text, label and skill (skills are in URI order). ``texts`` holds each label's
-    folded words between spaces (" operate forklift "), ``postings`` maps each word to the numbers of the labels
-    containing it, in order, and ``vocabulary`` holds the words sorted for prefix look-ups.
-    """
-
-    def __init__(self, taxonomy: _Taxonomy) -> None:
-        preferred: list[tuple[str, int]] = []
-        alternative: list[tuple[str, int]] = []
-        for i in range(taxonomy.groups, len(taxonomy.rows)):
-            row = taxonomy.rows[i]
-            preferred.append((row[1], i))
-            if row[2]:
-                alternative.extend((alt, i) for alt in row[2].split("\n"))
-        numbered: list[tuple[int, str, str, int]] = []
-        for entries in (preferred, alternative):
-            texts = _fold_many([label for label, _ in entries])
-            labels, skills = (label for label, _ in entries), (i for _, i in entries)
-            numbered.extend(sorted(zip(map(len, texts), texts, labels, skills, strict=True)))
-        self.preferred = len(preferred)
-        self.texts = [entry[1] for entry in numbered]
-        self.skill_of = [entry[3] for entry in numbered]
-        postings: defaultdict[str, list[int]] = defaultdict(list)
-        for number, text in enumerate(self.texts):
-            for word in text.split():
-                postings[word].append(number)
-        self.postings = dict(postings)
-        self.exact: dict[str, list[int]] = {}
-        for number in range(self.preferred):
-            self.exact.setdefault(self.texts[number], []).append(number)
-        self.vocabulary = sorted(self.postings)
-
-    def with_prefix(self, prefix: str) -> frozenset[int]:
-        """The labels with a word that starts with ``prefix``."""
-        start = bisect.bisect_left(self.vocabulary, prefix)
-        end = bisect.bisect_left(self.vocabulary, prefix + "\U0010ffff", start)
-        return frozenset().union(*(self.postings[word] for word in self.vocabulary[start:end]))
-
-
-# ASCII bytes other than letters, digits and the line break become spaces; apostrophes are dropped (as in fold).
-_ASCII_SEPARATORS = bytes(b if chr(b).isalnum() or b == 10 or b >= 128 else 32 for b in range(256))
-
-
-def _fold_many(labels: list[str]) -> list[str]:
-    """``" ".join(words(label))`` between spaces for every label, computed in bulk: most labels are ASCII, and
-    those are lowered and split by one bytes translation of all of them together."""
-    parts = [label if label.isascii() else " ".join(words(label)) for label in labels]
-    data = "\n".join(parts).lower().encode("utf-8").translate(_ASCII_SEPARATORS, b"'`")
-    texts = data.decode("utf-8").split("\n")
-    if len(texts) != len(labels):
-        # A label with a line break of its own would misalign the split; fold those labels one by one instead.
-        texts = [" ".join(words(label)) for label in labels]
-    return [f" {' '.join(text.split())} " for text in texts]
-
-
 @cache
-def _index() -> _Index:
-    return _Index(_taxonomy())
+def _index() -> Index:
+    taxonomy = _taxonomy()
+    return Index(taxonomy.rows, taxonomy.groups, taxonomy.search_index)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def _with_prefix(prefix: str) -> frozenset[int]:
     # Typing a query repeats its first words' prefixes at every keystroke; the cache answers those at once.
     return _index().with_prefix(prefix)
 
 
-def _candidates(index: _Index, query_words: list[str]) -> frozenset[int]:
+@lru_cache(maxsize=32)
+def _sorted_prefix(prefix: str) -> tuple[int, ...]:
+    return tuple(sorted(_with_prefix(prefix)))
+
+
+def _candidates(index: Index, query_words: list[str]) -> frozenset[int]:
     """The labels in which every query word starts a word: the longest (most selective) word is looked up in the
     index; the others filter the survivors directly when there are few of them."""
     ordered = sorted(query_words, key=len, reverse=True)
@@ -303,9 +251,9 @@ def _candidates(index: _Index, query_words: list[str]) -> frozenset[int]:
             break
         if any(other.startswith(word) for other in done):
             continue
-        if len(found) < 2000:
+        if len(found) < 300:
             start = " " + word
-            found = frozenset(n for n in found if start in index.texts[n])
+            found = frozenset(n for n in found if start in index.text(n))
         else:
             found &= _with_prefix(word)
         done.append(word)
@@ -333,16 +281,24 @@ def search(query: str, *, limit: int = 10, skill_type: str | None = None) -> lis
     if not query_words:
         return []
     index = _index()
-    candidates = _candidates(index, list(dict.fromkeys(query_words)))
+    unique = list(dict.fromkeys(query_words))
+    candidates = _candidates(index, unique)
     whole = candidates
-    for word in dict.fromkeys(query_words):
-        whole = whole.intersection(index.postings.get(word, ()))
-    exact = [n for n in index.exact.get(f" {' '.join(query_words)} ", []) if n in candidates]
-    rest = sorted(candidates - whole)
+    for word in unique:
+        whole = whole.intersection(index.postings(word))
+    exact = [n for n in index.exact(f" {' '.join(query_words)} ") if n in candidates]
+    # Label numbers are in ranking order, so each tier is walked in ascending order and the walk stops as soon as
+    # enough skills are found; a one-word query reuses its cached sorted prefix set instead of sorting again.
+    ordered = _sorted_prefix(unique[0]) if len(unique) == 1 else tuple(sorted(candidates))
     whole_sorted = sorted(whole)
-    split_whole = bisect.bisect_left(whole_sorted, index.preferred)
-    split_rest = bisect.bisect_left(rest, index.preferred)
-    tiers = (exact, whole_sorted[:split_whole], rest[:split_rest], whole_sorted[split_whole:], rest[split_rest:])
+    split, split_whole = bisect.bisect_left(ordered, index.preferred), bisect.bisect_left(whole_sorted, index.preferred)
+    tiers = (
+        exact,
+        whole_sorted[:split_whole],
+        (n for n in islice(ordered, split) if n not in whole),
+        whole_sorted[split_whole:],
+        (n for n in islice(ordered, split, None) if n not in whole),
+    )
     results: list[Skill] = []
     seen: set[int] = set()
     for tier in tiers:
