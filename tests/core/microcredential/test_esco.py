@@ -282,12 +282,12 @@ def test_bundle_matches_the_csv_export() -> None:
         found = esco.skill(row["conceptUri"])
         assert found is not None
         assert (found.label, found.skill_type, found.reuse_level) == (
-            row["preferredLabel"],
+            row["preferredLabel"].strip(),
             row["skillType"],
             row["reuseLevel"],
         )
         alts = {label.strip() for label in row["altLabels"].split("\n") if label.strip()}
-        assert set(found.alt_labels) == alts - {row["preferredLabel"]}
+        assert set(found.alt_labels) == alts - {row["preferredLabel"].strip()}
     levels = {row["Level 0 URI"] for row in _csv("skillsHierarchy_en.csv")}
     assert {root.uri for root in esco.pillars()} == levels
 
