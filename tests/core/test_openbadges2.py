@@ -177,9 +177,22 @@ def test_hosted_without_fetching_could_not_verify(hosted_world: dict[str, Any]) 
     report = verify_assertion(hosted_world[HOSTED_ID], fetch_json=None, clock=clock)
     assert report.outcome == "could_not_verify"
     checks = outcomes(report)
-    assert checks["proof"] == checks["issuer"] == checks["status"] == "could_not_check"
+    assert checks["proof"] == checks["issuer"] == checks["status"] == checks["validity_period"] == "could_not_check"
     assert "passed" not in (checks["proof"], checks["status"])
     assert "fetching was not allowed" in report.check("proof").message
+
+
+def test_presented_expired_is_invalid_even_without_fetching() -> None:
+    report = verify_assertion(assertion({"type": "hosted"}, expires="2026-01-31T00:00:00Z"), clock=clock)
+    assert report.outcome == "invalid"
+    assert report.check("validity_period").code == "EXPIRED"
+
+
+def test_gone_badge_class_could_not_verify(hosted_world: dict[str, Any]) -> None:
+    hosted_world[BADGE] = GoneError("410")
+    report = verify_assertion(hosted_world[HOSTED_ID], fetch_json=fetcher(hosted_world), clock=clock)
+    assert report.outcome == "could_not_verify"
+    assert report.check("issuer").message == f"the badge class at {BADGE} is gone (410)"
 
 
 def test_hosted_fetch_failure_could_not_verify(hosted_world: dict[str, Any]) -> None:

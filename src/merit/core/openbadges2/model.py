@@ -81,13 +81,15 @@ def step(report: VerificationReport, name: str, *, stop: bool = False) -> Iterat
 
 
 class Fetcher:
-    """Fetches linked documents through the caller's ``fetch_json``, once each."""
+    """Fetches linked documents through the caller's ``fetch_json``, once each. The caller's fetcher limits sizes
+    and redirects; here each document must be a JSON object within the nesting limit."""
 
     def __init__(self, fetch_json: FetchJson | None) -> None:
         self.fetch_json = fetch_json
         self.cache: dict[str, dict[str, Any]] = {}
 
-    def get(self, url: str, what: str) -> dict[str, Any]:
+    def get(self, url: str, what: str, *, gone_ok: bool = False) -> dict[str, Any]:
+        """The document at ``url``; :class:`GoneError` passes through only when ``gone_ok``."""
         if self.fetch_json is None:
             raise DocumentNotAllowedError(f"{what} at {url} was not fetched: fetching was not allowed")
         if not is_http(url):
@@ -95,7 +97,11 @@ class Fetcher:
         if url not in self.cache:
             try:
                 value = self.fetch_json(url)
-            except (GoneError, MeritError):
+            except GoneError as exc:
+                if gone_ok:
+                    raise
+                raise DocumentLoadError(f"{what} at {url} is gone (410)") from exc
+            except MeritError:
                 raise
             except Exception as exc:
                 raise DocumentLoadError(f"{what} at {url} could not be fetched ({type(exc).__name__})") from exc

@@ -38,6 +38,8 @@ from merit.core.openbadges2.model import (
 from merit.core.verify import parsing
 from merit.core.verify.report import ISSUER, PARSE, PROOF, STATUS, STRUCTURE, VALIDITY, Check, VerificationReport
 
+_NO_COPY = "not checked: there is no trustworthy copy of the assertion from its issuer"
+
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
@@ -146,7 +148,7 @@ def verify_assertion(
             current = presented
             signed.check_signature(report, presented, token, fetcher)
         _issuer(report, current, method, fetcher)
-        _validity(report, current, now, clock_skew)
+        _validity(report, current or presented, now, clock_skew, confirmed=current is not None)
         with step(report, STATUS):
             if method == "hosted":
                 report.add(_hosted_status(report, presented, current))
@@ -162,7 +164,7 @@ def _hosted(report: VerificationReport, presented: dict[str, Any], fetcher: Fetc
     url = presented["id"]
     with step(report, PROOF):
         try:
-            hosted = fetcher.get(url, "the hosted assertion")
+            hosted = fetcher.get(url, "the hosted assertion", gone_ok=True)
         except GoneError:
             report.add(Check(PROOF, "passed", f"the issuer's server says the assertion at {url} is gone (revoked)"))
             return {"id": url, "revoked": True}
@@ -183,28 +185,31 @@ def _issuer(report: VerificationReport, current: dict[str, Any] | None, method: 
         return
     with step(report, ISSUER):
         if current is None:
-            raise CouldNotVerifyError("not checked: the issuer's copy of the assertion could not be fetched")
+            raise CouldNotVerifyError(_NO_COPY)
         badge, profile = badge_and_issuer(current, fetcher, report.warnings)
         if method == "hosted":
             _in_scope(current["id"], profile)
         report.add(Check(ISSUER, "passed", f"issued by {profile['name']} ({profile['id']}) for {badge['name']!r}"))
 
 
-def _validity(report: VerificationReport, current: dict[str, Any] | None, now: datetime, skew: timedelta) -> None:
-    if current is None or (current.get("revoked") is True and "issuedOn" not in current):
-        report.add(Check(VALIDITY, "not_applicable", "no issuer's copy to read dates from"))
+def _validity(
+    report: VerificationReport, current: dict[str, Any], now: datetime, skew: timedelta, *, confirmed: bool
+) -> None:
+    """The dates of the issuer's copy; without one, the presented dates can still show the badge expired."""
+    if current.get("revoked") is True and "issuedOn" not in current:
+        report.add(Check(VALIDITY, "not_applicable", "the issuer's copy is revoked and carries no dates"))
         return
     with step(report, VALIDITY):
         issued = parse_date(current.get("issuedOn"), "issuedOn")
         if issued - skew > now:
             raise InvalidError(f"issued on {_stamp(issued)}, which is in the future")
-        if current.get("expires") is None:
-            report.add(Check(VALIDITY, "passed", "valid now (no expiry date)"))
-            return
-        expires = parse_date(current["expires"], "expires")
-        if expires + skew < now:
+        expires = parse_date(current["expires"], "expires") if current.get("expires") is not None else None
+        if expires is not None and expires + skew < now:
             raise ExpiredError(f"expired on {_stamp(expires)}")
-        report.add(Check(VALIDITY, "passed", f"valid now, until {_stamp(expires)}"))
+        if not confirmed:
+            raise CouldNotVerifyError(f"the dates were not confirmed: {_NO_COPY.removeprefix('not checked: ')}")
+        until = f", until {_stamp(expires)}" if expires is not None else " (no expiry date)"
+        report.add(Check(VALIDITY, "passed", f"valid now{until}"))
 
 
 def _hosted_status(report: VerificationReport, presented: dict[str, Any], current: dict[str, Any] | None) -> Check:
@@ -213,5 +218,5 @@ def _hosted_status(report: VerificationReport, presented: dict[str, Any], curren
             reason = document.get("revocationReason")
             raise RevokedError(f"revoked by the issuer{': ' + reason if isinstance(reason, str) else ''}")
     if current is None:
-        raise StatusRetrievalError("not checked: the issuer's copy of the assertion could not be fetched")
+        raise StatusRetrievalError(_NO_COPY)
     return Check(STATUS, "passed", "not revoked: the issuer's copy is not marked revoked")
