@@ -1,0 +1,216 @@
+"""Telling credential formats apart, and the display view that every format's reader fills in.
+
+:func:`detect` names the format of a document a learner brings in, so a caller can dispatch it to the right
+verifier: a W3C verifiable credential or presentation (https://www.w3.org/TR/vc-data-model-2.0/, and 1.1), an
+Open Badges 2.0 assertion (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html, plain JSON
+or signed as a JWS) or a Europass Digital Credential (ELM v3, https://europa.eu/europass/elm-browser/, plain or
+sealed in a JAdES envelope). It never fetches anything and never raises.
+
+:func:`complete_view` gives the views of :mod:`merit.core.openbadges2` and :mod:`merit.core.edc` the keys of
+:func:`merit.core.microcredential.view.extract_spec_view`, so one template can show all of them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any, Literal
+
+from merit.core.errors import MeritError, ParsingError, RangeError
+from merit.core.vc import is_url as is_iri
+from merit.core.verify import parsing
+
+__all__ = ["ELM_CONTEXT", "OB2_CONTEXT", "Format", "complete_view", "detect", "is_iri"]
+
+Format = Literal["vc", "vp", "ob2", "edc", "unknown"]
+
+VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+OB2_CONTEXT_ALIASES = frozenset({OB2_CONTEXT, "https://openbadgespec.org/v2/context.json"})
+ELM_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
+"""The EDC application profile context (ELM 3.x), as the EU sample credentials and the EDC issuer write it."""
+ELM_CONTEXTS = frozenset({ELM_CONTEXT, "https://data.europa.eu/snb/model/context/edc-ap"})
+
+# The keys of extract_spec_view that a display template may read, in its order.
+VIEW_KEYS = (
+    "title",
+    "titles",
+    "description",
+    "learner",
+    "learnerName",
+    "awardingBody",
+    "issuerId",
+    "country",
+    "region",
+    "issued",
+    "validUntil",
+    "learningOutcomes",
+    "skills",
+    "ects",
+    "hours",
+    "eqfLevel",
+    "field",
+    "assessment",
+    "participation",
+    "learningSetting",
+    "qualityAssurance",
+    "qualityAssuranceBody",
+    "supervision",
+    "prerequisites",
+    "integration",
+    "partOf",
+    "grade",
+    "furtherInformation",
+)
+_LIST_KEYS = frozenset({"learningOutcomes", "skills", "assessment"})
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` as a list: JSON-LD allows one value or an array of them almost everywhere."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def contexts(document: dict[str, Any]) -> list[str]:
+    """The context URLs a document names (embedded context objects are skipped)."""
+    return [c for c in as_list(document.get("@context")) if isinstance(c, str)]
+
+
+def types(document: dict[str, Any]) -> list[str]:
+    """The type names of a document, from ``type`` or ``@type``."""
+    value = document.get("type", document.get("@type"))
+    return [t for t in as_list(value) if isinstance(t, str)]
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode unpadded base64url (RFC 7515 section 2) strictly, or raise :class:`ValueError`."""
+    if not text or any(c not in _B64URL for c in text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as exc:
+        raise ValueError("not base64url") from exc
+
+
+_B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _jws_parts(text: str, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    if len(text) > max_bytes * 2:
+        raise RangeError(f"the signed document is larger than {max_bytes * 2 // 1_048_576} MiB")
+    parts = text.strip().split(".")
+    if len(parts) != 3:
+        raise ParsingError("not a JWS compact serialisation (it needs three parts separated by dots)")
+    try:
+        header = parsing.parse_json(b64url_decode(parts[0]), 16_384)
+        payload = parsing.parse_json(b64url_decode(parts[1]), max_bytes)
+        b64url_decode(parts[2])
+    except ValueError as exc:
+        raise ParsingError("a part of the JWS is not base64url") from exc
+    if not isinstance(header.get("alg"), str):
+        raise ParsingError("the JWS header has no algorithm (alg)")
+    return header, payload
+
+
+def jws_payload(text: str, max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any]:
+    """The JSON object inside a JWS compact serialisation (RFC 7515 section 7.1), without checking its signature.
+
+    Raises :class:`merit.core.errors.ParsingError` or :class:`merit.core.errors.RangeError` like
+    :func:`merit.core.verify.parsing.parse_json`.
+    """
+    return _jws_parts(text, max_bytes)[1]
+
+
+def jws_header(text: str, max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any]:
+    """The protected header of a JWS compact serialisation, parsed like :func:`jws_payload`."""
+    return _jws_parts(text, max_bytes)[0]
+
+
+def jades_payload(document: dict[str, Any], max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any] | None:
+    """The credential inside a JAdES/JWS JSON serialisation (``payload`` + ``signatures``), or None if it is not one.
+
+    Europass seals credentials this way (ETSI TS 119 182-1), usually with an unencoded payload (``b64: false``).
+    """
+    payload = document.get("payload")
+    if not isinstance(payload, str) or not isinstance(document.get("signatures", document.get("signature")), list):
+        return None
+    text = payload.lstrip()
+    if text.startswith("{"):
+        return parsing.parse_json(payload, max_bytes)
+    try:
+        decoded = b64url_decode(payload)
+    except ValueError:
+        return None
+    return parsing.parse_json(decoded, max_bytes)
+
+
+def _load(document: Any) -> dict[str, Any] | None:
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(document, str):
+        text = document.strip()
+        if text.startswith("{"):
+            return parsing.parse_json(text)
+        return jws_payload(text)
+    if isinstance(document, dict):
+        parsing.check_depth(document)
+        return document
+    return None
+
+
+def detect(document: Any) -> Format:
+    """The format of ``document`` (a JSON object, its text, or a JWS compact string): ``vc``, ``vp``, ``ob2``,
+    ``edc`` or ``unknown``.
+
+    EDC is recognised by the ELM context (https://europa.eu/europass/elm-browser/), also inside a JAdES seal; OB 2.0
+    by its context ``https://w3id.org/openbadges/v2`` or ``type: Assertion``, also as a signed JWS; W3C VCs and VPs by
+    the VC 1.1 or 2.0 context and their type. Malformed or oversized input is ``unknown``.
+    """
+    try:
+        loaded = _load(document)
+        if loaded is None:
+            return "unknown"
+        sealed = jades_payload(loaded)
+    except (MeritError, RecursionError):
+        return "unknown"
+    if sealed is not None:
+        loaded = sealed
+    named = contexts(loaded)
+    kinds = types(loaded)
+    if ELM_CONTEXTS.intersection(named):
+        return "edc"
+    if OB2_CONTEXT_ALIASES.intersection(named) or "Assertion" in kinds:
+        return "ob2"
+    if named and named[0] in (VC1_CONTEXT, VC2_CONTEXT):
+        if "VerifiablePresentation" in kinds:
+            return "vp"
+        if "VerifiableCredential" in kinds:
+            return "vc"
+    return "unknown"
+
+
+def complete_view(view: dict[str, Any], format_name: Format) -> dict[str, Any]:
+    """``view`` with every key of ``extract_spec_view`` (absent ones None or empty) and ``missing``, the mandatory
+    Annex I elements it lacks, computed as ``extract_spec_view`` does; ``format`` names where it came from."""
+    for key in VIEW_KEYS:
+        view.setdefault(key, [] if key in _LIST_KEYS else None)
+    mandatory = {
+        "identification of the learner": view["learner"],
+        "title of the micro-credential": view["title"],
+        "country/region of the issuer": view["country"],
+        "awarding body": view["awardingBody"],
+        "date of issuing": view["issued"],
+        "learning outcomes": view["learningOutcomes"],
+        "notional workload": view["ects"] or view["hours"],
+        "type of assessment": view["assessment"],
+        "form of participation": view["participation"],
+        "type of quality assurance": view["qualityAssurance"],
+    }
+    view["missing"] = [name for name, value in mandatory.items() if not value]
+    view["format"] = format_name
+    return view
