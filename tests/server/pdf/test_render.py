@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import segno
+from django.utils import formats, translation
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -117,7 +118,8 @@ def test_the_page_shows_the_credential(signed: bytes) -> None:
     ):
         assert expected in text, expected
     issued = datetime.fromisoformat(json.loads(signed)["validFrom"])
-    assert f"Issued on {issued:%b}. {issued.day}, {issued.year}" in text
+    with translation.override("en"):
+        assert f"Issued on {formats.date_format(issued, 'DATE_FORMAT')}" in text
     assert len(reader.pages) == 1  # A typical credential fits on one A4 page.
 
 
@@ -174,6 +176,13 @@ def test_a_swedish_reader_gets_swedish_labels_and_the_swedish_title(signed: byte
     ):
         assert expected in text, expected
     assert "Learning outcomes" not in text
+
+
+def test_a_language_merit_has_no_catalogue_for_gets_english_labels_marked_english(signed: bytes) -> None:
+    reader = render(signed, "de")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "Learning outcomes" in text_of(reader)
+    assert "Installera och driftsätta" in text_of(reader)  # No German text: the credential's own language.
 
 
 def test_an_open_badge_from_another_issuer_renders_without_merits_extension() -> None:

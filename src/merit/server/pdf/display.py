@@ -139,6 +139,15 @@ def _concept(label: Any, table: dict[str, tuple[str, str]], names: dict[str, Any
     return Text(label)
 
 
+def _field(view: dict[str, Any], achievement: dict[str, Any], default: str | None) -> Text | None:
+    """The field of education: Merit writes the English ISCED-F name next to the ISCED-F concept."""
+    field = view.get("field")
+    if not isinstance(field, str) or not field:
+        return None
+    isced = str(achievement.get("thematicArea", "")).startswith(vocab.SNB + "isced-f/")
+    return Text(field, "en" if isced else _tag(default))
+
+
 def _workload(view: dict[str, Any]) -> list[Text]:
     parts = []
     if (ects := _number(view.get("ects"))) is not None:
@@ -206,9 +215,7 @@ def display(credential: dict[str, Any], language: str) -> Display:
     facts = [
         Fact(_("Level"), _levels(view, achievement)),
         Fact(_("Workload"), _workload(view)),
-        Fact(
-            _("Field of education"), _present(Text(view["field"], "en") if isinstance(view.get("field"), str) else None)
-        ),
+        Fact(_("Field of education"), _present(_field(view, achievement, default))),
         Fact(_("Type of assessment"), _present(*assessment), text(achievement.get("assessmentDescription"))),
         Fact(
             _("Form of participation"),

@@ -19,6 +19,7 @@ from typing import Any
 
 import pydyf
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.html import format_html
@@ -85,11 +86,15 @@ def credential_html(
     credential = json.loads(document_bytes)
     if not isinstance(credential, dict):
         raise ValueError("a credential is a JSON object")
-    with translation.override(language):
+    try:
+        labels = translation.get_supported_language_variant(language)
+    except LookupError:
+        labels = settings.LANGUAGE_CODE  # The page's own words are in the default language, and marked so.
+    with translation.override(labels):
         printed = datetime.now(UTC)
         context = {
             "view": display(credential, language),
-            "language": translation.get_language(),
+            "language": labels,
             "verification_url": verification_url,
             "verification_link": format_html('<a href="{0}">{0}</a>', verification_url),
             "qr_url": qr_url,
@@ -132,7 +137,7 @@ def credential_pdf(document_bytes: bytes, *, verification_url: str, status: str,
     html = credential_html(
         document_bytes, verification_url=verification_url, status=status, language=language, qr_url=qr_url
     )
-    with translation.override(language):
+    with translation.override(language if translation.check_for_language(language) else settings.LANGUAGE_CODE):
         description = _("The signed credential that this document shows")
     now = datetime.now(UTC)
     attachment = Attachment(
