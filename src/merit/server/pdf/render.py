@@ -39,7 +39,7 @@ class FetchRefused(ValueError):
     """WeasyPrint asked for a URL the PDF was not built with."""
 
 
-class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
+class DataOnlyFetcher(URLFetcher):
     """A URL fetcher that serves only the ``data:`` URLs it was made with and refuses every other URL.
 
     Nothing reaches ``urllib``: the answers are the bytes given here, and the refused URLs are kept in
