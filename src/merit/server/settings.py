@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "merit.server.bulk",
     "merit.server.delivery",
     "merit.server.workspace",
+    "merit.server.pdf",
     "django_tasks",
     "django_tasks_db",
 ]

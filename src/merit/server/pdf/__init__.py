@@ -1,0 +1,1 @@
+"""Credentials as accessible PDF documents that carry the signed credential (``render.credential_pdf``)."""
