@@ -54,7 +54,7 @@ def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpRespon
     context.setdefault("limit_mb", MAX_UPLOAD_BYTES // 1_048_576)
     response = render(request, "portal/verify.html", context, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # "no-referrer" would send Origin: null and fail CSRF.
     return response
 
 
