@@ -24,6 +24,7 @@ from merit.server.bulk.models import IssuanceJob
 from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.portal import services as portal
 
 api = NinjaAPI(
     title="Merit API",
@@ -114,14 +115,20 @@ def _verification_response(report: Any) -> JsonResponse:
 
 @api.post("/credentials/verify", tags=["VC-API"], summary="Verify a credential and report every check")
 def verify_credential(request: HttpRequest, body: VerifyCredentialRequest) -> JsonResponse:
-    return _verification_response(services.verifier().verify_credential(body.verifiableCredential))
+    """The same verifier as the portal: other hosts' did:web documents and status lists through netfetch."""
+    _, report = portal.verify_document(body.verifiableCredential, expect="credential")
+    return _verification_response(report)
 
 
 @api.post("/presentations/verify", tags=["VC-API"], summary="Verify a presentation and its credentials")
 def verify_presentation(request: HttpRequest, body: VerifyPresentationRequest) -> JsonResponse:
     options = body.options or {}
-    report = services.verifier().verify_presentation(
-        body.verifiablePresentation, challenge=options.get("challenge"), domain=options.get("domain")
+    challenge, domain = options.get("challenge"), options.get("domain")
+    _, report = portal.verify_document(
+        body.verifiablePresentation,
+        expect="presentation",
+        challenge=challenge if isinstance(challenge, str) else None,
+        domain=domain if isinstance(domain, str) else None,
     )
     return _verification_response(report)
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "merit.server.delivery",
     "merit.server.workspace",
     "merit.server.pdf",
+    "merit.server.portal",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -66,6 +67,8 @@ TASKS = {"default": {"BACKEND": os.environ.get("MERIT_TASK_BACKEND", "django_tas
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a request body: refuses oversized uploads to the portal and the verify API (413).
+    "merit.server.portal.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +117,8 @@ STORAGES = {
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Networks the outbound fetcher may reach although they are not public (comma-separated CIDRs; see netfetch.py).
+MERIT_FETCH_ALLOW = os.environ.get("MERIT_FETCH_ALLOW", "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,0 +1,301 @@
+"""A verification report in plain language, in the reader's language, for pages (the portal, share pages).
+
+:func:`describe` turns a :class:`~merit.core.verify.VerificationReport` into what ``portal/_report.html`` shows:
+one row per thing a person cares about (format and schema, signature, issuer identity, revocation and
+suspension, validity period, completeness against the EU mandatory elements of Council Recommendation
+2022/C 243/02 Annex I), each in one of three states (verified, invalid, could not check; plus "not applicable"),
+and beside it the credential's content. Include the template with ``{% include "portal/_report.html" %}`` and
+the context variable ``verification`` set to ``describe(...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from merit.core.microcredential import vocab
+from merit.core.microcredential.view import extract_spec_view
+from merit.core.verify import Check, VerificationReport
+from merit.core.verify.report import (
+    CHALLENGE,
+    CREDENTIALS,
+    HOLDER,
+    ISSUER,
+    PARSE,
+    PROOF,
+    SAFE_MODE,
+    SCHEMA,
+    STATUS,
+    STRUCTURE,
+    VALIDITY,
+)
+from merit.server.workspace import vocabulary
+
+COMPLETENESS = "eu_mandatory_elements"
+_FORMAT = "format"
+_GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("format", gettext_lazy("Format and schema"), (PARSE, STRUCTURE, SCHEMA, SAFE_MODE, _FORMAT)),
+    ("signature", gettext_lazy("Signature"), (PROOF, CHALLENGE)),
+    ("issuer", gettext_lazy("Issuer identity"), (ISSUER,)),
+    ("holder", gettext_lazy("Holder"), (HOLDER,)),
+    ("status", gettext_lazy("Not revoked or suspended"), (STATUS,)),
+    ("validity", gettext_lazy("Validity period"), (VALIDITY,)),
+    ("credentials", gettext_lazy("Credentials in the presentation"), (CREDENTIALS,)),
+    ("completeness", gettext_lazy("EU micro-credential: mandatory elements"), (COMPLETENESS,)),
+]
+_EXPECTED = {
+    "credential": ("format", "signature", "issuer", "status", "validity", "completeness"),
+    "presentation": ("format", "signature", "credentials"),
+}
+_MANDATORY = {
+    "identification of the learner": gettext_lazy("Identification of the learner"),
+    "title of the micro-credential": gettext_lazy("Title of the micro-credential"),
+    "country/region of the issuer": gettext_lazy("Country or region of the issuer"),
+    "awarding body": gettext_lazy("Awarding body"),
+    "date of issuing": gettext_lazy("Date of issuing"),
+    "learning outcomes": gettext_lazy("Learning outcomes"),
+    "notional workload": gettext_lazy("Notional workload"),
+    "type of assessment": gettext_lazy("Type of assessment"),
+    "form of participation": gettext_lazy("Form of participation"),
+    "type of quality assurance": gettext_lazy("Type of quality assurance"),
+}
+_OUTCOME_STATES = {"passed": "verified", "failed": "invalid", "could_not_check": "unknown", "not_applicable": "na"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z)?")
+
+
+def completeness_check(document: dict[str, Any]) -> Check:
+    """Whether ``document`` carries every Annex I mandatory element (``extract_spec_view(...)["missing"]``)."""
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+        return Check(COMPLETENESS, "not_applicable", "not a micro-credential (no achievement)")
+    missing = extract_spec_view(document)["missing"]
+    if missing:
+        return Check(COMPLETENESS, "failed", "missing: " + ", ".join(missing), "INCOMPLETE", {"missing": missing})
+    return Check(COMPLETENESS, "passed", "every mandatory element is present")
+
+
+def _date(text: str) -> str:
+    """The first date in a core message, as YYYY-MM-DD."""
+    found = _DATE.search(text)
+    return found.group(0)[:10] if found else text
+
+
+def plain(check: Check) -> str:
+    """What ``check`` means for a person, in their language."""
+    name, outcome, code, message = check.name, check.outcome, check.code or "", check.message
+    if name == COMPLETENESS:
+        if outcome == "failed":
+            missing = [str(_MANDATORY.get(m, m)) for m in check.details.get("missing", [])]
+            return _("Missing mandatory elements: %(missing)s.") % {"missing": ", ".join(missing)}
+        if outcome == "passed":
+            return _("Every mandatory element of an EU micro-credential is present.")
+        return _("Not a micro-credential: it describes no achievement.")
+    if name == _FORMAT:
+        if check.details.get("format") == "ob2":
+            return _("Recognised as an Open Badges 2.0 assertion, which this portal does not verify yet.")
+        return _("Recognised as a European Digital Credential (EDC), which this portal does not verify yet.")
+    if outcome == "passed":
+        return {
+            PARSE: _("Well-formed JSON."),
+            STRUCTURE: _("A well-formed W3C verifiable credential or presentation."),
+            SCHEMA: _("Valid against the Open Badges 3.0 schema."),
+            SAFE_MODE: _("Every property is defined, so the signature covers all of it."),
+            PROOF: _("The signature is valid: nothing has changed since it was signed."),
+            CHALLENGE: _("The presentation was made for this request."),
+            ISSUER: _("Signed by its issuer, %(issuer)s.") % {"issuer": message.rsplit(" ", 1)[-1]},
+            HOLDER: _("Signed by the person who presents it."),
+            STATUS: _("The issuer has not revoked or suspended it."),
+            VALIDITY: _("Valid now, until %(date)s.") % {"date": _date(message)}
+            if "until" in message
+            else _("Valid now; it does not expire."),
+            CREDENTIALS: _("Every credential in it is verified."),
+        }.get(name, message)
+    if outcome == "not_applicable":
+        return _("It has no status entry, so its issuer cannot revoke it.") if name == STATUS else message
+    if outcome == "could_not_check":
+        if name == STATUS:
+            return _(
+                "Could not check: the issuer's status list could not be fetched, "
+                "so we cannot say whether it was revoked."
+            )
+        if code == "methodNotSupported":
+            return _("Could not check: the issuer uses a kind of identifier (DID method) that Merit cannot resolve.")
+        if code == "FETCH_REFUSED":
+            return _("Could not check: the issuer's key is at an address Merit does not fetch from (%(reason)s).") % {
+                "reason": message
+            }
+        if code in ("FETCH_FAILED", "notFound"):
+            return _("Could not check: the issuer's public key could not be fetched.")
+        if code == "UNSUPPORTED_CRYPTOSUITE":
+            return _("Could not check: the credential uses a kind of signature that Merit does not support.")
+        if code == "LOADING_DOCUMENT_FAILED":
+            return _("Could not check: the credential uses a vocabulary (JSON-LD context) that Merit does not know.")
+        if name == CREDENTIALS:
+            return _("A credential in it could not be fully verified.")
+        return _("Could not check: %(reason)s") % {"reason": message}
+    if name == STATUS:
+        if code == "REVOKED":
+            return _("The issuer has revoked this credential.")
+        if code == "SUSPENDED":
+            return _("The issuer has suspended this credential.")
+        return _("Its status list is not valid: %(reason)s") % {"reason": message}
+    if name == VALIDITY:
+        if message.startswith("expired"):
+            return _("It expired on %(date)s.") % {"date": _date(message)}
+        return _("It is not valid yet: it is valid from %(date)s.") % {"date": _date(message)}
+    if name == ISSUER or (name == PROOF and ("verification method" in message or "not authorised" in message)):
+        return _("It was signed with a key that its issuer does not control.")
+    return {
+        PARSE: _("It is not well-formed JSON."),
+        STRUCTURE: _("It is not a well-formed W3C verifiable credential: %(reason)s") % {"reason": message},
+        SCHEMA: _("It does not follow the Open Badges 3.0 schema: %(reason)s") % {"reason": message},
+        SAFE_MODE: _("It contains properties that are not defined, which the signature would not protect."),
+        PROOF: _("The signature does not match: the credential was changed after it was signed."),
+        CHALLENGE: _("The presentation was made for another request: its challenge or domain does not match."),
+        HOLDER: _("The presentation was not signed by its holder."),
+        CREDENTIALS: _("At least one credential in it is invalid."),
+    }.get(name, message)
+
+
+def _row(key: str, label: Any, checks: list[Check], stopped: bool) -> dict[str, Any]:
+    if not checks:
+        state = "unknown"
+        message = _("Not checked, because an earlier check did not pass.") if stopped else _("Not checked.")
+        return {"key": key, "label": str(label), "state": state, "message": message, "details": []}
+    order = ("failed", "could_not_check", "passed", "not_applicable")
+    worst = min(checks, key=lambda c: order.index(c.outcome))
+    if worst.outcome == "passed":
+        # Name what passed most meaningfully: the last passing check of the group says the most.
+        worst = checks[-1] if key != "format" else next((c for c in checks if c.name == SCHEMA), checks[-1])
+    return {
+        "key": key,
+        "label": str(label),
+        "state": _OUTCOME_STATES[worst.outcome],
+        "message": plain(worst),
+        "details": [f"{c.name}: {c.message}" for c in checks],
+    }
+
+
+def _pick(value: Any, language: str) -> str | None:
+    """A text in ``language`` from a language map (else English, else any), or the text itself."""
+    if isinstance(value, dict):
+        texts = {k: v for k, v in value.items() if isinstance(v, str)}
+        return texts.get(language) or texts.get("en") or next(iter(texts.values()), None)
+    return value if isinstance(value, str) else None
+
+
+def _labels() -> dict[str, str]:
+    tables = [
+        (vocab.ASSESSMENT_TYPES, vocabulary.ASSESSMENT_TYPES),
+        (vocab.MODES, vocabulary.MODES),
+        (vocab.LEARNING_SETTINGS, vocabulary.SETTINGS),
+        (vocab.QUALITY_ASSURANCE, vocabulary.QUALITY_ASSURANCE),
+        (vocab.SUPERVISION, vocabulary.SUPERVISION),
+        (vocab.INTEGRATION, vocabulary.INTEGRATION),
+    ]
+    return {iri: str(names.get(code, english)) for core, names in tables for code, (iri, english) in core.items()}
+
+
+def _hours(duration: Any) -> str | None:
+    found = re.fullmatch(r"PT(\d+(?:\.\d+)?)H", duration) if isinstance(duration, str) else None
+    return found.group(1) if found else None
+
+
+def _web_link(value: Any) -> str | None:
+    """``value`` when it is an http(s) URL, so that a credential cannot put a ``javascript:`` link on the page."""
+    return value if isinstance(value, str) and re.match(r"https?://", value) else None
+
+
+def content(document: dict[str, Any]) -> dict[str, Any]:
+    """The credential's content, readable, in the reader's language where the credential has it."""
+    language = (get_language() or "en").split("-")[0]
+    view = extract_spec_view(document)
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement if isinstance(achievement, dict) else {}
+    labels = _labels()
+    quality = achievement.get("qualityAssurance")
+    quality = quality[0] if isinstance(quality, list) and quality else quality
+    quality = quality if isinstance(quality, dict) else {}
+    assessment = achievement.get("assessmentType")
+    return {
+        "title": _pick(view["titles"], language)
+        or _pick(view["title"], language)
+        or _pick(document.get("name"), language),
+        "description": _pick(achievement.get("descriptionTranslations"), language)
+        or _pick(view["description"], language),
+        "issuer": _pick(view["awardingBody"], language),
+        "issuer_id": view["issuerId"] if isinstance(view["issuerId"], str) else None,
+        "country": view["country"],
+        "region": view["region"],
+        "learner": view["learnerName"] if isinstance(view["learnerName"], str) else None,
+        "issued": _date(view["issued"]) if isinstance(view["issued"], str) else None,
+        "valid_until": _date(view["validUntil"]) if isinstance(view["validUntil"], str) else None,
+        "outcomes": [text for text in (_pick(o, language) for o in view["learningOutcomes"]) if text],
+        "skills": [
+            {"label": s.get("label") if isinstance(s.get("label"), str) else None, "uri": _web_link(s.get("uri"))}
+            for s in view["skills"]
+            if isinstance(s.get("label") or s.get("uri"), str)
+        ],
+        "eqf": view["eqfLevel"],
+        "ects": view["ects"] if isinstance(view["ects"], str | int | float) else None,
+        "hours": _hours(view["hours"]),
+        "assessment": [labels.get(t, str(t)) for t in assessment if isinstance(t, str)]
+        if isinstance(assessment, list)
+        else [],
+        "assessment_description": _pick(achievement.get("assessmentDescription"), language),
+        "participation": labels.get(achievement.get("mode", ""), view["participation"]),
+        "quality_assurance": labels.get(quality.get("qaType", ""), view["qualityAssurance"]),
+        "quality_assurance_body": _pick(quality.get("accreditingAgent"), language),
+        "grade": _pick(view["grade"], language),
+    }
+
+
+def describe(report: VerificationReport, document: dict[str, Any] | None) -> dict[str, Any]:
+    """The report as ``portal/_report.html`` shows it (see the module documentation)."""
+    document = document if document is not None else report.document
+    checks = list(report.checks)
+    if report.kind == "credential" and document is not None and report.check(_FORMAT) is None:
+        checks.append(completeness_check(document))
+    stopped = report.outcome != "verified"
+    rows = []
+    for key, label, names in _GROUPS:
+        found = [c for c in checks if c.name in names]
+        if (found or key in _EXPECTED[report.kind]) and (key not in ("completeness",) or found):
+            rows.append(_row(key, label, found, stopped))
+    if report.check(_FORMAT) is not None:
+        rows = [row for row in rows if row["key"] == "format"]
+    headlines = {
+        "verified": _("Verified: the credential is authentic and valid."),
+        "invalid": _("Invalid: do not rely on this credential."),
+        "could_not_verify": _("Could not verify: some checks could not be carried out."),
+    }
+    if report.kind == "presentation":
+        headlines = {
+            "verified": _("Verified: the presentation and every credential in it are authentic and valid."),
+            "invalid": _("Invalid: do not rely on this presentation."),
+            "could_not_verify": _("Could not verify: some checks could not be carried out."),
+        }
+    problem = next((r for r in rows if r["state"] == "invalid"), None) or next(
+        (r for r in rows if r["state"] == "unknown"), None
+    )
+    return {
+        "kind": report.kind,
+        "outcome": report.outcome,
+        "state": {"verified": "verified", "invalid": "invalid", "could_not_verify": "unknown"}[report.outcome],
+        "headline": headlines[report.outcome],
+        "reason": problem["message"] if problem and report.outcome != "verified" else "",
+        "checked_at": report.checked_at,
+        "rows": rows,
+        "warnings": [
+            _("It uses the older VC Data Model 1.1.") if "1.1" in warning else warning for warning in report.warnings
+        ],
+        "content": content(document) if report.kind == "credential" and document is not None else None,
+        "credentials": [describe(inner, inner.document) for inner in report.credentials],
+        "receipt_url": None,
+    }

@@ -1,0 +1,246 @@
+"""The portal's services: the verifier that the portal and the VC-API share, and verification receipts.
+
+The verifier resolves this installation's organisations and status lists from the database (as
+``issuing.services`` publishes them) and fetches everything else, ``did:web`` documents and status lists on other
+hosts, only through :mod:`merit.server.netfetch`. A status list that cannot be fetched gives "could not check"
+for the status check (https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm), never "not revoked".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from django.conf import settings
+
+from merit.core import vc
+from merit.core.dids import Resolver
+from merit.core.errors import DidResolutionError, MeritError, StatusRetrievalError
+from merit.core.verify import Check, VerificationReport, Verifier
+from merit.core.verify.parsing import parse_json
+from merit.core.verify.report import HOLDER, PARSE, PROOF
+from merit.server import netfetch
+from merit.server.accounts.models import Organisation, did_prefix
+from merit.server.issuing import services as issuing
+from merit.server.portal.containers import MAX_UPLOAD_BYTES, Found, parse
+from merit.server.portal.formats import Format, detect_format
+from merit.server.portal.models import Receipt
+from merit.server.portal.report import completeness_check
+
+FORMAT = "format"
+"""The name of the check that says a recognised format is not verified by this portal yet."""
+TIMEOUT = 10.0
+MAX_DOCUMENT_BYTES = 1024 * 1024
+MAX_LIST_BYTES = 2 * 1024 * 1024
+MAX_CREDENTIAL_BYTES = 2 * 1024 * 1024
+ACCEPT_CREDENTIAL = (
+    "application/vc+ld+json, application/vc+json;q=0.9, application/ld+json;q=0.8, application/json;q=0.7"
+)
+
+
+@dataclass
+class Consulted:
+    """What a verification fetched: each status list's URL, the SHA-256 of its bytes and its ``validFrom``."""
+
+    status_lists: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, url: str, body: bytes, document: dict[str, Any]) -> None:
+        entry = {"url": url, "sha256": hashlib.sha256(body).hexdigest(), "validFrom": document.get("validFrom")}
+        if entry not in self.status_lists:
+            self.status_lists.append(entry)
+
+
+def _fetch_did_document(url: str) -> bytes:
+    return netfetch.fetch(
+        url, max_bytes=MAX_DOCUMENT_BYTES, timeout=TIMEOUT, accept="application/did+json, application/json"
+    )
+
+
+def verifier(consulted: Consulted | None = None) -> Verifier:
+    """A verifier for this installation: local organisations and lists from the database, the rest via netfetch."""
+    log = consulted if consulted is not None else Consulted()
+    web = Resolver(web_fetcher=_fetch_did_document)
+
+    def resolve(method: str, purpose: str) -> Any:
+        did = method.split("#", 1)[0] if isinstance(method, str) else ""
+        prefix = did_prefix()
+        if did.startswith(prefix):
+            organisation = Organisation.objects.filter(slug=did.removeprefix(prefix)).first()
+            if organisation is None:
+                raise DidResolutionError(f"{did} is not an organisation of this Merit installation")
+            local = Resolver(documents={did: issuing.did_document(organisation)})
+            return local.resolve_verification_method(method, purpose)
+        return web.resolve_verification_method(method, purpose)
+
+    def fetch_list(url: str) -> dict[str, Any]:
+        if url.startswith(f"{settings.BASE_URL}/status/"):
+            document = issuing._fetch_list(url)
+            # The bytes that /status/... serves for this list (views._json), so the receipt's hash matches them.
+            body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        else:
+            body = netfetch.fetch(url, max_bytes=MAX_LIST_BYTES, timeout=TIMEOUT, accept=ACCEPT_CREDENTIAL)
+            try:
+                document = parse_json(body, MAX_LIST_BYTES)
+            except MeritError as exc:
+                raise StatusRetrievalError(f"the status list at {url} is not a JSON object ({exc.message})") from exc
+        log.record(url, body, document)
+        return document
+
+    return Verifier(resolve=resolve, fetch_status_list=fetch_list)
+
+
+def not_verified_yet(document: dict[str, Any], fmt: Format) -> VerificationReport:
+    """A report for a format Merit recognises but this portal does not verify yet (never "verified")."""
+    report = VerificationReport("credential")
+    report.checked_at = vc.stamp(datetime.now(UTC))
+    report.document = document
+    report.add(Check(PARSE, "passed", "well-formed JSON object"))
+    names = {"ob2": "an Open Badges 2.0 assertion", "edc": "a European Digital Credential (EDC)"}
+    message = f"recognised as {names.get(fmt, fmt)}, which this portal does not verify yet"
+    report.add(Check(FORMAT, "could_not_check", message, "FORMAT_NOT_SUPPORTED", {"format": fmt}))
+    return report
+
+
+def verify_document(
+    document: dict[str, Any],
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    consulted: Consulted | None = None,
+    expect: Literal["credential", "presentation"] | None = None,
+) -> tuple[Format, VerificationReport]:
+    """Verify a parsed document in the way its format needs; ``expect`` is what an API endpoint was given."""
+    fmt = detect_format(document)
+    if fmt in ("ob2", "edc"):
+        return fmt, not_verified_yet(document, fmt)
+    checker = verifier(consulted)
+    if expect == "presentation" or (expect is None and fmt == "vp"):
+        return fmt, checker.verify_presentation(document, challenge=challenge, domain=domain)
+    return fmt, checker.verify_credential(document)
+
+
+def fetch_credential(url: str) -> Found:
+    """A credential at ``url``, fetched through netfetch (raises netfetch's errors)."""
+    body = netfetch.fetch(url, max_bytes=MAX_CREDENTIAL_BYTES, timeout=TIMEOUT, accept=ACCEPT_CREDENTIAL)
+    return Found("url", body, url=url)
+
+
+@dataclass
+class Verification:
+    """One verification on the portal: what was found, its format, the report and the receipt."""
+
+    found: Found
+    fmt: Format
+    report: VerificationReport
+    document: dict[str, Any]
+    consulted: Consulted
+    receipt: Receipt | None = None
+
+
+class NotACredential(MeritError):
+    """A JSON document that is not a credential Merit recognises."""
+
+    code = "NOT_A_CREDENTIAL"
+
+
+def verify_found(found: Found, *, challenge: str | None = None, domain: str | None = None) -> Verification:
+    """Verify what a container held (fetching it first when it is a URL) and store a receipt."""
+    if found.url is not None and not found.data:
+        found = fetch_credential(found.url)
+    if len(found.data) > MAX_UPLOAD_BYTES:
+        raise NotACredential("the document is too large")
+    document = parse(found)
+    fmt = detect_format(document)
+    if fmt == "unknown":
+        raise NotACredential("this is not a credential Merit recognises")
+    consulted = Consulted()
+    fmt, report = verify_document(document, challenge=challenge, domain=domain, consulted=consulted)
+    verification = Verification(found, fmt, report, document, consulted)
+    verification.receipt = save_receipt(verification)
+    return verification
+
+
+def _methods(document: dict[str, Any] | None) -> list[str]:
+    proofs = (document or {}).get("proof", [])
+    proofs = proofs if isinstance(proofs, list) else [proofs]
+    return [str(p["verificationMethod"]) for p in proofs if isinstance(p, dict) and "verificationMethod" in p]
+
+
+def _issuer(document: dict[str, Any] | None) -> str | None:
+    issuer = (document or {}).get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return value if isinstance(value, str) else None
+
+
+def _check_json(check: Check, presentation: bool) -> dict[str, Any]:
+    message = check.message
+    if presentation and check.name in (PROOF, HOLDER):
+        # These messages name the holder; a receipt keeps no personal data.
+        message = {"passed": "signed by its holder", "failed": "not signed by its holder"}.get(
+            check.outcome, check.outcome.replace("_", " ")
+        )
+        if check.name == PROOF and check.outcome == "failed":
+            message = "the holder's signature does not verify"
+    data: dict[str, Any] = {"name": check.name, "outcome": check.outcome, "message": message}
+    if check.code:
+        data["code"] = check.code
+    return data
+
+
+def _credential_section(report: VerificationReport, sha256: str | None) -> dict[str, Any]:
+    document = report.document or {}
+    section: dict[str, Any] = {
+        "kind": report.kind,
+        "outcome": report.outcome,
+        "id": document.get("id") if isinstance(document.get("id"), str) else None,
+        "sha256": sha256,
+        "issuer": _issuer(document) if report.kind == "credential" else None,
+        "verificationMethod": _methods(document) if report.kind == "credential" else [],
+        "checks": [_check_json(c, report.kind == "presentation") for c in report.checks],
+    }
+    if report.kind == "credential" and report.document is not None:
+        section["checks"].append(completeness_check(report.document).to_json())
+    if report.kind == "presentation":
+        section.pop("issuer")
+        section.pop("verificationMethod")
+        section["credentials"] = [
+            _credential_section(inner, _canonical_sha256(inner.document)) for inner in report.credentials
+        ]
+    return section
+
+
+def _canonical_sha256(document: dict[str, Any] | None) -> str | None:
+    if document is None:
+        return None
+    return hashlib.sha256(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def receipt_document(verification: Verification, public_id: str) -> dict[str, Any]:
+    """The receipt: when, what (the SHA-256 of the exact bytes verified), each check, and each status list."""
+    report = verification.report
+    body: dict[str, Any] = {
+        "type": "MeritVerificationReceipt",
+        "id": f"{settings.BASE_URL}/verify/receipt/{public_id}.json",
+        "verifier": settings.BASE_URL,
+        "checkedAt": report.checked_at,
+        "format": verification.fmt,
+        "container": verification.found.container,
+        **_credential_section(report, verification.found.sha256),
+        "statusLists": list(verification.consulted.status_lists),
+    }
+    return body
+
+
+def save_receipt(verification: Verification) -> Receipt:
+    public_id = secrets.token_urlsafe(18)
+    document = receipt_document(verification, public_id)
+    return Receipt.objects.create(
+        public_id=public_id,
+        credential_sha256=verification.found.sha256,
+        outcome=verification.report.outcome,
+        receipt_json=json.dumps(document, ensure_ascii=False, indent=2),
+    )
