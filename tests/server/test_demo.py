@@ -6,11 +6,12 @@ from merit.server.accounts.models import Organisation
 from merit.server.demo import LEARNERS, ORGANISATIONS, create_demo_data
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.passport.models import HeldCredential
 
 
 def test_demo_data_is_complete_and_verifies(db: None) -> None:
     details = create_demo_data()
-    assert len(details["users"]) == 1 + len(ORGANISATIONS)
+    assert len(details["users"]) == 1 + len(ORGANISATIONS) + 2, "the authority, an owner each, two learners"
     assert all(token.startswith("mrt_") for _, token in details["tokens"])
     assert Organisation.objects.count() == len(ORGANISATIONS)
     assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
@@ -19,3 +20,8 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     verifier = services.verifier()
     outcomes = {record.state: verifier.verify_credential(record.document).outcome for record in records}
     assert outcomes == {"valid": "verified", "revoked": "invalid"}
+    # The two learners with accounts hold their credentials, one from each organisation, in their passports.
+    for email, _name in LEARNERS[:2]:
+        held = HeldCredential.objects.filter(owner__username=email)
+        assert held.count() == len(ORGANISATIONS)
+        assert all(h.recipient_verified and h.outcome == "verified" for h in held)

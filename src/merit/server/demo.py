@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.accounts.models import Membership, Organisation, Role
-from merit.server.accounts.services import create_token
+from merit.server.accounts.services import create_token, mark_verified
 from merit.server.issuing import services
-from merit.server.issuing.models import Specification
+from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.passport import services as passport
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -78,6 +79,14 @@ def create_demo_data() -> dict[str, Any]:
                 published_at=timezone.now(),
             )
             _issue_examples(organisation, spec)
+        for email, name in LEARNERS[:2]:
+            password = secrets.token_urlsafe(12)
+            learner = users.objects.create_user(email, email, password, first_name=name)
+            mark_verified(learner)
+            for record in IssuedCredential.objects.filter(specification__isnull=False).order_by("pk"):
+                if passport.issued_to(record.document, [email]):
+                    passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
+            details["users"].append((email, password, f"learner {name} (/passport/)"))
     return details
 
 

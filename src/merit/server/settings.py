@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "merit.server.workspace",
     "merit.server.pdf",
     "merit.server.portal",
+    "merit.server.passport",
     "django_tasks",
     "django_tasks_db",
 ]

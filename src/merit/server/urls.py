@@ -6,6 +6,8 @@ from merit.server import views
 from merit.server.accounts import views as accounts
 from merit.server.api import api
 from merit.server.delivery import views as delivery
+from merit.server.passport import sharing
+from merit.server.passport import views as passport
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -18,6 +20,9 @@ urlpatterns = [
     path("orgs/<slug:slug>/logo", accounts.logo, name="organisation-logo"),
     path("status/<slug:slug>/<str:purpose>/<int:sequence>", views.status_list, name="status-list"),
     path("ns/eu-mc/v1", views.merit_context, name="merit-context"),
+    path("passport/", include("merit.server.passport.urls")),
+    path("s/<str:token>", sharing.shared, name="shared"),
+    path("claim/<str:token>/passport", passport.claim, name="claim-passport"),
     path("claim/<str:token>", delivery.claim, name="claim"),
     path("claim/<str:token>/credential.json", delivery.download, name="claim-download"),
     path("", api.urls),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -234,22 +235,20 @@ def test_user_text_is_escaped(client: Client, college: Organisation) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-@pytest.mark.parametrize(
-    ("document", "message"),
-    [
-        ({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}, "Open Badges 2.0 assertion"),
-        (
-            {"@context": ["https://www.w3.org/2018/credentials/v1", "http://data.europa.eu/snb/model/context/edc-ap"]},
-            "European Digital Credential",
-        ),
-    ],
-)
-def test_recognised_formats_not_verified_yet(client: Client, document: dict[str, Any], message: str) -> None:
-    page = paste(client, document)
+DATA = Path(__file__).parents[2] / "data"
+
+
+def test_a_europass_credential_is_checked_but_its_seal_is_said_to_be_unchecked(client: Client) -> None:
+    page = paste(client, json.loads((DATA / "edc" / "AA-Annex1-MC-signed.jsonld").read_text(encoding="utf-8")))
     html = page.content.decode()
     assert "Could not verify" in html
-    assert message in html
-    assert rows(page) == {"format": "unknown"}
+    assert "Europass seals (eIDAS) are not checked yet" in html
+    assert rows(page)["signature"] == "unknown"
+
+
+def test_a_minimal_open_badges_2_assertion_is_invalid(client: Client) -> None:
+    page = paste(client, {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"})
+    assert rows(page)["format"] == "invalid"
 
 
 @pytest.mark.parametrize(

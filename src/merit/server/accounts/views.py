@@ -59,7 +59,7 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(next_url)
     login_url = f"{reverse('login')}?{urlencode({'next': next_url})}"
     response = render(request, "accounts/verified.html", {"login_url": login_url})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
@@ -117,7 +117,7 @@ class PasswordResetCompleteView(auth.PasswordResetCompleteView):
 
 def _private(response: HttpResponse) -> HttpResponse:
     """Keep a page whose URL holds a secret out of caches, referrers and the request log."""
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     # Django logs the path of every 4xx response; this path holds the invitation's secret.
     response._has_been_logged = True  # type: ignore[attr-defined]

@@ -32,10 +32,14 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         "state": record.state,
         "state_label": record.get_state_display(),
         "download_url": f"/claim/{token}/credential.json",
+        "passport_url": f"/claim/{token}/passport",
+        "next": f"/claim/{token}",
         "qr": services.qr_svg(services.claim_url(token)),
     }
     response = render(request, "delivery/claim.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    # The link's secret never leaves in a Referer header to another site; "no-referrer" would also make Chromium
+    # send "Origin: null" with the page's own form, which Django's CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Literal
 
+from merit.core import formats
 from merit.core.baking import BakingError, extract_from_png, extract_from_svg
 from merit.core.errors import InvalidError, MeritError
 from merit.core.verify.parsing import MAX_BYTES, parse_json
@@ -82,6 +83,8 @@ def _text(container: Container, text: str) -> Found:
     if stripped.startswith(("https://", "http://")) and len(stripped) < 2048 and not any(c.isspace() for c in stripped):
         return Found(container, url=stripped)
     if _JWS.match(stripped):
+        if formats.detect(stripped) == "ob2":
+            return Found(container, stripped.encode("ascii"))  # A signed Open Badges 2.0 assertion.
         raise ContainerError("the credential is a compact JWS (VC-JOSE), which Merit does not verify yet", "jws")
     return Found(container, stripped.encode("utf-8"))
 
@@ -158,8 +161,11 @@ def open_text(text: str) -> Found:
     return Found("json", found.data)
 
 
-def parse(found: Found) -> dict[str, Any]:
-    """The JSON object in ``found``, unwrapped from a VC-API request body when it is one."""
+def parse(found: Found) -> Any:
+    """The JSON object in ``found``, unwrapped from a VC-API request body when it is one; a signed Open Badges 2.0
+    assertion stays the compact JWS text it is, since its signature covers those bytes."""
+    if _JWS.match(found.data.decode("ascii", errors="replace").strip()):
+        return found.data.decode("ascii").strip()
     try:
         document = parse_json(found.data)
     except MeritError as exc:

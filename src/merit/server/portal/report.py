@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from merit.core import edc, formats, openbadges2
 from merit.core.microcredential import vocab
 from merit.core.microcredential.view import extract_spec_view
 from merit.core.verify import Check, VerificationReport
@@ -35,9 +36,8 @@ from merit.core.verify.report import (
 from merit.server.workspace import vocabulary
 
 COMPLETENESS = "eu_mandatory_elements"
-_FORMAT = "format"
 _GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
-    ("format", gettext_lazy("Format and schema"), (PARSE, STRUCTURE, SCHEMA, SAFE_MODE, _FORMAT)),
+    ("format", gettext_lazy("Format and schema"), (PARSE, STRUCTURE, SCHEMA, SAFE_MODE)),
     ("signature", gettext_lazy("Signature"), (PROOF, CHALLENGE)),
     ("issuer", gettext_lazy("Issuer identity"), (ISSUER,)),
     ("holder", gettext_lazy("Holder"), (HOLDER,)),
@@ -67,12 +67,18 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z)?")
 
 
 def completeness_check(document: dict[str, Any]) -> Check:
-    """Whether ``document`` carries every Annex I mandatory element (``extract_spec_view(...)["missing"]``)."""
-    subject = document.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
-        return Check(COMPLETENESS, "not_applicable", "not a micro-credential (no achievement)")
-    missing = extract_spec_view(document)["missing"]
+    """Whether ``document`` carries every Annex I mandatory element (the ``missing`` of its format's view)."""
+    kind = formats.detect(document)
+    if kind == "edc":
+        missing = edc.edc_view(document)["missing"]
+    elif kind == "ob2":
+        missing = formats.complete_view(openbadges2.assertion_view(document), "ob2")["missing"]
+    else:
+        subject = document.get("credentialSubject")
+        subject = subject[0] if isinstance(subject, list) and subject else subject
+        if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
+            return Check(COMPLETENESS, "not_applicable", "not a micro-credential (no achievement)")
+        missing = extract_spec_view(document)["missing"]
     if missing:
         return Check(COMPLETENESS, "failed", "missing: " + ", ".join(missing), "INCOMPLETE", {"missing": missing})
     return Check(COMPLETENESS, "passed", "every mandatory element is present")
@@ -94,10 +100,11 @@ def plain(check: Check) -> str:
         if outcome == "passed":
             return _("Every mandatory element of an EU micro-credential is present.")
         return _("Not a micro-credential: it describes no achievement.")
-    if name == _FORMAT:
-        if check.details.get("format") == "ob2":
-            return _("Recognised as an Open Badges 2.0 assertion, which this portal does not verify yet.")
-        return _("Recognised as a European Digital Credential (EDC), which this portal does not verify yet.")
+    if name == PROOF and message == edc.SEAL_NOT_CHECKED:
+        return _(
+            "Could not check: Europass seals (eIDAS) are not checked yet, so its signature has not been verified. "
+            "The rest of the report still applies."
+        )
     if outcome == "passed":
         return {
             PARSE: _("Well-formed JSON."),
@@ -260,7 +267,7 @@ def describe(report: VerificationReport, document: dict[str, Any] | None) -> dic
     """The report as ``portal/_report.html`` shows it (see the module documentation)."""
     document = document if document is not None else report.document
     checks = list(report.checks)
-    if report.kind == "credential" and document is not None and report.check(_FORMAT) is None:
+    if report.kind == "credential" and document is not None:
         checks.append(completeness_check(document))
     stopped = report.outcome != "verified"
     rows = []
@@ -268,8 +275,6 @@ def describe(report: VerificationReport, document: dict[str, Any] | None) -> dic
         found = [c for c in checks if c.name in names]
         if (found or key in _EXPECTED[report.kind]) and (key not in ("completeness",) or found):
             rows.append(_row(key, label, found, stopped))
-    if report.check(_FORMAT) is not None:
-        rows = [row for row in rows if row["key"] == "format"]
     headlines = {
         "verified": _("Verified: the credential is authentic and valid."),
         "invalid": _("Invalid: do not rely on this credential."),

@@ -12,27 +12,24 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Literal
 
 from django.conf import settings
 
-from merit.core import vc
+from merit.core import edc, formats, openbadges2
 from merit.core.dids import Resolver
 from merit.core.errors import DidResolutionError, MeritError, StatusRetrievalError
+from merit.core.formats import Format
 from merit.core.verify import Check, VerificationReport, Verifier
 from merit.core.verify.parsing import parse_json
-from merit.core.verify.report import HOLDER, PARSE, PROOF
+from merit.core.verify.report import HOLDER, PROOF
 from merit.server import netfetch
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, Found, parse
-from merit.server.portal.formats import Format, detect_format
 from merit.server.portal.models import Receipt
 from merit.server.portal.report import completeness_check
 
-FORMAT = "format"
-"""The name of the check that says a recognised format is not verified by this portal yet."""
 TIMEOUT = 10.0
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_LIST_BYTES = 2 * 1024 * 1024
@@ -93,20 +90,21 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
     return Verifier(resolve=resolve, fetch_status_list=fetch_list)
 
 
-def not_verified_yet(document: dict[str, Any], fmt: Format) -> VerificationReport:
-    """A report for a format Merit recognises but this portal does not verify yet (never "verified")."""
-    report = VerificationReport("credential")
-    report.checked_at = vc.stamp(datetime.now(UTC))
-    report.document = document
-    report.add(Check(PARSE, "passed", "well-formed JSON object"))
-    names = {"ob2": "an Open Badges 2.0 assertion", "edc": "a European Digital Credential (EDC)"}
-    message = f"recognised as {names.get(fmt, fmt)}, which this portal does not verify yet"
-    report.add(Check(FORMAT, "could_not_check", message, "FORMAT_NOT_SUPPORTED", {"format": fmt}))
-    return report
+def fetch_json(url: str) -> Any:
+    """A linked Open Badges 2.0 document (hosted assertion, badge class, issuer, key, revocation list), fetched only
+    through netfetch; HTTP 410 Gone is reported as such, since it marks a hosted assertion as revoked."""
+    try:
+        accept = "application/ld+json, application/json"
+        body = netfetch.fetch(url, max_bytes=MAX_DOCUMENT_BYTES, timeout=TIMEOUT, accept=accept)
+    except netfetch.FetchFailed as exc:
+        if exc.message.endswith("answered HTTP 410"):
+            raise openbadges2.GoneError(url) from exc
+        raise
+    return parse_json(body, MAX_DOCUMENT_BYTES)
 
 
 def verify_document(
-    document: dict[str, Any],
+    document: Any,
     *,
     challenge: str | None = None,
     domain: str | None = None,
@@ -114,9 +112,11 @@ def verify_document(
     expect: Literal["credential", "presentation"] | None = None,
 ) -> tuple[Format, VerificationReport]:
     """Verify a parsed document in the way its format needs; ``expect`` is what an API endpoint was given."""
-    fmt = detect_format(document)
-    if fmt in ("ob2", "edc"):
-        return fmt, not_verified_yet(document, fmt)
+    fmt = formats.detect(document)
+    if fmt == "ob2":
+        return fmt, openbadges2.verify_assertion(document, fetch_json=fetch_json)
+    if fmt == "edc":
+        return fmt, edc.verify_edc(document)
     checker = verifier(consulted)
     if expect == "presentation" or (expect is None and fmt == "vp"):
         return fmt, checker.verify_presentation(document, challenge=challenge, domain=domain)
@@ -154,11 +154,13 @@ def verify_found(found: Found, *, challenge: str | None = None, domain: str | No
     if len(found.data) > MAX_UPLOAD_BYTES:
         raise NotACredential("the document is too large")
     document = parse(found)
-    fmt = detect_format(document)
+    fmt = formats.detect(document)
     if fmt == "unknown":
         raise NotACredential("this is not a credential Merit recognises")
     consulted = Consulted()
     fmt, report = verify_document(document, challenge=challenge, domain=domain, consulted=consulted)
+    if not isinstance(document, dict):
+        document = report.document if isinstance(report.document, dict) else {}
     verification = Verification(found, fmt, report, document, consulted)
     verification.receipt = save_receipt(verification)
     return verification

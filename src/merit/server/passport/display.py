@@ -1,0 +1,101 @@
+"""A held credential's content, readably and in the reader's language where the credential has it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+
+from merit.core.microcredential import extract_spec_view, vocab
+from merit.core.verify import VerificationReport
+from merit.server.passport.models import HeldCredential
+from merit.server.portal.report import describe
+from merit.server.workspace import vocabulary
+
+# The core's English names of the EU concepts → the page's translated names.
+_TRANSLATED: dict[str, str] = {}
+for _core, _page in (
+    (vocab.ASSESSMENT_TYPES, vocabulary.ASSESSMENT_TYPES),
+    (vocab.MODES, vocabulary.MODES),
+    (vocab.LEARNING_SETTINGS, vocabulary.SETTINGS),
+    (vocab.QUALITY_ASSURANCE, vocabulary.QUALITY_ASSURANCE),
+    (vocab.SUPERVISION, vocabulary.SUPERVISION),
+    (vocab.INTEGRATION, vocabulary.INTEGRATION),
+):
+    for _code, (_iri, _english) in _core.items():
+        _TRANSLATED[_english] = _page[_code]  # type: ignore[assignment]
+
+
+def reader_language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def pick(value: Any, language: str | None = None) -> str:
+    """Text in the reader's language from a plain string, a language map (``{"sv": ..., "en": ...}``) or JSON-LD
+    value objects (``[{"@value": ..., "@language": ...}]``); else English, else the first text there is."""
+    language = language or reader_language()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        texts = {str(v.get("@language", "")): v.get("@value") for v in value if isinstance(v, dict)}
+        texts = {k: v for k, v in texts.items() if isinstance(v, str)}
+        if not texts:
+            return ", ".join(pick(v, language) for v in value if isinstance(v, str | dict))
+        value = texts
+    if isinstance(value, dict):
+        if "@value" in value:
+            return str(value["@value"])
+        for wanted in (language, "en"):
+            if isinstance(value.get(wanted), str):
+                return str(value[wanted])
+        return next((str(v) for v in value.values() if isinstance(v, str)), "")
+    return ""
+
+
+def concept(label: Any) -> str:
+    """An EU concept's name in the reader's language (credentials from other issuers keep their own text)."""
+    text = pick(label)
+    return str(_TRANSLATED.get(text, text))
+
+
+def content(held: HeldCredential, view: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the credential says, for its page: learning outcomes, skills, level, workload, assessment,
+    participation and quality assurance. ``view`` is the format's display view (``extract_spec_view`` keys)."""
+    if view is None:
+        view = extract_spec_view(held.document) if held.format == HeldCredential.Format.VC else {}
+    titles = held.titles or view.get("titles")
+    return {
+        "title": pick(titles) if titles else pick(view.get("title")) or held.display_title,
+        "description": pick(view.get("description")),
+        "issuer": view.get("awardingBody") or held.issuer_name,
+        "issuer_id": view.get("issuerId") or held.issuer_id,
+        "country": view.get("country"),
+        "learner": view.get("learnerName"),
+        "issued": held.issued_at,
+        "valid_until": held.valid_until,
+        "outcomes": [pick(o) for o in view.get("learningOutcomes") or [] if pick(o)],
+        "skills": held.skills,
+        "eqf": view.get("eqfLevel"),
+        "ects": held.ects,
+        "hours": held.hours,
+        "field": pick(view.get("field")),
+        "assessment": [concept(a) for a in view.get("assessment") or []],
+        "participation": concept(view.get("participation")),
+        "setting": concept(view.get("learningSetting")),
+        "quality": concept(view.get("qualityAssurance")),
+        "quality_body": pick(view.get("qualityAssuranceBody")),
+        "supervision": concept(view.get("supervision")),
+        "prerequisites": pick(view.get("prerequisites")),
+        "integration": concept(view.get("integration")),
+        "grade": view.get("grade"),
+        "further": view.get("furtherInformation"),
+        "missing": view.get("missing") or [],
+    }
+
+
+def verification(report: VerificationReport) -> dict[str, Any]:
+    """The report as the portal shows it (plain language, three states, never colour alone); the passport shows
+    the credential's content itself, beside it."""
+    described = describe(report, report.document if isinstance(report.document, dict) else None)
+    described["content"] = None
+    return described

@@ -1,0 +1,103 @@
+"""Share links (public, expiring, revocable, re-verified live), signed presentations and LinkedIn."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from django.test import Client
+from django.utils import timezone
+
+from merit.server.issuing import services
+from merit.server.issuing.models import Specification
+from merit.server.passport.models import HeldCredential, Share
+from tests.server.passport.conftest import issue_to, learner_client
+
+
+def claimed(specification: Specification, client: Client, user: Any, email: str = "anna@example.se") -> HeldCredential:
+    record, token = issue_to(specification, email)
+    client.post(f"/claim/{token}/passport")
+    held = HeldCredential.objects.get(owner=user, credential_id=record.credential_id)
+    return held
+
+
+def share_token(page: str) -> str:
+    return page.split("https://merit.test/s/", 1)[1].split('"', 1)[0]
+
+
+def test_a_share_is_verified_live_then_revoked(solar: Specification, anna: tuple[Any, Client]) -> None:
+    user, client = anna
+    held = claimed(solar, client, user)
+    page = client.post("/passport/shares", {"credential": [held.pk], "days": "30", "label": "Job at Solel AB"})
+    token = share_token(page.content.decode())
+    visitor = Client()
+    shared = visitor.get(f"/s/{token}")
+    assert shared.status_code == 200
+    text = shared.content.decode()
+    assert "Installing photovoltaic systems" in text
+    assert "Verified: the credential is authentic and valid." in text
+    services.set_status(solar.organisation, held.credential_id, "revoked", reason="fraud", actor="test")
+    assert "✗</span> Revoked" in visitor.get(f"/s/{token}").content.decode()
+    client.post(f"/passport/shares/{Share.objects.get(owner=user).pk}/revoke")
+    assert visitor.get(f"/s/{token}").status_code == 410
+    assert visitor.get("/s/not-a-real-token").status_code == 404
+
+
+def test_an_expired_share_is_gone(solar: Specification, anna: tuple[Any, Client]) -> None:
+    user, client = anna
+    held = claimed(solar, client, user)
+    token = share_token(client.post("/passport/shares", {"credential": [held.pk], "days": "7"}).content.decode())
+    Share.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert Client().get(f"/s/{token}").status_code == 410
+
+
+def test_shares_hold_only_the_learners_own_credentials(solar: Specification, anna: tuple[Any, Client]) -> None:
+    user, client = anna
+    held = claimed(solar, client, user)
+    _bo, stranger = learner_client("bo@example.se")
+    response = stranger.post("/passport/shares", {"credential": [held.pk], "days": "30"})
+    assert "Choose at least one credential" in response.content.decode()
+    assert not Share.objects.exists()
+    client.post("/passport/shares", {"credential": [held.pk], "days": "30"})
+    assert stranger.post(f"/passport/shares/{Share.objects.get().pk}/revoke").status_code == 404
+    assert Share.objects.get().revoked_at is None
+    assert client.post("/passport/shares", {"credential": [held.pk], "days": "3"}).status_code == 200
+    assert Share.objects.count() == 1, "only the offered lifetimes"
+
+
+def test_a_signed_presentation_answers_the_verifiers_challenge(solar: Specification, anna: tuple[Any, Client]) -> None:
+    user, client = anna
+    held = claimed(solar, client, user)
+    response = client.post(
+        "/passport/presentation", {"credential": [held.pk], "challenge": "c-123", "domain": "jobs.example"}
+    )
+    assert response["Content-Type"] == "application/vp+ld+json"
+    document = json.loads(response.content)
+    assert document["holder"].startswith("did:key:z6Mk")
+    assert document["verifiableCredential"] == [held.document]
+    verifier = services.verifier()
+    assert verifier.verify_presentation(document, challenge="c-123", domain="jobs.example").verified
+    wrong = verifier.verify_presentation(document, challenge="other", domain="jobs.example")
+    assert wrong.outcome == "invalid"
+    assert wrong.check("challenge_and_domain").outcome == "failed"
+    again = json.loads(client.post("/passport/presentation", {"credential": [held.pk]}).content)
+    assert again["holder"] == document["holder"], "one holder key per learner, kept"
+
+
+def test_linkedin_gets_the_credential_and_a_public_verification_page(
+    solar: Specification, anna: tuple[Any, Client]
+) -> None:
+    user, client = anna
+    held = claimed(solar, client, user)
+    response = client.post(f"/passport/credentials/{held.pk}/linkedin")
+    url = urlparse(response["Location"])
+    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+    assert f"{url.scheme}://{url.netloc}{url.path}" == "https://www.linkedin.com/profile/add"
+    assert query["startTask"] == "CERTIFICATION_NAME"
+    assert query["name"] == held.title
+    assert query["organizationName"] == "Yrkeshögskolan Norr"
+    assert query["issueYear"] == str(held.issued_at.year)
+    assert query["certId"] == held.credential_id
+    assert Client().get(query["certUrl"].removeprefix("https://merit.test")).status_code == 200
