@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import bulk, proofs
+from bench import bulk, passport, proofs
 
 ROOT = Path(__file__).parents[1]
 
@@ -60,8 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     bulk_rows = [
         {"database": name, **bulk.run(count, url)} for name, url in databases.items() for count in (many // 10, many)
     ]
+    held = 50 if args.quick else 500
+    pages = [{"database": name, **passport.run(held, url)} for name, url in databases.items()]
     if args.json:
         figures = {"machine": platform.platform(), "proofs": rows, "cold_start_verify_ms": cold, "bulk": bulk_rows}
+        figures["passport"] = pages
         print(json.dumps(figures, indent=2))
         return 0
     print(
@@ -88,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  {figure['database']:<11}{figure['rows']:>7,} rows  {figure['seconds']:8.1f} s  "
             f"{figure['per_second']:7.1f} credentials/s  peak memory {figure['peak_rss_mb']:6.0f} MB"
+        )
+    print("competence passport main page, every card's status re-checked (server time, target 300 ms for 500):")
+    for figure in pages:
+        print(
+            f"  {figure['database']:<11}{figure['credentials']:>7,} credentials  median {figure['median_ms']:6.1f} ms"
+            f"  slowest {figure['max_ms']:6.1f} ms"
         )
     return 0
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -53,6 +55,17 @@ def measure(credentials: int, database: str | None, runs: int = 15) -> dict[str,
         "max_ms": max(times),
         "database": "PostgreSQL" if database else "SQLite",
     }
+
+
+def run(credentials: int, database: str | None) -> dict[str, Any]:
+    """Measure in a fresh process (like ``bench.bulk.run``)."""
+    command = [sys.executable, "-m", "bench.passport", "--credentials", str(credentials)]
+    if database:
+        command += ["--database", database]
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"passport benchmark failed:\n{out.stderr[-2000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:

@@ -127,3 +127,22 @@ def test_a_presentation_is_not_imported_as_a_credential(anna: tuple[Any, Client]
     response = client.post("/passport/import", {"json": json.dumps(presentation)})
     assert response.status_code == 422
     assert "this is a presentation" in response.content.decode()
+
+
+def test_a_baked_badge_and_a_credential_pdf_are_unwrapped(solar: Specification, anna: tuple[Any, Client]) -> None:
+    from merit.core.baking import bake_png
+    from tests.core.test_baking import png
+
+    user, client = anna
+    record, _token = issue_to(solar, "anna@example.se")
+    baked = bake_png(png(), record.document_json)
+    client.post("/passport/import", {"file": SimpleUploadedFile("badge.png", baked, "image/png")})
+    held = HeldCredential.objects.get(owner=user)
+    assert bytes(held.original) == record.document_json.encode("utf-8"), "the credential inside, byte for byte"
+    pdf = client.get(f"/passport/credentials/{held.pk}/credential.pdf").content
+    held.delete()
+    client.post("/passport/import", {"file": SimpleUploadedFile("credential.pdf", pdf, "application/pdf")})
+    assert bytes(HeldCredential.objects.get(owner=user).original) == record.document_json.encode("utf-8")
+    dropped = {"source": "file", "file": SimpleUploadedFile("credential.pdf", pdf, "application/pdf")}
+    portal = Client().post("/verify/", dropped)
+    assert "Verified: the credential is authentic and valid." in portal.content.decode(), "the PDF alone verifies"

@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "title",
             "titles",
             "issuer_name",
+            "issuer_id",
             "issued_at",
             "valid_until",
             "eqf_level",
