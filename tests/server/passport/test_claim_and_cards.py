@@ -62,6 +62,8 @@ def test_a_credential_page_shows_its_content_and_report(solar: Specification, an
     assert "Verified: the credential is authentic and valid." in page
     swedish = client.get(f"/passport/credentials/{held.pk}/", HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert "Installation av solcellsanläggningar" in swedish, "the credential's own Swedish title"
+    assert "En kort yrkeskurs för elektriker" in swedish
+    assert "A short vocational course for electricians" in page
     download = client.get(f"/passport/credentials/{held.pk}/credential.json")
     assert download.content == bytes(held.original)
 

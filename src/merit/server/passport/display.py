@@ -64,9 +64,14 @@ def content(held: HeldCredential, view: dict[str, Any] | None = None) -> dict[st
     if view is None:
         view = extract_spec_view(held.document) if held.format == HeldCredential.Format.VC else {}
     titles = held.titles or view.get("titles")
+    document = held.document if held.format == HeldCredential.Format.VC else {}
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement if isinstance(achievement, dict) else {}
     return {
         "title": pick(titles) if titles else pick(view.get("title")) or held.display_title,
-        "description": pick(view.get("description")),
+        "description": pick(achievement.get("descriptionTranslations") or view.get("description")),
         "issuer": view.get("awardingBody") or held.issuer_name,
         "issuer_id": view.get("issuerId") or held.issuer_id,
         "country": view.get("country"),
