@@ -75,21 +75,22 @@ def test_an_interrupted_job_resumes_with_no_duplicate_and_no_gap(
     college: Organisation, specification: Specification, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     job, _, _ = bulk.create_job(specification, "learners.csv", csv_25_with_two_bad_rows(), actor="test")
-    real = services.issue_from_specification
+    real = services.sign_credential
     calls = {"n": 0}
 
-    def crash_after_ten(*args: Any, **kwargs: Any) -> Any:
+    def crash_at_the_thirteenth(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == 11:
-            raise SystemExit("worker killed")  # Not a Merit error: the worker process dies mid-row.
+        if calls["n"] == 13:
+            raise SystemExit("worker killed")  # Not a Merit error: the worker process dies mid-batch.
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "issue_from_specification", crash_after_ten)
+    monkeypatch.setattr(services, "sign_credential", crash_at_the_thirteenth)
     with pytest.raises(SystemExit):
-        bulk.run_job(job.pk)
-    assert IssuedCredential.objects.count() == 10
-    monkeypatch.setattr(services, "issue_from_specification", real)
-    finished = bulk.run_job(job.pk)
+        bulk.run_job(job.pk, batch=5)
+    assert IssuedCredential.objects.count() == 10, "two batches of five committed; the third rolled back whole"
+    assert IssuanceRow.objects.filter(job=job, state="issued").count() == 10
+    monkeypatch.setattr(services, "sign_credential", real)
+    finished = bulk.run_job(job.pk, batch=5)
     assert finished.issued == 23
     issued_rows = IssuanceRow.objects.filter(job=job, state="issued")
     assert issued_rows.count() == 23 == IssuedCredential.objects.count()

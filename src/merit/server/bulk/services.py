@@ -54,7 +54,8 @@ def create_job(
             issuing.audit(job.organisation, actor, "issuance_job.created", filename, rows=job.total)
             from merit.server.bulk.tasks import run_issuance_job
 
-            transaction.on_commit(lambda: run_issuance_job.enqueue(job.pk))
+            # Two tasks, so that two workers (one per core) share the job's batches; a lone worker runs both.
+            transaction.on_commit(lambda: [run_issuance_job.enqueue(job.pk) for _ in range(2)])
     return job, upload, created
 
 
@@ -62,43 +63,54 @@ def _learner(data: dict[str, Any]) -> Learner:
     return Learner(email=data.get("email"), did=data.get("did"), name=data.get("name"))
 
 
-def run_job(job_id: int, batch: int = 200) -> IssuanceJob:
-    """Issue every pending row. Safe to run again after a crash, or in several workers at once."""
+BATCH = 100
+"""Rows issued in one transaction: they commit together or, after a crash, not at all (so no row is issued twice
+and none is skipped), and the database sees a few bulk writes instead of a dozen small ones per credential."""
+
+
+def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:
+    """Issue every pending row. Safe to run again after a crash, or in several workers at once (each takes its own
+    batches of rows, locked with ``SKIP LOCKED``)."""
     IssuanceJob.objects.filter(pk=job_id, state=IssuanceJob.State.QUEUED).update(state=IssuanceJob.State.RUNNING)
     job = IssuanceJob.objects.select_related("specification__organisation").get(pk=job_id)
     actor = f"job:{job.pk}"
-    while True:
-        pending = list(
-            job.rows.filter(state=IssuanceRow.State.PENDING).order_by("number").values_list("pk", flat=True)[:batch]
-        )
-        if not pending:
-            break
-        for pk in pending:
-            _issue_row(job, pk, actor)
-    IssuanceJob.objects.filter(pk=job.pk).update(state=IssuanceJob.State.DONE, finished_at=timezone.now())
+    while _issue_batch(job, batch, actor):
+        pass
+    if not job.rows.filter(state=IssuanceRow.State.PENDING).exists():
+        IssuanceJob.objects.filter(pk=job.pk).update(state=IssuanceJob.State.DONE, finished_at=timezone.now())
     job.refresh_from_db()
     return job
 
 
-def _issue_row(job: IssuanceJob, pk: int, actor: str) -> None:
-    try:
-        with transaction.atomic():
-            row = IssuanceRow.objects.select_for_update(skip_locked=True).filter(pk=pk, state="pending").first()
-            if row is None:
-                return  # Another worker has it, or it is done.
-            data = row.data
-            record = issuing.issue_from_specification(
-                job.specification, _learner(data), actor=actor, grade=data.get("grade")
-            )
-            row.state = IssuanceRow.State.ISSUED
-            row.credential = record
-            row.save(update_fields=["state", "credential"])
-            if data.get("email"):
-                delivery.deliver(record, data["email"])
-            IssuanceJob.objects.filter(pk=job.pk).update(issued=F("issued") + 1)
-    except MeritError as exc:
-        IssuanceRow.objects.filter(pk=pk).update(state=IssuanceRow.State.REJECTED, error=exc.message[:500])
-        IssuanceJob.objects.filter(pk=job.pk).update(rejected=F("rejected") + 1, total=F("total") - 1)
+def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
+    """Issue the next batch of pending rows that no other worker holds; returns how many rows it handled."""
+    with transaction.atomic():
+        rows = list(
+            job.rows.select_for_update(skip_locked=True)
+            .filter(state=IssuanceRow.State.PENDING)
+            .order_by("number")[:size]
+        )
+        if not rows:
+            return 0
+        items = [(_learner(row.data), row.data.get("grade")) for row in rows]
+        results = issuing.issue_batch(job.specification, items, actor=actor)
+        issued = rejected = 0
+        mail = []
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, MeritError):
+                row.state, row.error = IssuanceRow.State.REJECTED, result.message[:500]
+                rejected += 1
+            else:
+                row.state, row.credential = IssuanceRow.State.ISSUED, result
+                issued += 1
+                if row.data.get("email"):
+                    mail.append((result, row.data["email"]))
+        IssuanceRow.objects.bulk_update(rows, ["state", "error", "credential"])
+        delivery.deliver_many(mail)
+        IssuanceJob.objects.filter(pk=job.pk).update(
+            issued=F("issued") + issued, rejected=F("rejected") + rejected, total=F("total") - rejected
+        )
+    return len(rows)
 
 
 def progress(job: IssuanceJob) -> dict[str, Any]:

@@ -53,6 +53,18 @@ def deliver(record: IssuedCredential, email: str) -> str:
     return token
 
 
+def deliver_many(pairs: list[tuple[IssuedCredential, str]]) -> None:
+    """Claim links for many credentials in one write, e-mailed once the surrounding transaction commits."""
+    expires = timezone.now() + LIFETIME
+    tokens = [secrets.token_urlsafe(32) for _ in pairs]
+    ClaimLink.objects.bulk_create(
+        ClaimLink(credential=record, token_hash=_hash(token), email=email, expires_at=expires)
+        for (record, email), token in zip(pairs, tokens, strict=True)
+    )
+    sent = [(record.pk, token) for (record, _email), token in zip(pairs, tokens, strict=True)]
+    transaction.on_commit(lambda: [send_claim_email(pk, token) for pk, token in sent])
+
+
 def send_claim_email(record_pk: int, token: str) -> None:
     link = ClaimLink.objects.select_related("credential__organisation").get(credential_id=record_pk)
     if not link.email:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from merit.core import vc
 from merit.core.dids import Resolver, did_web_document
-from merit.core.errors import InvalidError, MalformedValueError, StatusRetrievalError
+from merit.core.errors import InvalidError, MalformedValueError, MeritError, StatusRetrievalError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
@@ -130,15 +130,31 @@ def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int
     return current, index
 
 
-def issue_credential(
-    organisation: Organisation,
-    credential: dict[str, Any],
-    *,
-    actor: str,
-    specification: Any = None,
-    suite: str | None = None,
-) -> IssuedCredential:
-    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it."""
+def _allocate_many(organisation: Organisation, purpose: str, count: int) -> list[tuple[StatusList, int]]:
+    """``count`` random free indexes in the organisation's open lists for ``purpose``, opening new lists as they
+    fill (the caller holds a transaction; the list rows are locked). One query checks a whole batch of candidates."""
+    found: list[tuple[StatusList, int]] = []
+    while len(found) < count:
+        current, first = _allocate(organisation, purpose)
+        found.append((current, first))
+        room = int(current.size * FILL_LIMIT) - current.allocated
+        wanted = min(count - len(found), max(room, 0))
+        chosen: set[int] = {first}
+        while wanted > 0:
+            candidates = {secrets.randbelow(current.size) for _ in range(wanted * 2)} - chosen
+            taken = set(
+                StatusEntry.objects.filter(status_list=current, index__in=candidates).values_list("index", flat=True)
+            )
+            for index in sorted(candidates - taken)[:wanted]:
+                chosen.add(index)
+                found.append((current, index))
+                wanted -= 1
+        StatusList.objects.filter(pk=current.pk).update(allocated=current.allocated + len(chosen) - 1)
+    return found
+
+
+def _prepared(organisation: Organisation, credential: dict[str, Any]) -> dict[str, Any]:
+    """The credential as Merit signs it: the organisation as issuer, an id and a validFrom when absent."""
     if not isinstance(credential, dict):
         raise MalformedValueError("the credential must be a JSON object")
     if "credentialStatus" in credential:
@@ -151,6 +167,19 @@ def issue_credential(
     document["issuer"] = {**issuer, "id": organisation.did} if isinstance(issuer, dict) else organisation.did
     document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
     document.setdefault("validFrom", vc.stamp(datetime.now(UTC)))
+    return document
+
+
+def issue_credential(
+    organisation: Organisation,
+    credential: dict[str, Any],
+    *,
+    actor: str,
+    specification: Any = None,
+    suite: str | None = None,
+) -> IssuedCredential:
+    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it."""
+    document = _prepared(organisation, credential)
     key = signing_key(organisation)
     # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
     purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
@@ -348,3 +377,51 @@ def preview_credential(organisation: Organisation, data: dict[str, Any]) -> dict
 def latest_specification(organisation: Organisation, key: str) -> Specification | None:
     """The newest version of specification ``key`` (a draft, or the published version editing starts from)."""
     return Specification.objects.filter(organisation=organisation, key=key).order_by("-version").first()
+
+
+def issue_batch(
+    specification: Specification, items: list[tuple[Learner, str | None]], *, actor: str
+) -> list[IssuedCredential | MeritError]:
+    """Issue a published specification to many learners at once, in one transaction: the signing key is unsealed
+    once, status indexes are allocated together, and records, status entries and audit events are written in bulk.
+
+    Returns, for each item, its record or the error that refused it (a bad grade, say); the others are issued.
+    """
+    if specification.state != Specification.State.PUBLISHED:
+        raise InvalidError("only published specifications can be issued")
+    spec = parsed_specification(specification)
+    organisation = specification.organisation
+    results: list[IssuedCredential | MeritError] = []
+    documents: list[tuple[int, dict[str, Any]]] = []
+    for position, (learner, grade) in enumerate(items):
+        try:
+            unsigned = render_credential(spec, learner, organisation.did, grade=grade)
+            documents.append((position, _prepared(organisation, unsigned)))
+            results.append(MalformedValueError("not issued"))  # Replaced below once signed.
+        except MeritError as exc:
+            results.append(exc)
+    if not documents:
+        return results
+    key = signing_key(organisation)
+    with transaction.atomic():
+        allocations = _allocate_many(organisation, "revocation", len(documents))
+        records, entries = [], []
+        for (position, document), (status_list, index) in zip(documents, allocations, strict=True):
+            document["credentialStatus"] = status_entry(status_list_url(status_list), index, status_list.purpose)
+            signed = sign_credential(document, key)
+            record = IssuedCredential(
+                organisation=organisation,
+                credential_id=signed["id"],
+                document_json=json.dumps(signed, ensure_ascii=False),
+                specification=specification,
+            )
+            records.append(record)
+            entries.append((record, status_list, index))
+            results[position] = record
+        IssuedCredential.objects.bulk_create(records)
+        StatusEntry.objects.bulk_create(StatusEntry(credential=r, status_list=lst, index=i) for r, lst, i in entries)
+        AuditEvent.objects.bulk_create(
+            AuditEvent(organisation=organisation, actor=actor, action="credential.issued", target=r.credential_id)
+            for r in records
+        )
+    return results
