@@ -32,3 +32,11 @@ def test_quick_esco_benchmark_runs_every_query() -> None:
     assert [row["query"] for row in rows] == esco.QUERIES
     assert all(row["first_ms"] > 0 and row["repeat_ms"] > 0 for row in rows)
     assert {row["query"]: row["results"] for row in rows}["forklift"] > 0
+
+
+def test_quick_passport_benchmark_renders_every_card() -> None:
+    from bench import passport
+
+    figures = passport.run(credentials=5, database=None)
+    assert figures["credentials"] == 5
+    assert figures["median_ms"] > 0
