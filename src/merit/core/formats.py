@@ -17,6 +17,7 @@ import binascii
 from typing import Any, Literal
 
 from merit.core.errors import MeritError, ParsingError, RangeError
+from merit.core.microcredential.view import missing_elements
 from merit.core.vc import is_url as is_iri
 from merit.core.verify import parsing
 
@@ -199,18 +200,6 @@ def complete_view(view: dict[str, Any], format_name: Format) -> dict[str, Any]:
     Annex I elements it lacks, computed as ``extract_spec_view`` does; ``format`` names where it came from."""
     for key in VIEW_KEYS:
         view.setdefault(key, [] if key in _LIST_KEYS else None)
-    mandatory = {
-        "identification of the learner": view["learner"],
-        "title of the micro-credential": view["title"],
-        "country/region of the issuer": view["country"],
-        "awarding body": view["awardingBody"],
-        "date of issuing": view["issued"],
-        "learning outcomes": view["learningOutcomes"],
-        "notional workload": view["ects"] or view["hours"],
-        "type of assessment": view["assessment"],
-        "form of participation": view["participation"],
-        "type of quality assurance": view["qualityAssurance"],
-    }
-    view["missing"] = [name for name, value in mandatory.items() if not value]
+    view["missing"] = missing_elements(view)
     view["format"] = format_name
     return view

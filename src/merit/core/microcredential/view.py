@@ -85,6 +85,12 @@ def extract_spec_view(credential: dict[str, Any]) -> dict[str, Any]:
         else None,
         "furtherInformation": achievement.get("furtherInformation"),
     }
+    view["missing"] = missing_elements(view)
+    return view
+
+
+def missing_elements(view: dict[str, Any]) -> list[str]:
+    """The Annex I mandatory elements a display view (the keys of :func:`extract_spec_view`) lacks, by name."""
     mandatory = {
         "identification of the learner": view["learner"],
         "title of the micro-credential": view["title"],
@@ -97,5 +103,4 @@ def extract_spec_view(credential: dict[str, Any]) -> dict[str, Any]:
         "form of participation": view["participation"],
         "type of quality assurance": view["qualityAssurance"],
     }
-    view["missing"] = [name for name, value in mandatory.items() if not value]
-    return view
+    return [name for name, value in mandatory.items() if not value]

@@ -6,24 +6,11 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from merit.core.microcredential import extract_spec_view, vocab
+from merit.core.microcredential import extract_spec_view
 from merit.core.verify import VerificationReport
 from merit.server.passport.models import HeldCredential
 from merit.server.portal.report import describe
 from merit.server.workspace import vocabulary
-
-# The core's English names of the EU concepts → the page's translated names.
-_TRANSLATED: dict[str, str] = {}
-for _core, _page in (
-    (vocab.ASSESSMENT_TYPES, vocabulary.ASSESSMENT_TYPES),
-    (vocab.MODES, vocabulary.MODES),
-    (vocab.LEARNING_SETTINGS, vocabulary.SETTINGS),
-    (vocab.QUALITY_ASSURANCE, vocabulary.QUALITY_ASSURANCE),
-    (vocab.SUPERVISION, vocabulary.SUPERVISION),
-    (vocab.INTEGRATION, vocabulary.INTEGRATION),
-):
-    for _code, (_iri, _english) in _core.items():
-        _TRANSLATED[_english] = _page[_code]  # type: ignore[assignment]
 
 
 def reader_language() -> str:
@@ -55,7 +42,7 @@ def pick(value: Any, language: str | None = None) -> str:
 def concept(label: Any) -> str:
     """An EU concept's name in the reader's language (credentials from other issuers keep their own text)."""
     text = pick(label)
-    return str(_TRANSLATED.get(text, text))
+    return next((name for _iri, english, name in vocabulary.concepts() if english == text), text)
 
 
 def content(held: HeldCredential, view: dict[str, Any] | None = None) -> dict[str, Any]:

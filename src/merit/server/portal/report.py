@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from merit.core import edc, formats, openbadges2
-from merit.core.microcredential import vocab
 from merit.core.microcredential.view import extract_spec_view
 from merit.core.verify import Check, VerificationReport
 from merit.core.verify.report import (
@@ -196,15 +195,7 @@ def _pick(value: Any, language: str) -> str | None:
 
 
 def _labels() -> dict[str, str]:
-    tables = [
-        (vocab.ASSESSMENT_TYPES, vocabulary.ASSESSMENT_TYPES),
-        (vocab.MODES, vocabulary.MODES),
-        (vocab.LEARNING_SETTINGS, vocabulary.SETTINGS),
-        (vocab.QUALITY_ASSURANCE, vocabulary.QUALITY_ASSURANCE),
-        (vocab.SUPERVISION, vocabulary.SUPERVISION),
-        (vocab.INTEGRATION, vocabulary.INTEGRATION),
-    ]
-    return {iri: str(names.get(code, english)) for core, names in tables for code, (iri, english) in core.items()}
+    return {iri: name for iri, _english, name in vocabulary.concepts()}
 
 
 def _hours(duration: Any) -> str | None:

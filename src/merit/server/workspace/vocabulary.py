@@ -93,6 +93,20 @@ def isced_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
+def concepts() -> list[tuple[str, str, str]]:
+    """Every EU concept Merit's credentials use, as (IRI, the core's English name, the name in the active
+    language), for pages that show other issuers' credentials."""
+    tables = (
+        (vocab.ASSESSMENT_TYPES, ASSESSMENT_TYPES),
+        (vocab.MODES, MODES),
+        (vocab.LEARNING_SETTINGS, SETTINGS),
+        (vocab.QUALITY_ASSURANCE, QUALITY_ASSURANCE),
+        (vocab.SUPERVISION, SUPERVISION),
+        (vocab.INTEGRATION, INTEGRATION),
+    )
+    return [(iri, english, str(names[code])) for core, names in tables for code, (iri, english) in core.items()]
+
+
 def label(table: dict[str, object], code: object) -> str:
     """The page's name for ``code``, or the code itself when the vocabulary does not know it."""
     return str(table.get(code, code)) if isinstance(code, str) else ""
