@@ -15,7 +15,7 @@ from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import MAX_ROWS, UploadError, neutralise, read_upload
 from merit.server.issuing import services
-from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.issuing.models import IssuedCredential, Specification, StatusEntry, StatusList
 from tests.server.conftest import Api
 
 ROOT = Path(__file__).parents[3]
@@ -215,3 +215,41 @@ def test_a_damaged_workbook_is_refused(college_api: Api, specification: Specific
     response = upload(college_api, specification, b"PK\x03\x04 not really a workbook", name="x.xlsx")
     assert response.status_code == 400
     assert "not a readable XLSX workbook" in response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_share_a_job_with_no_duplicate_and_no_gap() -> None:
+    import threading
+
+    from django.db import connection
+
+    college = services.create_organisation(slug="busy-college", name="Yrkeshögskolan Norr", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(college, "solar", data, actor="test")
+    spec = services.publish_specification(draft, actor="test")
+    content = ("email,name,grade\n" + "".join(f"l{i}@example.se,Learner {i},VG\n" for i in range(60))).encode()
+    job, _, _ = bulk.create_job(spec, "many.csv", content, actor="test")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            bulk.run_job(job.pk, batch=7)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    job.refresh_from_db()
+    assert (job.issued, job.state) == (60, "done")
+    assert IssuedCredential.objects.filter(specification=spec).count() == 60
+    entries = StatusEntry.objects.filter(credential__specification=spec)
+    assert len(set(entries.values_list("status_list_id", "index"))) == 60
+    assert StatusList.objects.get(organisation=college).allocated == 60

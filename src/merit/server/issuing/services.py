@@ -106,12 +106,13 @@ def status_list_url(status_list: StatusList) -> str:
 
 def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int]:
     """A random free index in the organisation's open list for ``purpose`` (caller holds a transaction)."""
-    current = (
-        StatusList.objects.select_for_update()
-        .filter(organisation=organisation, purpose=purpose)
-        .order_by("-sequence")
-        .first()
-    )
+    lists = StatusList.objects.select_for_update().filter(organisation=organisation, purpose=purpose)
+    current = lists.order_by("-sequence").first()
+    if current is None or current.allocated >= current.size * FILL_LIMIT:
+        # Opening a list is serialised on the organisation's row: two workers that both found no open list must
+        # not both create the same sequence number. The second one finds the first one's list and uses it.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        current = lists.order_by("-sequence").first()
     if current is None or current.allocated >= current.size * FILL_LIMIT:
         sequence = current.sequence + 1 if current else 1
         current = StatusList.objects.create(
