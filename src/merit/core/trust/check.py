@@ -74,7 +74,9 @@ def credential_type_of(credential: dict[str, Any]) -> str:
         return "micro-credential"
     if isinstance(kind, str) and kind:
         return _kebab(kind)
-    own = [t for t in (credential.get("type") or []) if isinstance(t, str) and t != "VerifiableCredential"]
+    declared = credential.get("type")
+    declared = declared if isinstance(declared, list) else [declared]
+    own = [t for t in declared if isinstance(t, str) and t != "VerifiableCredential"]
     return _kebab(own[0]) if own else "credential"
 
 
