@@ -324,3 +324,15 @@ def test_credential_facts(issuer: SigningKey) -> None:
     )
     assert credential_type_of({"type": "VerifiableCredential"}) == "credential"
     assert credential_facts({"issuer": "did:example:x", "credentialSubject": {}}) == (None, [], "credential", None)
+
+
+def test_a_credential_whose_signature_fails_gets_no_accreditation_check(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    credential = micro_credential(issuer)
+    credential["name"] = "Forged"
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], Registry(accredit()))).verify_credential(
+        credential
+    )
+    assert report.outcome == "invalid"
+    assert report.check(ACCREDITATION) is None
