@@ -145,3 +145,15 @@ class StatusListLengthError(InvalidError):
     """A status list is shorter than the index, or shorter than the minimum size."""
 
     code = "STATUS_LIST_LENGTH_ERROR"
+
+
+class TrustRegistryError(CouldNotVerifyError):
+    """A trust registry could not be reached or read, so an issuer's accreditation could not be checked."""
+
+    code = "TRUST_REGISTRY_ERROR"
+
+
+class TrustListError(InvalidError):
+    """A trust list credential failed verification or is not a well-formed trust list."""
+
+    code = "TRUST_LIST_ERROR"

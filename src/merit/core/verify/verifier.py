@@ -7,11 +7,12 @@ loader. Any error that is not Merit's own fails the check it happened in ("fail 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from merit.core import vc
 from merit.core.dids import Resolver
@@ -31,6 +32,7 @@ from merit.core.proofs import MethodResolver, ProofResult, verify_proofs
 from merit.core.status import check_status
 from merit.core.verify import parsing
 from merit.core.verify.report import (
+    ACCREDITATION,
     CHALLENGE,
     CREDENTIALS,
     HOLDER,
@@ -45,6 +47,9 @@ from merit.core.verify.report import (
     Check,
     VerificationReport,
 )
+
+if TYPE_CHECKING:
+    from merit.core.trust.registry import TrustRegistry
 
 StatusFetcher = Callable[[str], dict[str, Any]]
 Clock = Callable[[], datetime]
@@ -69,6 +74,9 @@ class Verifier:
     max_bytes: int = parsing.MAX_BYTES
     clock_skew: timedelta = timedelta(minutes=5)
     """The difference between the issuer's clock and ours that validity checks tolerate."""
+    trust: tuple[Sequence[str], TrustRegistry] | None = field(default=None, kw_only=True)
+    """Trust anchors (authority DIDs) and the registry of their accreditations: when given, every credential gets
+    an ``accreditation`` check after the issuer check (:func:`merit.core.trust.check_accreditation`)."""
 
     @contextmanager
     def _step(self, report: VerificationReport, name: str, *, stop_on_failure: bool = False) -> Iterator[None]:
@@ -150,6 +158,9 @@ class Verifier:
                     if strangers:
                         raise InvalidError(f"signed by {strangers[0]}, which is not the issuer {issuer}")
                     report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}"))
+                if self.trust is not None:
+                    with self._step(report, ACCREDITATION):
+                        report.add(self._accreditation(credential))
             with self._step(report, VALIDITY):
                 report.add(self._validity(credential, version, now, self.clock_skew))
             if check_status_entries:
@@ -157,6 +168,13 @@ class Verifier:
         except _Stop:
             pass
         return report
+
+    def _accreditation(self, credential: dict[str, Any]) -> Check:
+        from merit.core.trust.check import check_accreditation  # The trust package imports this module.
+
+        assert self.trust is not None
+        anchors, registry = self.trust
+        return check_accreditation(credential, anchors=anchors, registry=registry, verifier=self)
 
     def _schema(self, report: VerificationReport, credential: dict[str, Any], version: int) -> None:
         if not vc.claims_open_badge(credential) or version != 2:
@@ -179,7 +197,9 @@ class Verifier:
         return Check(VALIDITY, "passed", f"valid now, until {vc.stamp(end)}")
 
     def _verify_list(self, list_credential: dict[str, Any]) -> None:
-        report = self.verify_credential(list_credential, check_status_entries=False)
+        # A status list is not itself accredited: it is checked without the trust registry.
+        plain = self if self.trust is None else dataclasses.replace(self, trust=None)
+        report = plain.verify_credential(list_credential, check_status_entries=False)
         if report.outcome == "invalid":
             raise StatusVerificationError(f"the status list credential is invalid ({report.reason})")
         if not report.verified:
@@ -195,16 +215,19 @@ class Verifier:
             report.add(Check(STATUS, "not_applicable", "the credential has no status entry"))
             return
         with self._step(report, STATUS):
-            results = check_status(credential, self._fetch_list, self._verify_list, now, self.clock_skew)
-            details = {"entries": [r.to_json() for r in results]}
-            bad = [r for r in results if r.state in ("revoked", "suspended", "invalid", "flagged")]
-            unknown = [r for r in results if r.state == "could_not_check"]
-            if bad:
-                report.add(Check(STATUS, "failed", bad[0].reason, bad[0].state.upper(), details))
-            elif unknown:
-                report.add(Check(STATUS, "could_not_check", unknown[0].reason, "STATUS_RETRIEVAL_ERROR", details))
-            else:
-                report.add(Check(STATUS, "passed", "not revoked or suspended", details=details))
+            report.add(self.status_check(credential, now))
+
+    def status_check(self, credential: dict[str, Any], now: datetime) -> Check:
+        """The ``status`` check of ``credential``'s status entries at ``now``, with this verifier's fetcher."""
+        results = check_status(credential, self._fetch_list, self._verify_list, now, self.clock_skew)
+        details = {"entries": [r.to_json() for r in results]}
+        bad = [r for r in results if r.state in ("revoked", "suspended", "invalid", "flagged")]
+        unknown = [r for r in results if r.state == "could_not_check"]
+        if bad:
+            return Check(STATUS, "failed", bad[0].reason, bad[0].state.upper(), details)
+        if unknown:
+            return Check(STATUS, "could_not_check", unknown[0].reason, "STATUS_RETRIEVAL_ERROR", details)
+        return Check(STATUS, "passed", "not revoked or suspended", details=details)
 
     def verify_presentation(
         self, document: Any, *, challenge: str | None = None, domain: str | None = None

@@ -1,0 +1,166 @@
+"""The scope of an accreditation: which EQF levels, ISCED-F fields, credential types and regions it covers.
+
+An empty restriction covers everything of its kind (a scope with no regions covers every region). ISCED-F codes
+are hierarchical (ISCED-F 2013: two-digit broad fields, three-digit narrow and four-digit detailed fields), so a
+broad code such as ``07`` covers ``071`` and ``0713``; regions are ISO 3166-1 alpha-2 countries or ISO 3166-2
+subdivisions, and a country such as ``SE`` covers its subdivisions such as ``SE-AC``. A credential that does not
+state a level, a field or a region is not covered by a scope that restricts it: an accreditation never covers
+more than it says. References: https://ec.europa.eu/ploteus/en/content/descriptors-page (EQF),
+https://uis.unesco.org/en/topic/international-standard-classification-education-isced (ISCED-F 2013).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from merit.core.errors import MalformedValueError
+
+ISCED_IRI = "http://data.europa.eu/snb/isced-f/"
+_ISCED = re.compile(r"^[0-9]{2,4}$")
+_REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
+_TYPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def _check_eqf(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
+        raise MalformedValueError(f"{name} must be an EQF level from 1 to 8")
+    return value
+
+
+def isced_code(value: str) -> str:
+    """The ISCED-F code of ``value``, which is a code (``0713``) or its EU concept IRI."""
+    code = value.removeprefix(ISCED_IRI)
+    if not _ISCED.match(code):
+        raise MalformedValueError(f"{value!r} is not an ISCED-F 2013 field code or IRI")
+    return code
+
+
+def region_code(value: str) -> str:
+    """``value`` as an upper-case ISO 3166-1 alpha-2 or ISO 3166-2 code; raises when it is neither."""
+    code = value.strip().upper()
+    if not _REGION.match(code):
+        raise MalformedValueError(f"{value!r} is not an ISO 3166-1 alpha-2 or ISO 3166-2 code")
+    return code
+
+
+def _quietly(parse: Callable[[str], str], value: str | None) -> str | None:
+    """``parse(value)``, or None when the value is absent or malformed (a credential that states no usable code)."""
+    try:
+        return parse(value) if isinstance(value, str) and value else None
+    except MalformedValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What an accreditation covers; an empty tuple (or no EQF bound) restricts nothing."""
+
+    eqf_min: int | None = None
+    eqf_max: int | None = None
+    isced_fields: tuple[str, ...] = ()
+    credential_types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        low = _check_eqf(self.eqf_min, "eqf_min")
+        high = _check_eqf(self.eqf_max, "eqf_max")
+        if low is not None and high is not None and low > high:
+            raise MalformedValueError(f"eqf_min ({low}) is above eqf_max ({high})")
+        object.__setattr__(self, "isced_fields", tuple(isced_code(code) for code in self.isced_fields))
+        object.__setattr__(self, "regions", tuple(region_code(code) for code in self.regions))
+        for kind in self.credential_types:
+            if not _TYPE.match(kind):
+                raise MalformedValueError(f"{kind!r} is not a credential type such as 'micro-credential'")
+
+    def covers(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[str]:
+        """The reasons this scope does not cover a credential with these properties; empty when it does."""
+        reasons: list[str] = []
+        if self.eqf_min is not None or self.eqf_max is not None:
+            if eqf is None:
+                reasons.append(f"the credential states no EQF level, and the accreditation is for {self._eqf()}")
+            elif not (self.eqf_min or 1) <= eqf <= (self.eqf_max or 8):
+                reasons.append(f"EQF level {eqf} is outside the accredited {self._eqf()}")
+        if self.isced_fields:
+            code = _quietly(isced_code, isced)
+            if code is None:
+                reasons.append(f"the credential states no ISCED-F field, and the accreditation is for {self._fields()}")
+            elif not any(code.startswith(field) for field in self.isced_fields):
+                reasons.append(f"ISCED-F {code} is outside the accredited {self._fields()}")
+        if self.credential_types and credential_type not in self.credential_types:
+            reasons.append(
+                f"the credential type {credential_type} is not one of the accredited {', '.join(self.credential_types)}"
+            )
+        if self.regions:
+            place = _quietly(region_code, region)
+            if place is None:
+                reasons.append(
+                    "the issuer states no country or region code, and the accreditation is for "
+                    + ", ".join(self.regions)
+                )
+            elif not any(place == r or place.startswith(r + "-") for r in self.regions):
+                reasons.append(f"the region {place} is outside the accredited {', '.join(self.regions)}")
+        return reasons
+
+    def _eqf(self) -> str:
+        low, high = self.eqf_min, self.eqf_max
+        if low is None and high is None:
+            return "any EQF level"
+        if low == high:
+            return f"EQF {low}"
+        if high is None:
+            return f"EQF {low} and above"
+        if low is None:
+            return f"EQF up to {high}"
+        return f"EQF {low}\u2013{high}"
+
+    def _fields(self) -> str:
+        return "ISCED-F " + " or ".join(self.isced_fields) if self.isced_fields else "any ISCED-F field"
+
+    def describe(self) -> str:
+        """The scope in words, such as ``EQF 3–5 in ISCED-F 07`` or ``EQF 4 in ISCED-F 0713 (micro-credential, SE)``."""
+        text = f"{self._eqf()} in {self._fields()}"
+        extra = [", ".join(self.credential_types)] if self.credential_types else []
+        extra += [", ".join(self.regions)] if self.regions else []
+        return f"{text} ({'; '.join(extra)})" if extra else text
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``accreditedFor`` object of an accreditation credential (Merit's trust context)."""
+        data: dict[str, Any] = {"type": "AccreditationScope"}
+        if self.eqf_min is not None:
+            data["eqfMin"] = self.eqf_min
+        if self.eqf_max is not None:
+            data["eqfMax"] = self.eqf_max
+        if self.isced_fields:
+            data["iscedField"] = [ISCED_IRI + code for code in self.isced_fields]
+        if self.credential_types:
+            data["credentialType"] = list(self.credential_types)
+        if self.regions:
+            data["region"] = list(self.regions)
+        return data
+
+
+def _strings(value: Any, name: str) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    if not all(isinstance(item, str) for item in items):
+        raise MalformedValueError(f"accreditedFor.{name} must be a string or a list of strings")
+    return tuple(items)
+
+
+def scope_of(accreditation: dict[str, Any]) -> Scope:
+    """The :class:`Scope` that an accreditation credential states in ``credentialSubject.accreditedFor``."""
+    subject = accreditation.get("credentialSubject")
+    scope = subject.get("accreditedFor") if isinstance(subject, dict) else None
+    if not isinstance(scope, dict):
+        raise MalformedValueError("the accreditation credential has no accreditedFor scope")
+    return Scope(
+        eqf_min=_check_eqf(scope.get("eqfMin"), "accreditedFor.eqfMin"),
+        eqf_max=_check_eqf(scope.get("eqfMax"), "accreditedFor.eqfMax"),
+        isced_fields=_strings(scope.get("iscedField"), "iscedField"),
+        credential_types=_strings(scope.get("credentialType"), "credentialType"),
+        regions=_strings(scope.get("region"), "region"),
+    )
