@@ -1,5 +1,3 @@
-
-
 def test_quick_passport_benchmark_renders_every_card() -> None:
     from bench import passport
 

@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
+from merit.core import ctxcache
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
 from merit.core.poison import check_canonicalization_work
@@ -53,10 +54,18 @@ def _term(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
 
 
-def to_rdf(document: dict[str, Any], loader: Loader = default_loader) -> ox.Dataset:
-    """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD to RDF)."""
+def to_rdf(document: dict[str, Any], loader: Loader = default_loader, *, cached: bool = True) -> ox.Dataset:
+    """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD to RDF).
+
+    With ``cached`` (the default), processed contexts are reused across documents when the loader allows it
+    (:mod:`merit.core.ctxcache`); ``cached=False`` is the general path, which shares nothing between calls.
+    """
+    partition = ctxcache.partition(loader) if cached else None
+    load = _pyld_loader(loader)
+    options = {"base": None, "documentLoader": load, "contextResolver": ctxcache.resolver(partition, load)}
     try:
-        graphs = jsonld.to_rdf(document, {"base": None, "documentLoader": _pyld_loader(loader)})
+        processor = ctxcache.CachingProcessor(partition) if partition is not None else jsonld.JsonLdProcessor()
+        graphs = processor.to_rdf(document, options)
         quads = []
         for name, triples in graphs.items():
             if name == "@default":
@@ -95,9 +104,11 @@ def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256") -> str:
     return "".join(sorted(f"{quad} .\n" for quad in dataset))
 
 
-def canonize(document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256") -> str:
-    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document."""
-    return canonical_nquads(to_rdf(document, loader), hash_name)
+def canonize(
+    document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256", *, cached: bool = True
+) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path)."""
+    return canonical_nquads(to_rdf(document, loader, cached=cached), hash_name)
 
 
 def canonize_nquads(text: str, hash_name: str = "sha256") -> str:
