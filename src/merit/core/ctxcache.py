@@ -46,6 +46,8 @@ class Partition:
         # same documents (pyld's default shares one across every loader, which this replaces).
         self.resolved: dict[str, Any] = {}
         self.initial: dict[str, Any] = {}
+        # Proof configuration templates (merit.core.fastcanon), keyed by everything in a configuration but created.
+        self.templates: dict[str, Any] = {}
 
     def store(self, key: str, value: Any) -> None:
         if len(self.contexts) >= _LIMIT:
