@@ -17,6 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
+from merit.core import ctxcache, fastcanon
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
 from merit.core.poison import check_canonicalization_work
@@ -53,10 +54,18 @@ def _term(value: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
 
 
-def to_rdf(document: dict[str, Any], loader: Loader = default_loader) -> ox.Dataset:
-    """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD to RDF)."""
+def to_rdf(document: dict[str, Any], loader: Loader = default_loader, *, cached: bool = True) -> ox.Dataset:
+    """Convert a JSON-LD document to an RDF dataset (JSON-LD 1.1 Deserialize JSON-LD to RDF).
+
+    With ``cached`` (the default), processed contexts are reused across documents when the loader allows it
+    (:mod:`merit.core.ctxcache`); ``cached=False`` is the general path, which shares nothing between calls.
+    """
+    partition = ctxcache.partition(loader) if cached else None
+    load = _pyld_loader(loader)
+    options = {"base": None, "documentLoader": load, "contextResolver": ctxcache.resolver(partition, load)}
     try:
-        graphs = jsonld.to_rdf(document, {"base": None, "documentLoader": _pyld_loader(loader)})
+        processor = ctxcache.CachingProcessor(partition) if partition is not None else jsonld.JsonLdProcessor()
+        graphs = processor.to_rdf(document, options)
         quads = []
         for name, triples in graphs.items():
             if name == "@default":
@@ -85,19 +94,24 @@ _ALGORITHMS = {
 }
 
 
-def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256") -> str:
+def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256", *, fast: bool = True) -> str:
     """Canonicalize ``dataset`` with RDFC-1.0 and serialize it as sorted canonical N-Quads.
 
     ``hash_name`` is RDFC-1.0's hash algorithm: SHA-256 by default, SHA-384 for ecdsa-rdfc-2019 with P-384.
+    With ``fast``, a dataset without blank nodes skips the relabelling (:func:`fastcanon.ground_nquads`).
     """
+    if fast and not fastcanon.has_blank_node(dataset):
+        return fastcanon.ground_nquads(dataset)
     check_canonicalization_work(dataset)
     dataset.canonicalize(_ALGORITHMS[hash_name])
     return "".join(sorted(f"{quad} .\n" for quad in dataset))
 
 
-def canonize(document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256") -> str:
-    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document."""
-    return canonical_nquads(to_rdf(document, loader), hash_name)
+def canonize(
+    document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256", *, cached: bool = True
+) -> str:
+    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path)."""
+    return canonical_nquads(to_rdf(document, loader, cached=cached), hash_name, fast=cached)
 
 
 def canonize_nquads(text: str, hash_name: str = "sha256") -> str:

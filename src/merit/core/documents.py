@@ -40,6 +40,16 @@ class DocumentLoader:
         self._extra = dict(extra or {})
         self._fallback = fallback
 
+    @property
+    def extra(self) -> dict[str, Document]:
+        """The documents given by the caller, by URL."""
+        return self._extra
+
+    @property
+    def fallback(self) -> Loader | None:
+        """The callable asked for every URL that is neither extra nor bundled."""
+        return self._fallback
+
     def __call__(self, url: str) -> Document:
         if url in self._extra:
             return self._extra[url]

@@ -20,6 +20,7 @@ import rfc8785
 from merit.core.canon import canonize
 from merit.core.documents import Loader
 from merit.core.errors import ProofTransformationError
+from merit.core.fastcanon import proof_config_nquads
 
 Canonicalization = Literal["rdfc", "jcs"]
 
@@ -82,6 +83,10 @@ def hash_data(
 ) -> bytes:
     """Return ``hash(canonical proof configuration) ‖ hash(canonical document)``."""
     name = suite.hash_name(algorithm)
-    config_hash = hashlib.new(name, canonical_bytes(suite, proof_config, loader, name)).digest()
+    if suite.canonicalization == "rdfc":
+        config_bytes = proof_config_nquads(proof_config, loader, name).encode("utf-8")
+    else:
+        config_bytes = canonical_bytes(suite, proof_config, loader, name)
+    config_hash = hashlib.new(name, config_bytes).digest()
     document_hash = hashlib.new(name, canonical_bytes(suite, document, loader, name)).digest()
     return config_hash + document_hash
