@@ -25,6 +25,7 @@ from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.portal import services as portal
+from merit.server.registry.api import router as registry_router
 
 api = NinjaAPI(
     title="Merit API",
@@ -35,6 +36,7 @@ api = NinjaAPI(
     renderer=JSONRenderer(),
 )
 problems.install(api)
+api.add_router("/registry/v1", registry_router)
 
 
 class IssueRequest(Schema):

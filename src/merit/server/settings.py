@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "merit.server.pdf",
     "merit.server.portal",
     "merit.server.passport",
+    "merit.server.registry",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -340,6 +340,13 @@ def credential_counts(organisation: Organisation) -> dict[str, int]:
     return {state: found.get(state, 0) for state in IssuedCredential.State.values}
 
 
+def _registry_allows(specification: Specification) -> None:
+    """The trust registry's rules for issuing (accredited scope, grants); it raises, naming the rule."""
+    from merit.server.registry.services import may_issue  # The registry builds on these services.
+
+    may_issue(specification.organisation, specification)
+
+
 def issue_from_specification(
     specification: Specification,
     learner: Learner,
@@ -351,6 +358,7 @@ def issue_from_specification(
     """Render a published specification for one learner and issue it."""
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
+    _registry_allows(specification)
     spec = parsed_specification(specification)
     organisation = specification.organisation
     unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until)
@@ -390,6 +398,7 @@ def issue_batch(
     """
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
+    _registry_allows(specification)
     spec = parsed_specification(specification)
     organisation = specification.organisation
     results: list[IssuedCredential | MeritError] = []

@@ -20,6 +20,7 @@ from merit.core import edc, formats, openbadges2
 from merit.core.microcredential.view import extract_spec_view
 from merit.core.verify import Check, VerificationReport
 from merit.core.verify.report import (
+    ACCREDITATION,
     CHALLENGE,
     CREDENTIALS,
     HOLDER,
@@ -39,6 +40,7 @@ _GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("format", gettext_lazy("Format and schema"), (PARSE, STRUCTURE, SCHEMA, SAFE_MODE)),
     ("signature", gettext_lazy("Signature"), (PROOF, CHALLENGE)),
     ("issuer", gettext_lazy("Issuer identity"), (ISSUER,)),
+    ("accreditation", gettext_lazy("Accreditation"), (ACCREDITATION,)),
     ("holder", gettext_lazy("Holder"), (HOLDER,)),
     ("status", gettext_lazy("Not revoked or suspended"), (STATUS,)),
     ("validity", gettext_lazy("Validity period"), (VALIDITY,)),
@@ -99,6 +101,14 @@ def plain(check: Check) -> str:
         if outcome == "passed":
             return _("Every mandatory element of an EU micro-credential is present.")
         return _("Not a micro-credential: it describes no achievement.")
+    if name == ACCREDITATION:
+        if outcome == "passed":
+            return _("Accredited: %(detail)s.") % {"detail": message}
+        if outcome == "not_applicable":
+            return _("The issuer is not accredited by a trusted authority.")
+        if outcome == "failed":
+            return _("The issuer was not accredited for this credential: %(reason)s.") % {"reason": message}
+        return _("Could not check the issuer's accreditation: %(reason)s.") % {"reason": message}
     if name == PROOF and message == edc.SEAL_NOT_CHECKED:
         return _(
             "Could not check: Europass seals (eIDAS) are not checked yet, so its signature has not been verified. "

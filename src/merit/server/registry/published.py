@@ -1,0 +1,131 @@
+"""What the registry publishes: issuer records shaped like the EBSI Trusted Issuers Registry API
+(https://hub.ebsi.eu/apis/pilot/trusted-issuers-registry), a signed trust list for offline verifiers, and the
+database-backed :class:`merit.core.trust.TrustRegistry` that this installation's verifier consults."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils import timezone
+
+from merit.core import trust
+from merit.core.issue import sign_credential
+from merit.server.accounts.models import Organisation, did_prefix
+from merit.server.issuing import services as issuing
+from merit.server.registry.models import Accreditation, Authority, Decision
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def _documents(accreditation: Accreditation) -> list[dict[str, Any]]:
+    """The signed credentials of an accreditation: the original, and its withdrawal once withdrawn."""
+    found = [accreditation.credential.document]
+    if accreditation.withdrawal_id is not None:
+        found.append(accreditation.withdrawal.document)  # type: ignore[union-attr]
+    return found
+
+
+def _accreditations(organisations: list[Organisation]) -> dict[int, list[Accreditation]]:
+    by_organisation: dict[int, list[Accreditation]] = {o.pk: [] for o in organisations}
+    query = (
+        Accreditation.objects.filter(organisation__in=organisations)
+        .select_related("credential", "withdrawal", "authority__organisation")
+        .order_by("pk")
+    )
+    for accreditation in query:
+        by_organisation[accreditation.organisation_id].append(accreditation)
+    return by_organisation
+
+
+def _record(organisation: Organisation, accreditations: list[Accreditation]) -> dict[str, Any]:
+    return {
+        "did": organisation.did,
+        "name": organisation.name,
+        "country": organisation.country,
+        "accreditations": [
+            {
+                "id": a.credential.credential_id,
+                "state": a.state,
+                "authority": a.authority.organisation.did,
+                "scope": trust.Scope(
+                    a.eqf_min, a.eqf_max, tuple(a.isced_fields), tuple(a.credential_types), tuple(a.regions)
+                ).to_json(),
+                "validFrom": a.valid_from.isoformat(),
+                "validUntil": a.valid_until.isoformat() if a.valid_until else None,
+                "credentials": _documents(a),
+            }
+            for a in accreditations
+        ],
+    }
+
+
+def issuer_record(did: str) -> dict[str, Any] | None:
+    """The issuer ``did`` and its accreditations with their signed credentials (``None``: not registered)."""
+    prefix = did_prefix()
+    if not did.startswith(prefix):
+        return None
+    organisation = Organisation.objects.filter(slug=did.removeprefix(prefix), accreditations__isnull=False).first()
+    if organisation is None:
+        return None
+    return _record(organisation, _accreditations([organisation])[organisation.pk])
+
+
+def issuers_page(after: str = "", size: int = PAGE_SIZE) -> dict[str, Any]:
+    """A page of accredited issuers in order of their DID, for ``GET /registry/v1/issuers``."""
+    size = max(1, min(size, MAX_PAGE_SIZE))
+    slug = after.removeprefix(did_prefix()) if after else ""
+    query = Organisation.objects.filter(accreditations__isnull=False, slug__gt=slug).distinct().order_by("slug")
+    organisations = list(query[: size + 1])
+    more, organisations = len(organisations) > size, organisations[:size]
+    grouped = _accreditations(organisations)
+    page: dict[str, Any] = {"items": [_record(o, grouped[o.pk]) for o in organisations], "pageSize": size}
+    if more:
+        page["next"] = organisations[-1].did
+    return page
+
+
+def version() -> str:
+    """A stamp that changes whenever an accreditation is granted or changes (each change is a decision), for
+    ETags and for re-signing the trust list."""
+    found = Decision.objects.aggregate(latest=Max("pk"))["latest"]
+    return str(found or 0)
+
+
+def trust_list_document(authority: Authority) -> dict[str, Any]:
+    """The authority's signed trust list of every accreditation it published, re-signed only when one changed."""
+    key = f"merit:trust-list:{authority.pk}:{version()}"
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    documents = [
+        document
+        for accreditation in Accreditation.objects.filter(authority=authority).select_related(
+            "credential", "withdrawal"
+        )
+        for document in _documents(accreditation)
+    ]
+    organisation = authority.organisation
+    unsigned = trust.trust_list(
+        list_id=f"{settings.BASE_URL}/registry/v1/trust-lists/{organisation.slug}#{uuid.uuid4()}",
+        authority=organisation.did,
+        authority_name=organisation.name,
+        accreditations=documents,
+        valid_from=timezone.now(),
+    )
+    signed = sign_credential(unsigned, issuing.signing_key(organisation))
+    cache.set(key, signed, 3600)
+    return signed
+
+
+class DatabaseRegistry:
+    """The registry of this installation (:class:`merit.core.trust.TrustRegistry`): the signed accreditation
+    credentials of an issuer DID, straight from the database."""
+
+    def accreditations(self, issuer: str) -> list[dict[str, Any]]:
+        record = issuer_record(issuer)
+        return [document for a in (record or {}).get("accreditations", []) for document in a["credentials"]]
