@@ -40,3 +40,11 @@ def test_quick_passport_benchmark_renders_every_card() -> None:
     figures = passport.run(credentials=5, database=None)
     assert figures["credentials"] == 5
     assert figures["median_ms"] > 0
+
+
+def test_quick_registry_benchmark_finds_every_accreditation() -> None:
+    from bench import registry
+
+    figures = registry.run(issuers=5, per_issuer=2, lookups=3, database=None)
+    assert figures["lookups"] == 3
+    assert figures["median_ms"] > 0
