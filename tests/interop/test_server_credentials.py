@@ -48,3 +48,26 @@ def test_server_credential_and_its_status_verify_in_the_digital_bazaar_stack(
     assert valid["verified"] is True, valid
     assert valid["statuses"] == [{"purpose": "revocation", "verified": True, "status": False}]
     assert revoked["statuses"] == [{"purpose": "revocation", "verified": True, "status": True}]
+
+
+def test_server_accreditations_and_trust_lists_verify_in_the_digital_bazaar_stack(
+    dbstack: DigitalBazaar, client: Any, db: None
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from merit.core import trust
+    from merit.server.registry import services as registry
+
+    authority = registry.create_authority(slug="agency", name="Myndigheten för yrkeshögskolan", country="SE")
+    college = services.create_organisation(slug="college", name="Skellefteå kommun", country="SE")
+    application = registry.apply(
+        college, authority, scope=trust.Scope(3, 5, ("07",)), qa_framework="EQAVET", accrediting_body="MYH", actor="o"
+    )
+    accreditation = registry.approve(application, user=get_user_model().objects.create_user("reviewer"))
+    credential = accreditation.credential.document
+    result = dbstack.verify(credential, documents=_documents(client, credential))
+    assert result["verified"] is True, result
+    assert [s["status"] for s in result["statuses"]] == [False, False], "revocation and suspension entries"
+    listed = client.get("/registry/v1/trust-lists/agency").json()
+    did = listed["issuer"]["id"]
+    assert dbstack.verify(listed, documents={did: client.get("/orgs/agency/did.json").json()})["verified"] is True
