@@ -25,5 +25,6 @@ urlpatterns = [
     path("claim/<str:token>/passport", passport.claim, name="claim-passport"),
     path("claim/<str:token>", delivery.claim, name="claim"),
     path("claim/<str:token>/credential.json", delivery.download, name="claim-download"),
+    path("", include("merit.server.registry.urls")),
     path("", api.urls),
 ]

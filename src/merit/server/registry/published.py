@@ -4,6 +4,8 @@ database-backed :class:`merit.core.trust.TrustRegistry` that this installation's
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -97,19 +99,16 @@ def version() -> str:
 
 
 def trust_list_document(authority: Authority) -> dict[str, Any]:
-    """The authority's signed trust list of every accreditation it published, re-signed only when one changed."""
-    key = f"merit:trust-list:{authority.pk}:{version()}"
-    found = cache.get(key)
+    """The authority's signed trust list of every accreditation it published, re-signed only when the set of
+    published credentials or the authority's signing key changed."""
+    published = Accreditation.objects.filter(authority=authority).select_related("credential", "withdrawal")
+    documents = [document for accreditation in published for document in _documents(accreditation)]
+    organisation = authority.organisation
+    key = issuing.signing_key(organisation)
+    stamp = hashlib.sha256(json.dumps([key.verification_method, [d["id"] for d in documents]]).encode()).hexdigest()
+    found = cache.get(f"merit:trust-list:{stamp}")
     if found is not None:
         return dict(found)
-    documents = [
-        document
-        for accreditation in Accreditation.objects.filter(authority=authority).select_related(
-            "credential", "withdrawal"
-        )
-        for document in _documents(accreditation)
-    ]
-    organisation = authority.organisation
     unsigned = trust.trust_list(
         list_id=f"{settings.BASE_URL}/registry/v1/trust-lists/{organisation.slug}#{uuid.uuid4()}",
         authority=organisation.did,
@@ -117,8 +116,8 @@ def trust_list_document(authority: Authority) -> dict[str, Any]:
         accreditations=documents,
         valid_from=timezone.now(),
     )
-    signed = sign_credential(unsigned, issuing.signing_key(organisation))
-    cache.set(key, signed, 3600)
+    signed = sign_credential(unsigned, key)
+    cache.set(f"merit:trust-list:{stamp}", signed, 3600)
     return signed
 
 

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from merit.server.registry import views
+
+app_name = "registry"
+urlpatterns = [
+    path("workspace/<slug:slug>/accreditation", views.accreditation, name="accreditation"),
+    path("registry/review/", views.review, name="review"),
+    path("registry/review/<int:pk>", views.review_application, name="review-application"),
+    path("registry/evidence/<int:pk>", views.evidence, name="evidence"),
+    path("registry/accreditations/<int:pk>/change", views.change, name="change"),
+]

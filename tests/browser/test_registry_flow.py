@@ -1,0 +1,115 @@
+"""Browser test (Playwright driving Debian's Chromium): an organisation applies for accreditation, the authority
+approves with a scope, the organisation issues inside the scope and is refused outside it, and a verifier sees the
+accreditation line in the portal's report. Screenshots are written to ``artifacts/screenshots/``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connections
+
+from merit.server.accounts.models import Membership, Role
+from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential
+from merit.server.registry import services as registry
+from tests.browser.support import CHROMIUM, FLAGS, ROOT, SHOTS, assert_accessible
+
+pytestmark = pytest.mark.browser
+PASSWORD = "a long and private passphrase"
+
+
+def owner_of(organisation: Any, name: str) -> None:
+    user = get_user_model().objects.create_user(name, password=PASSWORD)
+    Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+
+
+def sign_in(page: Any, base: str, name: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def latest_credential() -> str:
+    found: list[str] = []
+
+    def read() -> None:
+        try:
+            found.append(IssuedCredential.objects.filter(specification__key="solar").latest("pk").document_json)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    return found[0]
+
+
+def test_apply_approve_issue_inside_and_outside_the_scope(
+    live_server: Any, transactional_db: None, settings: Any
+) -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is needed for browser tests (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    settings.BASE_URL = live_server.url
+    agency = registry.create_authority(slug="agency", name="Myndigheten för yrkeshögskolan", country="SE")
+    owner_of(agency.organisation, "reviewer")
+    college = services.create_organisation(slug="college", name="Yrkeshögskolan Norr", country="SE")
+    owner_of(college, "owner")
+    for example, key in (("solar-installation-vocational", "solar"), ("data-analysis-university-online", "data")):
+        data = json.loads((ROOT / "examples" / f"{example}.json").read_text(encoding="utf-8"))
+        draft, _ = services.save_specification(college, key, data, actor="test")
+        services.publish_specification(draft, actor="test")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        sign_in(page, live_server.url, "owner")
+        page.get_by_role("link", name="Accreditation").click()
+        page.get_by_label("Lowest EQF level").select_option("3")
+        page.get_by_label("Highest EQF level").select_option("5")
+        page.get_by_label("Fields of education").select_option("07")
+        page.get_by_label("Accrediting or quality assurance body").fill("Myndigheten för yrkeshögskolan")
+        page.get_by_role("button", name="Send the application").click()
+        page.get_by_text("Your application was sent.").wait_for()
+        page.screenshot(path=str(SHOTS / "registry-1-applied.png"), full_page=True)
+        assert_accessible(page, "accreditation page")
+
+        authority = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        sign_in(authority, live_server.url, "reviewer")
+        authority.get_by_role("link", name="Review applications").click()
+        authority.get_by_role("link", name="Yrkeshögskolan Norr").click()
+        expect(authority.get_by_label("Lowest EQF level")).to_have_value("3")
+        authority.screenshot(path=str(SHOTS / "registry-2-review.png"), full_page=True)
+        assert_accessible(authority, "review page")
+        authority.get_by_role("button", name="Approve with this scope").click()
+        authority.get_by_text("Approved: the accreditation is signed and published.").wait_for()
+
+        page.goto(f"{live_server.url}/workspace/college/")
+        page.get_by_role("link", name="Issue Installing photovoltaic systems to one learner").click()
+        page.get_by_label("The learner's e-mail address or DID").fill("anna@example.se")
+        page.get_by_role("button", name="Issue").click()
+        page.get_by_text("Issued. The learner has been sent this link:").wait_for()
+        page.goto(f"{live_server.url}/workspace/college/")
+        page.get_by_role("link", name="Issue Applied data analysis with Python to one learner").click()
+        page.get_by_label("The learner's e-mail address or DID").fill("anna@example.se")
+        page.get_by_role("button", name="Issue").click()
+        expect(page.get_by_role("alert")).to_contain_text("outside the accredited scope (EQF level 6")
+        page.screenshot(path=str(SHOTS / "registry-3-refused.png"), full_page=True)
+
+        visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        visitor.goto(f"{live_server.url}/verify/")
+        visitor.get_by_label("Credential or presentation (JSON)").fill(latest_credential())
+        visitor.get_by_role("button", name="Verify the text").click()
+        expect(
+            visitor.get_by_text("Accredited: Issued by Yrkeshögskolan Norr, accredited by Myndigheten")
+        ).to_be_visible()
+        visitor.screenshot(path=str(SHOTS / "registry-4-report.png"), full_page=True)
+        browser.close()
