@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from merit.core import vc
 from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
-from merit.core.microcredential.spec import Spec, Text
+from merit.core.microcredential.spec import AwardingBody, Spec, Text
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -225,11 +225,20 @@ def render_credential(
     salt: str | None = None,
     grade: str | None = None,
     status_entries: list[dict[str, Any]] | None = None,
+    awarding_body: AwardingBody | None = None,
+    creator: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """An unsigned Open Badges 3.0 credential for ``learner``, issued by ``issuer_id``."""
+    """An unsigned Open Badges 3.0 credential for ``learner``, issued by ``issuer_id``.
+
+    When an organisation issues a micro-credential that another one created (a grant of issuing rights),
+    ``awarding_body`` is the issuing organisation (Annex I's awarding body) and ``creator`` the creator's
+    ``Profile``, which becomes ``achievement.creator``; otherwise the specification's awarding body is both.
+    """
     issued = issued or datetime.now(UTC)
+    if awarding_body is not None:
+        spec = replace(spec, awarding_body=awarding_body)
     profile = issuer_profile(spec, issuer_id)
-    achievement = _achievement(spec, {"id": issuer_id, "type": ["Profile"], "name": spec.awarding_body.name})
+    achievement = _achievement(spec, creator or {"id": issuer_id, "type": ["Profile"], "name": spec.awarding_body.name})
     subject: dict[str, Any] = {}
     if learner.did:
         subject["id"] = learner.did

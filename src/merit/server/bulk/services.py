@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from merit.core.errors import InvalidError, MeritError
 from merit.core.microcredential import Learner
+from merit.server.accounts.models import Organisation
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import Upload, read_upload
 from merit.server.delivery import services as delivery
@@ -24,7 +25,12 @@ def dry_run(specification: Specification, content: bytes) -> Upload:
 
 
 def create_job(
-    specification: Specification, filename: str, content: bytes, *, actor: str
+    specification: Specification,
+    filename: str,
+    content: bytes,
+    *,
+    actor: str,
+    issuer: Organisation | None = None,
 ) -> tuple[IssuanceJob, Upload, bool]:
     """Create the job for an upload (or return the existing one for the same file) and queue it.
 
@@ -36,7 +42,7 @@ def create_job(
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         job, created = IssuanceJob.objects.get_or_create(
-            organisation=specification.organisation,
+            organisation=issuer or specification.organisation,
             specification=specification,
             file_sha256=digest,
             defaults={"filename": filename[:255], "created_by": actor},
@@ -93,7 +99,7 @@ def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
         if not rows:
             return 0
         items = [(_learner(row.data), row.data.get("grade")) for row in rows]
-        results = issuing.issue_batch(job.specification, items, actor=actor)
+        results = issuing.issue_batch(job.specification, items, actor=actor, issuer=job.organisation)
         issued = rejected = 0
         mail = []
         for row, result in zip(rows, results, strict=True):

@@ -19,6 +19,7 @@ from merit.core.errors import InvalidError, MalformedValueError, MeritError, Sta
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
+from merit.core.microcredential.spec import AwardingBody
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
@@ -340,11 +341,24 @@ def credential_counts(organisation: Organisation) -> dict[str, int]:
     return {state: found.get(state, 0) for state in IssuedCredential.State.values}
 
 
-def _registry_allows(specification: Specification) -> None:
-    """The trust registry's rules for issuing (accredited scope, grants); it raises, naming the rule."""
+def _registry_allows(specification: Specification, issuer: Organisation) -> dict[str, Any]:
+    """The trust registry's rules for ``issuer`` issuing ``specification`` (accredited scope, grants; it raises,
+    naming the rule), and the rendering options: when another organisation created the micro-credential, the
+    issuer is the awarding body and the creator is named as ``achievement.creator``."""
     from merit.server.registry.services import may_issue  # The registry builds on these services.
 
-    may_issue(specification.organisation, specification)
+    may_issue(issuer, specification)
+    if issuer.pk == specification.organisation_id:
+        return {}
+    creator = specification.organisation
+    body = AwardingBody(
+        name=issuer.name,
+        country=issuer.country,
+        region=issuer.region or None,
+        url=issuer.homepage or None,
+        registration_id=issuer.registration_id or None,
+    )
+    return {"awarding_body": body, "creator": {"id": creator.did, "type": ["Profile"], "name": creator.name}}
 
 
 def issue_from_specification(
@@ -354,14 +368,16 @@ def issue_from_specification(
     actor: str,
     grade: str | None = None,
     valid_until: datetime | None = None,
+    issuer: Organisation | None = None,
 ) -> IssuedCredential:
-    """Render a published specification for one learner and issue it."""
+    """Render a published specification for one learner and issue it (as ``issuer`` when another organisation
+    issues it under a grant from its creator)."""
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
-    _registry_allows(specification)
+    organisation = issuer or specification.organisation
+    options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
-    organisation = specification.organisation
-    unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until)
+    unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options)
     return issue_credential(organisation, unsigned, actor=actor, specification=specification)
 
 
@@ -389,7 +405,11 @@ def latest_specification(organisation: Organisation, key: str) -> Specification 
 
 
 def issue_batch(
-    specification: Specification, items: list[tuple[Learner, str | None]], *, actor: str
+    specification: Specification,
+    items: list[tuple[Learner, str | None]],
+    *,
+    actor: str,
+    issuer: Organisation | None = None,
 ) -> list[IssuedCredential | MeritError]:
     """Issue a published specification to many learners at once, in one transaction: the signing key is unsealed
     once, status indexes are allocated together, and records, status entries and audit events are written in bulk.
@@ -398,14 +418,14 @@ def issue_batch(
     """
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
-    _registry_allows(specification)
+    organisation = issuer or specification.organisation
+    options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
-    organisation = specification.organisation
     results: list[IssuedCredential | MeritError] = []
     documents: list[tuple[int, dict[str, Any]]] = []
     for position, (learner, grade) in enumerate(items):
         try:
-            unsigned = render_credential(spec, learner, organisation.did, grade=grade)
+            unsigned = render_credential(spec, learner, organisation.did, grade=grade, **options)
             documents.append((position, _prepared(organisation, unsigned)))
             results.append(MalformedValueError("not issued"))  # Replaced below once signed.
         except MeritError as exc:

@@ -303,3 +303,33 @@ def may_issue(organisation: Organisation, specification: Specification) -> None:
                 return
             reasons.append(f"outside the accredited scope ({'; '.join(gaps)})")
     raise RegistryRefusal("issuing refused: " + "; ".join(reasons))
+
+
+def _granted_keys(organisation: Organisation) -> list[tuple[int, str]]:
+    now = timezone.now()
+    grants = IssuingGrant.objects.filter(grantee=organisation, revoked_at__isnull=True, valid_from__lte=now)
+    return [(g.creator_id, g.specification_key) for g in grants if g.valid_until is None or g.valid_until > now]
+
+
+def issuable(organisation: Organisation) -> list[Specification]:
+    """What ``organisation`` may issue: its own published micro-credentials, and the latest published version of
+    each one another organisation granted it the right to issue."""
+    found = list(Specification.objects.filter(organisation=organisation, state=Specification.State.PUBLISHED))
+    for creator_id, key in _granted_keys(organisation):
+        latest = (
+            Specification.objects.filter(organisation_id=creator_id, key=key, state=Specification.State.PUBLISHED)
+            .select_related("organisation")
+            .order_by("-version")
+            .first()
+        )
+        if latest is not None:
+            found.append(latest)
+    return found
+
+
+def issuable_specification(organisation: Organisation, pk: int) -> Specification:
+    """One of :func:`issuable` by primary key; ``Specification.DoesNotExist`` (404) for anything else."""
+    for specification in issuable(organisation):
+        if specification.pk == pk:
+            return specification
+    raise Specification.DoesNotExist

@@ -5,6 +5,8 @@ from merit.server.registry import views
 app_name = "registry"
 urlpatterns = [
     path("workspace/<slug:slug>/accreditation", views.accreditation, name="accreditation"),
+    path("workspace/<slug:slug>/grants", views.grants, name="grants"),
+    path("workspace/<slug:slug>/grants/<int:pk>/revoke", views.revoke_grant, name="revoke-grant"),
     path("registry/review/", views.review, name="review"),
     path("registry/review/<int:pk>", views.review_application, name="review-application"),
     path("registry/evidence/<int:pk>", views.evidence, name="evidence"),

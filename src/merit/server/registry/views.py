@@ -18,8 +18,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merit.core import trust
 from merit.core.errors import MeritError
+from merit.server.accounts.models import Organisation
+from merit.server.issuing.models import Specification
 from merit.server.registry import services
-from merit.server.registry.models import QA_FRAMEWORKS, Accreditation, Application, Authority, Decision, Evidence
+from merit.server.registry.models import (
+    QA_FRAMEWORKS,
+    Accreditation,
+    Application,
+    Authority,
+    Decision,
+    Evidence,
+    IssuingGrant,
+)
 from merit.server.workspace.access import organisation_for
 from merit.server.workspace.vocabulary import EQF_LEVELS, isced_choices
 
@@ -184,3 +194,47 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     except MeritError as exc:
         messages.error(request, exc.message)
     return redirect("registry:review")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The creator's grants: let another organisation issue one of its micro-credentials, until a date; revoke."""
+    organisation = organisation_for(request, slug, "manage")
+    keys = sorted(set(Specification.objects.filter(organisation=organisation).values_list("key", flat=True)))
+    context: dict[str, Any] = {"organisation": organisation, "keys": keys, "form": request.POST}
+    status = 200
+    if request.method == "POST":
+        grantee = Organisation.objects.filter(slug=request.POST.get("grantee", "").strip()).first()
+        try:
+            if grantee is None:
+                raise services.RegistryRefusal(_("No organisation has that short name."))
+            services.grant(
+                organisation,
+                request.POST.get("key", ""),
+                grantee,
+                actor=request.user.get_username(),
+                valid_until=_until(request.POST),
+            )
+        except MeritError as exc:
+            context["error"], status = exc.message, 400
+        else:
+            messages.success(request, _("%(name)s may now issue it.") % {"name": grantee.name})
+            return redirect("registry:grants", slug=slug)
+    context["given"] = IssuingGrant.objects.filter(creator=organisation).select_related("grantee").order_by("-pk")
+    context["received"] = IssuingGrant.objects.filter(grantee=organisation, revoked_at__isnull=True).select_related(
+        "creator"
+    )
+    return render(request, "registry/grants.html", context, status=status)
+
+
+@login_required
+@require_POST
+def revoke_grant(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organisation = organisation_for(request, slug, "manage")
+    found = IssuingGrant.objects.filter(creator=organisation, pk=pk).first()
+    if found is None:
+        raise Http404("no such grant")
+    services.revoke_grant(found, actor=request.user.get_username())
+    messages.success(request, _("The grant is revoked."))
+    return redirect("registry:grants", slug=slug)

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merit.core.errors import MeritError
 from merit.core.microcredential import Learner
-from merit.server.accounts.models import AuditEvent, Membership
+from merit.server.accounts.models import AuditEvent, Membership, Organisation
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
 from merit.server.bulk.rows import MAX_BYTES, UploadError
 from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.registry import services as registry
 from merit.server.workspace.access import organisation_for
+
+
+def _issuable(organisation: Organisation, spec_id: int) -> Specification:
+    """A micro-credential the organisation may issue (its own or granted to it); anything else is 404."""
+    try:
+        return registry.issuable_specification(organisation, spec_id)
+    except Specification.DoesNotExist as exc:
+        raise Http404("no such micro-credential to issue") from exc
 
 
 @login_required
@@ -38,7 +47,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "counts": [(label, counts[value]) for value, label in IssuedCredential.State.choices],
-        "specifications": Specification.objects.filter(organisation=organisation, state="published"),
+        "specifications": registry.issuable(organisation),
         "jobs": IssuanceJob.objects.filter(organisation=organisation).order_by("-created_at")[:10],
         "recent": AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:15],
         "credentials": IssuedCredential.objects.filter(organisation=organisation).order_by("-issued_at")[:25],
@@ -50,7 +59,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
     organisation = organisation_for(request, slug, "issue")
-    specification = Specification.objects.get(organisation=organisation, pk=spec_id, state="published")
+    specification = _issuable(organisation, spec_id)
     context: dict[str, object] = {"organisation": organisation, "specification": specification}
     if request.method == "POST":
         file = request.FILES.get("file")
@@ -64,7 +73,11 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
                     context["filename"] = file.name
                 else:
                     job, _upload, created = bulk.create_job(
-                        specification, file.name or "upload.csv", content, actor=request.user.get_username()
+                        specification,
+                        file.name or "upload.csv",
+                        content,
+                        actor=request.user.get_username(),
+                        issuer=organisation,
                     )
                     if not created:
                         messages.info(request, _("This file was uploaded before; nothing was issued twice."))
@@ -103,7 +116,7 @@ def change_status(request: HttpRequest, slug: str, credential_pk: int) -> HttpRe
 def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
     """Issue the micro-credential to one learner from a form, e-mail the claim link and show its QR code."""
     organisation = organisation_for(request, slug, "issue")
-    specification = Specification.objects.get(organisation=organisation, pk=spec_id, state="published")
+    specification = _issuable(organisation, spec_id)
     context: dict[str, object] = {"organisation": organisation, "specification": specification, "form": request.POST}
     grading = specification.data.get("grading") or {}
     context["grades"] = grading.get("allowedValues", [])
@@ -113,7 +126,11 @@ def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
         try:
             learner = Learner(name=request.POST.get("name", "").strip() or None, **learner_args)
             record = services.issue_from_specification(
-                specification, learner, actor=request.user.get_username(), grade=request.POST.get("grade") or None
+                specification,
+                learner,
+                actor=request.user.get_username(),
+                grade=request.POST.get("grade") or None,
+                issuer=organisation,
             )
             token = delivery.deliver(record, learner.email) if learner.email else delivery.create_link(record)
             url = delivery.claim_url(token)
