@@ -115,11 +115,23 @@ def _verifier(args: argparse.Namespace) -> Any:
         return lists[url]
 
     now = _parse_now(args.now) if args.now else None
-    return Verifier(
+    verifier = Verifier(
         resolve=Resolver(documents=documents).resolve_verification_method,
         fetch_status_list=fetch,
         clock=(lambda: now) if now else (lambda: datetime.now(UTC)),
     )
+    if not getattr(args, "trust_list", None):
+        return verifier
+    from merit.core.errors import MeritError
+    from merit.core.trust import OfflineTrustList
+
+    try:
+        registry = OfflineTrustList(read_json_file(args.trust_list), verifier)
+    except MeritError as exc:
+        raise UsageError(f"{args.trust_list}: the trust list cannot be used: {exc.message}") from exc
+    anchors = list(args.trust_anchor) or [registry.authority]
+    verifier.trust = (anchors, registry)
+    return verifier
 
 
 def _parse_now(value: str) -> datetime:

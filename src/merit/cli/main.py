@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--now", help="verify as of this date-time (default: now)")
     verify.add_argument("--challenge", help="the challenge a presentation must carry")
     verify.add_argument("--domain", help="the domain a presentation must carry")
+    verify.add_argument(
+        "--trust-list", metavar="FILE", help="an authority's signed trust list: check the issuer's accreditation"
+    )
+    verify.add_argument(
+        "--trust-anchor", action="append", default=[], metavar="DID", help="a trusted authority (default: the list's)"
+    )
     verify.add_argument("--jsonl", action="store_true", help="one document per line in, one report per line out")
 
     lint = commands.add_parser("lint", help="check a specification against the EU mandatory elements")
