@@ -129,6 +129,10 @@ X_FRAME_OPTIONS = "DENY"
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The trust registry: the trusted authorities' DIDs (default: this installation's authorities) and the registries
+# of other installations to ask about issuers this one does not know (base URLs), both comma-separated.
+MERIT_TRUST_ANCHORS = os.environ.get("MERIT_TRUST_ANCHORS", "")
+MERIT_TRUST_REGISTRIES = os.environ.get("MERIT_TRUST_REGISTRIES", "")
 # E-mail: SMTP in production (MERIT_EMAIL_HOST ...); on the embedded default, messages are written to files.
 DEFAULT_FROM_EMAIL = os.environ.get("MERIT_FROM_EMAIL", "Merit <no-reply@merit.localhost>")
 if os.environ.get("MERIT_EMAIL_HOST"):

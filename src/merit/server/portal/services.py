@@ -87,10 +87,10 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
         log.record(url, body, document)
         return document
 
-    from merit.server.registry.published import DatabaseRegistry
+    from merit.server.registry.published import CombinedRegistry
     from merit.server.registry.services import anchors
 
-    return Verifier(resolve=resolve, fetch_status_list=fetch_list, trust=(anchors(), DatabaseRegistry()))
+    return Verifier(resolve=resolve, fetch_status_list=fetch_list, trust=(anchors(), CombinedRegistry()))
 
 
 def fetch_json(url: str) -> Any:

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from merit.core import trust
+from merit.core.errors import TrustRegistryError
 from merit.core.issue import sign_credential
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
@@ -128,3 +129,38 @@ class DatabaseRegistry:
     def accreditations(self, issuer: str) -> list[dict[str, Any]]:
         record = issuer_record(issuer)
         return [document for a in (record or {}).get("accreditations", []) for document in a["credentials"]]
+
+
+class CombinedRegistry:
+    """This installation's registry, then the registries of other installations named in
+    ``MERIT_TRUST_REGISTRIES`` (base URLs, comma-separated), asked through the safe fetcher. A remote registry that
+    cannot be reached raises, so the check says "could not check", never "not accredited"."""
+
+    def __init__(self, remotes: list[str] | None = None) -> None:
+        configured = getattr(settings, "MERIT_TRUST_REGISTRIES", "")
+        self.remotes = remotes if remotes is not None else [u.strip() for u in configured.split(",") if u.strip()]
+
+    def accreditations(self, issuer: str) -> list[dict[str, Any]]:
+        found = DatabaseRegistry().accreditations(issuer)
+        if found or not self.remotes:
+            return found
+        from urllib.parse import quote
+
+        from merit.server import netfetch
+
+        for base in self.remotes:
+            url = f"{base.rstrip('/')}/registry/v1/issuers/{quote(issuer, safe=':')}"
+            try:
+                body = netfetch.fetch(url, max_bytes=2 * 1024 * 1024, timeout=5.0, accept="application/json")
+            except netfetch.FetchFailed as exc:
+                if exc.message.endswith("answered HTTP 404"):
+                    continue
+                raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
+            except netfetch.FetchError as exc:
+                raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
+            try:
+                record = json.loads(body)
+                found += [d for a in record.get("accreditations", []) for d in a.get("credentials", [])]
+            except (ValueError, AttributeError, TypeError) as exc:
+                raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
+        return [d for d in found if isinstance(d, dict)]
