@@ -172,3 +172,20 @@ def test_the_registry_api_and_the_trust_list(
     offline = trust.OfflineTrustList(listed, portal.verifier())
     assert len(offline.accreditations(college.did)) == 1
     assert published.DatabaseRegistry().accreditations(college.did)[0]["credentialSubject"]["id"] == college.did
+
+
+def test_an_accreditation_past_its_end_is_expired_and_stops_issuing(
+    college: Organisation, agency: Authority, reviewer: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    solar = specification(college, "solar-installation-vocational", "solar")
+    accreditation = accredit(college, agency, reviewer)
+    Accreditation.objects.filter(pk=accreditation.pk).update(valid_until=timezone.now() - timedelta(days=1))
+    accreditation.refresh_from_db()
+    assert accreditation.current_state == "expired"
+    assert published.issuer_record(college.did)["accreditations"][0]["state"] == "expired"  # type: ignore[index]
+    with pytest.raises(services.RegistryRefusal, match="ended on"):
+        issuing.issue_from_specification(solar, Learner(email="a@example.se"), actor="t")

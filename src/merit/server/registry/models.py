@@ -5,6 +5,7 @@ creator organisation grants others to issue its micro-credentials. Credential JS
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from merit.server.accounts.models import Organisation
@@ -114,6 +115,16 @@ class Accreditation(Scope):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def current_state(self) -> str:
+        """The state now: an active accreditation whose period has ended is expired (no decision needed)."""
+        if self.state == self.State.ACTIVE and self.valid_until is not None and self.valid_until <= timezone.now():
+            return str(self.State.EXPIRED)
+        return str(self.state)
+
+    def get_current_state_display(self) -> str:
+        return str(dict(self.State.choices)[self.current_state])
 
 
 class Decision(models.Model):

@@ -53,7 +53,7 @@ def _record(organisation: Organisation, accreditations: list[Accreditation]) -> 
         "accreditations": [
             {
                 "id": a.credential.credential_id,
-                "state": a.state,
+                "state": a.current_state,
                 "authority": a.authority.organisation.did,
                 "scope": trust.Scope(
                     a.eqf_min, a.eqf_max, tuple(a.isced_fields), tuple(a.credential_types), tuple(a.regions)
