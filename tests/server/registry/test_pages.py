@@ -82,3 +82,23 @@ def test_names_are_escaped_and_bad_input_explained(college: Organisation) -> Non
     assert not Application.objects.exists()
     none = owner.post("/workspace/college/accreditation", APPLY)
     assert "Choose the authority to apply to." in none.content.decode()
+
+
+def test_the_review_says_whether_the_authority_recognises_the_accrediting_body(college: Organisation) -> None:
+    from merit.server.registry.models import QualityAssuranceBody
+
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    QualityAssuranceBody.objects.create(authority=agency, name="EQAVET Reference Point Sweden", framework="EQAVET")
+    owner = member(college, Role.OWNER, "owner")
+    assert 'value="EQAVET Reference Point Sweden"' in owner.get("/workspace/college/accreditation").content.decode()
+    owner.post(
+        "/workspace/college/accreditation",
+        {**APPLY, "authority": agency.pk, "accrediting_body": "eqavet reference point sweden"},
+    )
+    reviewer = member(agency.organisation, Role.OWNER, "reviewer")
+    application = Application.objects.get()
+    assert "recognised by your authority" in reviewer.get(f"/registry/review/{application.pk}").content.decode()
+    application.accrediting_body = "A body nobody knows"
+    application.save()
+    page = reviewer.get(f"/registry/review/{application.pk}").content.decode()
+    assert "not among the bodies your authority recognises" in page

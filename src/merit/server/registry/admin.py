@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from merit.server.registry import services
-from merit.server.registry.models import Accreditation, Application, Authority, Decision, IssuingGrant
+from merit.server.registry.models import (
+    Accreditation,
+    Application,
+    Authority,
+    Decision,
+    IssuingGrant,
+    QualityAssuranceBody,
+)
 
 
 @admin.register(Authority)
@@ -53,3 +60,9 @@ class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(IssuingGrant)
 class IssuingGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("creator", "specification_key", "grantee", "valid_until", "revoked_at")
+
+
+@admin.register(QualityAssuranceBody)
+class QualityAssuranceBodyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "framework", "country", "authority", "recognised_at")
+    list_filter = ("authority", "framework")

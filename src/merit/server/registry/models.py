@@ -33,6 +33,26 @@ class Authority(models.Model):
         return self.organisation.name
 
 
+class QualityAssuranceBody(models.Model):
+    """A quality-assurance body an authority recognises (an EQAR-registered agency, a national VET inspectorate).
+
+    .. no_pii:
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="quality_bodies")
+    name = models.CharField(max_length=300)
+    framework = models.CharField(max_length=20, choices=QA_FRAMEWORKS)
+    country = models.CharField(max_length=2, blank=True)
+    url = models.URLField(blank=True)
+    recognised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["authority", "name"], name="one_body_name_per_authority")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Scope(models.Model):
     """What an application asks for or an accreditation covers (``merit.core.trust.Scope``).
 

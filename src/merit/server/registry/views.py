@@ -29,6 +29,7 @@ from merit.server.registry.models import (
     Decision,
     Evidence,
     IssuingGrant,
+    QualityAssuranceBody,
 )
 from merit.server.workspace.access import organisation_for
 from merit.server.workspace.vocabulary import EQF_LEVELS, isced_choices
@@ -61,6 +62,7 @@ def _choices() -> dict[str, Any]:
         "types": CREDENTIAL_TYPES,
         "frameworks": QA_FRAMEWORKS,
         "authorities": Authority.objects.select_related("organisation"),
+        "bodies": QualityAssuranceBody.objects.order_by("name"),
     }
 
 
@@ -160,6 +162,9 @@ def review_application(request: HttpRequest, pk: int) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "registry/application.html", context, status=400)
     context["scope"] = services.scope_of(application)
+    context["recognised"] = QualityAssuranceBody.objects.filter(
+        authority=authority, name__iexact=application.accrediting_body.strip()
+    ).first()
     return render(request, "registry/application.html", context)
 
 
