@@ -48,3 +48,11 @@ def test_quick_registry_benchmark_finds_every_accreditation() -> None:
     figures = registry.run(issuers=5, per_issuer=2, lookups=3, database=None)
     assert figures["lookups"] == 3
     assert figures["median_ms"] > 0
+
+
+def test_quick_load_benchmark_answers_every_request() -> None:
+    from bench import load
+
+    figures = load.measure(requests=6, concurrency=2, seconds=60)
+    assert (figures["requests"], figures["failures"]) == (6, 0)
+    assert figures["p99_ms"] >= figures["p50_ms"] > 0
