@@ -15,8 +15,15 @@ from merit.server.issuing import services
 from merit.server.issuing.models import StatusList
 
 
-def _json(request: HttpRequest, document: Any, content_type: str, max_age: int) -> HttpResponse:
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def published_bytes(document: Any) -> bytes:
+    """The exact bytes a public JSON document is served as (so a receipt can hash what a verifier fetched)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def published_json(request: HttpRequest, document: Any, content_type: str, max_age: int) -> HttpResponse:
+    """A public JSON document, compact, with an ETag (and 304 for a matching If-None-Match), a public cache
+    lifetime and open CORS, as every stable URL of this installation serves it."""
+    body = published_bytes(document)
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if request.headers.get("If-None-Match") == etag:
         response: HttpResponse = HttpResponseNotModified()
@@ -33,7 +40,7 @@ def did_document(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is None:
         raise Http404("no such organisation")
-    return _json(request, services.did_document(organisation), "application/did+json", 300)
+    return published_json(request, services.did_document(organisation), "application/did+json", 300)
 
 
 @require_GET
@@ -44,9 +51,9 @@ def status_list(request: HttpRequest, slug: str, purpose: str, sequence: int) ->
     if not found:
         raise Http404("no such status list")
     # A short cache: a revocation must reach verifiers within minutes.
-    return _json(request, services.status_list_document(found[0]), "application/vc+ld+json", 60)
+    return published_json(request, services.status_list_document(found[0]), "application/vc+ld+json", 60)
 
 
 @require_GET
 def merit_context(request: HttpRequest) -> HttpResponse:
-    return _json(request, bundled_document("https://purl.org/merit/ns/eu-mc/v1"), "application/ld+json", 86400)
+    return published_json(request, bundled_document("https://purl.org/merit/ns/eu-mc/v1"), "application/ld+json", 86400)

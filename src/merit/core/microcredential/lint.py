@@ -88,6 +88,11 @@ def _get(data: dict[str, Any], dotted: str) -> Any:
     return value
 
 
+def has_element(data: dict[str, Any], dotted: str) -> bool:
+    """Whether the specification gives the element at ``dotted`` (``awardingBody.name``, say) a value."""
+    return _present(_get(data, dotted))
+
+
 def _present(value: Any) -> bool:
     return value not in (None, "", [], {})
 
@@ -160,7 +165,7 @@ def lint_spec(data: Any) -> LintReport:
             message = f"{path} contains control characters (remove them; only tab and newline are allowed)"
             report.error("control-characters", message, field=path)
     for name, dotted in MANDATORY:
-        if not _present(_get(data, dotted)):
+        if not has_element(data, dotted):
             report.missing.append(name)
             report.error("missing", f"missing mandatory element: {name} ({dotted})", field=dotted)
     if not _present(data.get("language")):
@@ -168,6 +173,6 @@ def lint_spec(data: Any) -> LintReport:
     if not report.errors or all(not e.startswith("invalid value") for e in report.errors):
         _check_values(data, report)
     for name, dotted in OPTIONAL:
-        if not _present(_get(data, dotted)):
+        if not has_element(data, dotted):
             report.suggestions.append(f"consider adding the {name} ({dotted})")
     return report

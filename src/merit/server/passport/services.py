@@ -23,7 +23,6 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from merit.core import edc, formats, openbadges2
@@ -37,6 +36,7 @@ from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_e
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing.sealing import seal, unseal
+from merit.server.passport.display import pick, reader_language
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey, Share
 from merit.server.portal import containers
 from merit.server.portal import services as portal
@@ -139,7 +139,7 @@ def _view(kind: str, document: Any, report: VerificationReport) -> dict[str, Any
         issuer = badge.get("issuer") if isinstance(badge, dict) and isinstance(badge.get("issuer"), dict) else None
         return openbadges2.assertion_view(assertion, badge, issuer)
     if kind == "edc":
-        return edc.edc_view(document, _reader())
+        return edc.edc_view(document, reader_language())
     return extract_spec_view(document)
 
 
@@ -147,10 +147,6 @@ def examine(held: HeldCredential) -> tuple[VerificationReport, dict[str, Any]]:
     """A held credential verified again now, with its display view."""
     _kind, _content, report, view = read(bytes(held.original), pasted=held.format == HeldCredential.Format.OB2)
     return report, view
-
-
-def _reader() -> str:
-    return (get_language() or "en").split("-")[0]
 
 
 def _when(value: Any) -> datetime | None:
@@ -248,9 +244,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
 
 def _text(value: Any) -> str:
     """A one-line text from a string or a language map (the reader's language first), at most 500 characters."""
-    if isinstance(value, dict):
-        value = value.get(_reader()) or value.get("en") or next((v for v in value.values() if isinstance(v, str)), "")
-    return str(value or "")[:500]
+    return (pick(value) if isinstance(value, dict) else str(value or ""))[:500]
 
 
 def claim(user: AbstractBaseUser, link: ClaimLink) -> Added:

@@ -29,6 +29,7 @@ from merit.server.issuing import services as issuing
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, Found, parse
 from merit.server.portal.models import Receipt
 from merit.server.portal.report import completeness_check
+from merit.server.views import published_bytes
 
 TIMEOUT = 10.0
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -76,8 +77,7 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
     def fetch_list(url: str) -> dict[str, Any]:
         if url.startswith(f"{settings.BASE_URL}/status/"):
             document = issuing._fetch_list(url)
-            # The bytes that /status/... serves for this list (views._json), so the receipt's hash matches them.
-            body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            body = published_bytes(document)  # What /status/... serves, so the receipt's hash matches it.
         else:
             body = netfetch.fetch(url, max_bytes=MAX_LIST_BYTES, timeout=TIMEOUT, accept=ACCEPT_CREDENTIAL)
             try:

@@ -4,33 +4,22 @@ credentials, a paginated list, and each authority's signed trust list; every ans
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from merit.server import problems
 from merit.server.registry import published
 from merit.server.registry.models import Authority
+from merit.server.views import published_json
 
 router = Router(tags=["Trust registry"])
 
 
 def _answer(request: HttpRequest, document: Any, content_type: str = "application/json") -> HttpResponse:
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response: HttpResponse
-    if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=60"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return published_json(request, document, content_type, max_age=60)
 
 
 @router.get("/issuers/{path:did}", summary="An issuer and its accreditations")

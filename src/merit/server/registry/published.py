@@ -11,7 +11,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
 from django.utils import timezone
 
 from merit.core import trust
@@ -19,7 +18,7 @@ from merit.core.errors import TrustRegistryError
 from merit.core.issue import sign_credential
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
-from merit.server.registry.models import Accreditation, Authority, Decision
+from merit.server.registry.models import Accreditation, Authority
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -90,13 +89,6 @@ def issuers_page(after: str = "", size: int = PAGE_SIZE) -> dict[str, Any]:
     if more:
         page["next"] = organisations[-1].did
     return page
-
-
-def version() -> str:
-    """A stamp that changes whenever an accreditation is granted or changes (each change is a decision), for
-    ETags and for re-signing the trust list."""
-    found = Decision.objects.aggregate(latest=Max("pk"))["latest"]
-    return str(found or 0)
 
 
 def trust_list_document(authority: Authority) -> dict[str, Any]:

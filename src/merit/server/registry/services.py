@@ -187,7 +187,7 @@ def reject(application: Application, *, user: AbstractBaseUser, reason: str) -> 
     return application
 
 
-def _change(accreditation: Accreditation, user: AbstractBaseUser, action: str, reason: str) -> str:
+def _change(accreditation: Accreditation, user: AbstractBaseUser) -> str:
     if Membership.objects.filter(user_id=user.pk, organisation_id=accreditation.organisation_id).exists():
         raise RegistryRefusal("a member of the accredited organisation cannot change its accreditation")
     if accreditation.state == Accreditation.State.WITHDRAWN:
@@ -196,12 +196,12 @@ def _change(accreditation: Accreditation, user: AbstractBaseUser, action: str, r
 
 
 def suspend(accreditation: Accreditation, *, user: AbstractBaseUser, reason: str) -> Accreditation:
-    actor = _change(accreditation, user, "suspended", reason)
+    actor = _change(accreditation, user)
     return _set(accreditation, Accreditation.State.SUSPENDED, "suspended", actor, reason)
 
 
 def reinstate(accreditation: Accreditation, *, user: AbstractBaseUser, reason: str = "") -> Accreditation:
-    actor = _change(accreditation, user, "reinstated", reason)
+    actor = _change(accreditation, user)
     return _set(accreditation, Accreditation.State.ACTIVE, "valid", actor, reason)
 
 
@@ -219,7 +219,7 @@ def _set(accreditation: Accreditation, state: str, status: str, actor: str, reas
 def withdraw(accreditation: Accreditation, *, user: AbstractBaseUser, reason: str) -> Accreditation:
     """Withdraw now: credentials issued before stay covered, later ones are not (a signed replacement that ends
     at the withdrawal, and the original revoked)."""
-    actor = _change(accreditation, user, "withdrawn", reason)
+    actor = _change(accreditation, user)
     now = timezone.now()
     authority = accreditation.authority.organisation
     unsigned = trust.withdrawal(

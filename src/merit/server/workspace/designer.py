@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merit.core.errors import MeritError
 from merit.core.microcredential import lint_spec, vocab
-from merit.core.microcredential.lint import MANDATORY
+from merit.core.microcredential.lint import MANDATORY, has_element
 from merit.server.accounts.models import Organisation
 from merit.server.issuing import services
 from merit.server.issuing.models import Specification
@@ -223,7 +223,7 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         anchor = f"{field}__{form.language}" if field in ("title", "outcome_0") else field
         checklist.append({"label": label, "done": name not in missing, "anchor": anchor})
     errors = [say(issue) for issue in report.issues if issue.code != "missing"]
-    suggestions = [str(label) for path, label in vocabulary.OPTIONAL.items() if not _present(data, path)]
+    suggestions = [str(label) for path, label in vocabulary.OPTIONAL.items() if not has_element(data, path)]
     preview = services.preview_credential(organisation, data) if report.ok and not form.errors else None
     return {
         "organisation": organisation,
@@ -253,13 +253,6 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         "preview_json": json.dumps(preview, indent=2, ensure_ascii=False) if preview else None,
         "spec_json": json.dumps(data, indent=2, ensure_ascii=False),
     }
-
-
-def _present(data: dict[str, Any], dotted: str) -> bool:
-    value: Any = data
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value not in (None, "", [], {})
 
 
 def _text(value: Any, language: str) -> str:
