@@ -122,7 +122,7 @@ def test_learner_claims_maps_shares_and_the_share_shows_revocation(
         assert_accessible(visitor, "portal report")
 
         page.get_by_role("link", name="Import", exact=True).click()
-        page.get_by_label("Credential file (JSON)").set_input_files(str(imported))
+        page.get_by_label("Credential file", exact=True).set_input_files(str(imported))
         page.get_by_role("button", name="Verify and import").click()
         page.get_by_text("The credential was verified and added to your passport.").wait_for()
         expect(page.get_by_role("heading", level=1)).to_have_text("Applied data analysis with Python")
