@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
-from merit.core import ctxcache, fastcanon
+from merit.core import ctxcache, fastcanon, tordf
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
 from merit.core.poison import check_canonicalization_work
@@ -110,7 +110,23 @@ def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256", *, fast: bo
 def canonize(
     document: dict[str, Any], loader: Loader = default_loader, hash_name: str = "sha256", *, cached: bool = True
 ) -> str:
-    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path)."""
+    """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path).
+
+    By default the document goes through the native JSON-LD to RDF conversion (:mod:`merit.core.tordf`) and, when
+    its blank nodes are told apart by their own quads, the short form of RDFC-1.0
+    (:func:`merit.core.fastcanon.canonical_quads`); whatever either is not sure of takes the general path.
+    """
+    if cached:
+        try:
+            quads = tordf.recall(document, loader) or tordf.to_quads(document, loader)
+        except tordf.Unsupported:
+            pass
+        else:
+            text = fastcanon.canonical_quads(quads, hash_name)
+            if text is not None:
+                return text
+            nquads = "".join(map(fastcanon.serialize, quads))
+            return canonical_nquads(ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), hash_name)
     return canonical_nquads(to_rdf(document, loader, cached=cached), hash_name, fast=cached)
 
 

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from merit.core import ctxcache
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import DocumentNotAllowedError, SafeModeError
 
@@ -78,6 +79,9 @@ class Term:
     protected: bool = False
     prefix: bool = False
     context_key: str = ""
+    # A term's own ``@language`` (``has_language``; ``None`` when it is ``null``), which overrides the default.
+    language: str | None = None
+    has_language: bool = False
 
     def same_as(self, other: Term) -> bool:
         """Equal apart from ``protected`` (JSON-LD allows re-stating a protected term identically)."""
@@ -91,14 +95,19 @@ class Context:
     terms: dict[str, Term] = field(default_factory=dict)
     vocab: str | None = None
     previous: Context | None = None
+    language: str | None = None
     serial: int = field(default_factory=lambda: next(_serial))
+    # What keys expand to in this context (``expand_key``); filled only once the context is complete.
+    keys: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    # What merit.core.tordf prepared for each property of this context.
+    plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def copy(self) -> Context:
-        return Context(dict(self.terms), self.vocab, self.previous)
+        return Context(dict(self.terms), self.vocab, self.previous, self.language)
 
 
 _EMPTY = Context()
-_CACHE: dict[tuple[int, str, bool, bool], Context] = {}
+ContextCache = dict[tuple[int, str, bool, bool], Context]
 _CACHE_LIMIT = 4096
 
 
@@ -114,8 +123,11 @@ def _fail(message: str, path: str) -> SafeModeError:
 class _Processor:
     """Runs context processing and the validating walk for one document."""
 
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader: Loader, cache: ContextCache | None = None) -> None:
         self.loader = loader
+        # Processed contexts by (parent serial, content or URL, flags). A URL names its content only for one set of
+        # loadable documents, so a shared cache belongs to one loader partition (merit.core.ctxcache).
+        self.cache: ContextCache = cache if cache is not None else {}
 
     # Context processing -----------------------------------------------------------------------------------
 
@@ -133,13 +145,13 @@ class _Processor:
         """Process ``local`` on top of ``active``; results are cached by the context's content (``key``)."""
         fingerprint = key if key is not None else _fingerprint(local)
         cache_key = (active.serial, fingerprint, override, propagate)
-        hit = _CACHE.get(cache_key)
+        hit = self.cache.get(cache_key)
         if hit is not None:
             return hit
         result = self._process(active, local, path, override, propagate, depth)
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[cache_key] = result
+        if len(self.cache) >= _CACHE_LIMIT:
+            self.cache.clear()
+        self.cache[cache_key] = result
         return result
 
     def _process(self, active: Context, local: Any, path: str, override: bool, propagate: bool, depth: int) -> Context:
@@ -166,7 +178,7 @@ class _Processor:
                 loaded = self.process(
                     result, document["@context"], path, key="url:" + context, override=override, depth=depth + 1
                 )
-                result = Context(dict(loaded.terms), loaded.vocab, result.previous)
+                result = Context(dict(loaded.terms), loaded.vocab, result.previous, loaded.language)
             elif isinstance(context, dict):
                 result = self._process_object(result, context, path, override)
             else:
@@ -192,6 +204,11 @@ class _Processor:
                 result.vocab = expanded
         if context.get("@direction") is not None:
             raise _fail(_DIRECTION, path)
+        if "@language" in context:
+            language = context["@language"]
+            if language is not None and not isinstance(language, str):
+                raise _fail("the default @language must be a string or null", path)
+            result.language = language
         protected = context.get("@protected", False) is True
         defined: dict[str, bool] = {}
         for term in context:
@@ -296,7 +313,23 @@ class _Processor:
         scoped = value.get("@context")
         has_scoped = "@context" in value
         fingerprint = _fingerprint(scoped) if has_scoped else ""
-        return Term(iri, reverse, type_mapping, container, scoped, has_scoped, protected, is_prefix, fingerprint)
+        has_language = "@language" in value
+        language = value.get("@language")
+        if language is not None and not isinstance(language, str):
+            raise _fail(f"the @language of term {term!r} must be a string or null", path)
+        return Term(
+            iri,
+            reverse,
+            type_mapping,
+            container,
+            scoped,
+            has_scoped,
+            protected,
+            is_prefix,
+            fingerprint,
+            language,
+            has_language,
+        )
 
     def expand_iri(
         self,
@@ -332,6 +365,16 @@ class _Processor:
             return active.vocab + value
         return value
 
+    def expand_key(self, active: Context, key: str) -> str | None:
+        """What a key (or a ``@type`` value) expands to in a complete context, remembered per context."""
+        keys = active.keys
+        if key in keys:
+            return keys[key]
+        expanded = self.expand_iri(active, key, vocab=True)
+        if len(keys) < 4096:
+            keys[key] = expanded
+        return expanded
+
     # The validating walk -----------------------------------------------------------------------------------
 
     def walk(self, active: Context, prop: str | None, element: Any, path: str, depth: int) -> None:
@@ -363,13 +406,13 @@ class _Processor:
             raise _fail(f"{value!r} is a relative IRI reference", path)
 
     def _keys_to(self, active: Context, element: dict[str, Any], keyword: str) -> list[str]:
-        return [key for key in element if self.expand_iri(active, key, vocab=True) == keyword]
+        return [key for key in element if self.expand_key(active, key) == keyword]
 
     def _walk_object(
         self, active: Context, prop: str | None, term: Term | None, element: dict[str, Any], path: str, depth: int
     ) -> None:
         if active.previous is not None:
-            keys = {self.expand_iri(active, key, vocab=True) for key in element}
+            keys = {self.expand_key(active, key) for key in element}
             if "@value" not in keys and keys != {"@id"}:
                 active = active.previous
         active = self._scoped(active, term, path)
@@ -387,13 +430,13 @@ class _Processor:
     def _walk_entries(
         self, active: Context, type_scoped: Context, element: dict[str, Any], path: str, depth: int
     ) -> None:
-        is_value = any(self.expand_iri(active, key, vocab=True) == "@value" for key in element)
+        is_value = any(self.expand_key(active, key) == "@value" for key in element)
         for key in sorted(element):
             value = element[key]
             here = f"{path}.{key}" if path else key
             if key == "@context":
                 continue
-            expanded = self.expand_iri(active, key, vocab=True)
+            expanded = self.expand_key(active, key)
             if expanded is None or not (expanded in KEYWORDS or _absolute(expanded)):
                 reason = "is not a keyword" if _KEYWORD_LIKE.match(key) else "is not defined by the context"
                 raise _fail(f"the term {key!r} {reason}", here)
@@ -423,7 +466,7 @@ class _Processor:
                     raise _fail("@type values must be strings", here)
                 if is_value and item == "@json":
                     continue
-                expanded = self.expand_iri(type_scoped, item, vocab=True)
+                expanded = self.expand_key(type_scoped, item)
                 if expanded is None or not (_absolute(expanded) or expanded.startswith("_:")):
                     raise _fail(f"the type {item!r} does not expand to an absolute IRI", here)
         elif keyword in ("@list", "@set", "@graph", "@included"):
@@ -474,6 +517,12 @@ class _Processor:
         self.walk(active, key, value, path, depth + 1)
 
 
+def processor_for(loader: Loader) -> _Processor:
+    """A processor whose processed contexts are shared with every operation that loads the same documents."""
+    partition = ctxcache.partition(loader)
+    return _Processor(loader, partition.safe if partition is not None else None)
+
+
 def check_safe_mode(document: Any, loader: Loader = default_loader) -> None:
     """Raise :class:`SafeModeError` unless every term and type in ``document`` expands to an absolute IRI.
 
@@ -482,7 +531,18 @@ def check_safe_mode(document: Any, loader: Loader = default_loader) -> None:
     """
     if not isinstance(document, dict):
         raise SafeModeError("a JSON-LD document must be a JSON object")
-    processor = _Processor(loader)
+    # A document that the native JSON-LD to RDF conversion takes is safe: it expands every key, type and reference
+    # and checks every language tag on the way, and it leaves anything it is not sure of to the walk. (It builds
+    # on this module, hence the late import.)
+    from merit.core import tordf
+
+    if not tordf.remember(document, loader):
+        walk_safe_mode(document, loader)
+
+
+def walk_safe_mode(document: dict[str, Any], loader: Loader = default_loader) -> None:
+    """The validating walk of :func:`check_safe_mode` alone, whatever the native conversion would say."""
+    processor = processor_for(loader)
     try:
         processor.walk(_EMPTY, None, document, "", 0)
     except RecursionError as exc:
