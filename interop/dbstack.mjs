@@ -7,6 +7,14 @@
 //     ("documents" adds DID documents and status list credentials for this request; status entries are then
 //     checked with @digitalbazaar/vc-bitstring-status-list, whose raw status bits are returned as "statuses")
 //   {"op": "bench", "suite": "...", "key": {...}, "document": {...}, "iterations": 200}
+//   {"op": "canonize", "document": {...}, "documents": {url: context}, "algorithm": "RDFC-1.0",
+//    "messageDigestAlgorithm": "SHA-256"|"SHA-384", "safe": true}
+//     (the canonical N-Quads exactly as the rdfc cryptosuites compute them for Data Integrity proofs: jsonld.js
+//     toRDF in safe mode with a null base, then rdf-canonize; "documents" adds contexts for this request; "safe"
+//     is true unless given as false)
+//   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...]}
+//     (many canonize requests in one line; each answer is {"ok": true, "result": nquads} or {"ok": false,
+//     "error": message}, in the order of the requests, so one refused document does not end the batch)
 // The document loader serves only Merit's bundled contexts (the same files, through index.json) and DID documents
 // it builds for did:key; every other URL is refused, so nothing is fetched.
 import {readFileSync} from 'node:fs';
@@ -181,7 +189,46 @@ async function bench({suite, key, document, iterations = 200}) {
   return {sign_ms: signMs, verify_ms: verifyMs};
 }
 
-const operations = {sign, verify, bench};
+// Both rdfc cryptosuites canonize with the same function; each is called with the options its proofs use, so
+// this is the exact code path of a signature: eddsa-rdfc-2022 through DataIntegrityProof.createVerifyData (SHA-256)
+// and ecdsa-rdfc-2019 through its own createVerifyData (SHA-256 for P-256, SHA-384 for P-384).
+async function canonize({
+  document, documents = {}, algorithm = 'RDFC-1.0', messageDigestAlgorithm = 'SHA-256', safe = true
+}) {
+  if(algorithm !== 'RDFC-1.0') {
+    throw new Error(`Unsupported canonicalization algorithm ${algorithm}.`);
+  }
+  extraDocuments = new Map(Object.entries(documents));
+  try {
+    if(messageDigestAlgorithm === 'SHA-256') {
+      return await eddsaRdfc2022.canonize(document, {documentLoader, base: null, safe});
+    }
+    if(messageDigestAlgorithm === 'SHA-384') {
+      return await ecdsaRdfc2019.canonize(
+        document, {documentLoader, safe, base: null, skipExpansion: false, messageDigestAlgorithm});
+    }
+    throw new Error(`Unsupported message digest algorithm ${messageDigestAlgorithm}.`);
+  } finally {
+    extraDocuments = new Map();
+  }
+}
+
+async function canonizeAll({requests}) {
+  const answers = [];
+  for(const request of requests) {
+    try {
+      answers.push({ok: true, result: await canonize(request)});
+    } catch(e) {
+      // A safe mode violation names its event (for instance "empty object: Dropping empty object.").
+      const event = e.details?.event;
+      const reason = event ? ` (${event.code}: ${event.message})` : '';
+      answers.push({ok: false, error: (e.message || String(e)) + reason});
+    }
+  }
+  return answers;
+}
+
+const operations = {sign, verify, bench, canonize, canonizeAll};
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
 for await (const line of lines) {
   if(!line.trim()) {

@@ -34,6 +34,15 @@ class DigitalBazaar:
     def verify(self, document: dict[str, Any], **options: Any) -> dict[str, Any]:
         return dict(self.call(op="verify", document=document, **options))
 
+    def canonize_all(self, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Canonical N-Quads for many canonize requests in one round trip: an answer per request, in order.
+
+        Each answer is ``{"ok": True, "result": nquads}`` or ``{"ok": False, "error": message}``.
+        """
+        answers = self.call(op="canonizeAll", requests=requests)
+        assert len(answers) == len(requests)
+        return list(answers)
+
 
 @pytest.fixture(scope="session")
 def dbstack() -> Iterator[DigitalBazaar]:
