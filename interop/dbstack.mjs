@@ -12,6 +12,8 @@
 //     (the canonical N-Quads exactly as the rdfc cryptosuites compute them for Data Integrity proofs: jsonld.js
 //     toRDF in safe mode with a null base, then rdf-canonize; "documents" adds contexts for this request; "safe"
 //     is true unless given as false)
+//   {"op": "canonizeNQuadsAll", "datasets": ["<N-Quads>", ...], "messageDigestAlgorithm": "SHA-256"}
+//     (RDFC-1.0 of N-Quads documents with rdf-canonize alone, a generous work factor; an answer per dataset)
 //   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...]}
 //     (many canonize requests in one line; each answer is {"ok": true, "result": nquads} or {"ok": false,
 //     "error": message}, in the order of the requests, so one refused document does not end the batch)
@@ -32,6 +34,7 @@ import {
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
+import * as rdfCanonize from 'rdf-canonize';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const contextsDir = path.join(here, '..', 'src', 'merit', 'core', 'contexts');
@@ -228,7 +231,22 @@ async function canonizeAll({requests}) {
   return answers;
 }
 
-const operations = {sign, verify, bench, canonize, canonizeAll};
+async function canonizeNQuadsAll({datasets, messageDigestAlgorithm = 'SHA-256'}) {
+  const answers = [];
+  for(const input of datasets) {
+    try {
+      answers.push({ok: true, result: await rdfCanonize.canonize(input, {
+        algorithm: 'RDFC-1.0', inputFormat: 'application/n-quads', format: 'application/n-quads',
+        messageDigestAlgorithm, maxWorkFactor: 3
+      })});
+    } catch(e) {
+      answers.push({ok: false, error: e.message || String(e)});
+    }
+  }
+  return answers;
+}
+
+const operations = {sign, verify, bench, canonize, canonizeAll, canonizeNQuadsAll};
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
 for await (const line of lines) {
   if(!line.trim()) {

@@ -116,10 +116,19 @@ def node(draw: st.DrawFn, depth: int = 0, scope: frozenset[str] = frozenset(), v
     return result, supported
 
 
+def droppable(node: dict[str, Any]) -> bool:
+    """Whether Expansion drops this object where it is free-floating (top level, graph containers), which safe
+    mode refuses: nothing but an ``id``, or nothing at all (a ``null`` value counts as nothing)."""
+    kept = [key for key, value in node.items() if key != "@context" and value is not None]
+    return kept in ([], ["id"]) or len(kept) < len(node) - ("@context" in node)
+
+
 def _property(draw: st.DrawFn, key: str, depth: int, scope: frozenset[str], vocab: bool) -> tuple[Any, bool]:
     if key in ("child", "claim", "scoped", "set"):
         if key == "set" or draw(st.booleans()):
             children = [draw(node(depth + 1, scope, vocab)) for _ in range(draw(st.integers(0, 2)))]
+            if key == "claim":
+                children = [(child, ok and not droppable(child)) for child, ok in children]
             values = [child for child, _ in children]
             if key == "set":
                 values += [draw(TEXT) for _ in range(draw(st.integers(0, 2)))]
@@ -127,6 +136,7 @@ def _property(draw: st.DrawFn, key: str, depth: int, scope: frozenset[str], voca
         if key == "claim" and draw(st.booleans()):
             return draw(IRIS), True
         child, ok = draw(node(depth + 1, scope, vocab))
+        ok = ok and not (key == "claim" and droppable(child))
         if key == "scoped" and draw(st.booleans()):
             child["inner"] = draw(TEXT)
         return child, ok
@@ -160,4 +170,4 @@ def documents(draw: st.DrawFn) -> tuple[dict[str, Any], bool]:
     """A top-level JSON-LD document with the inline context, and whether it is supported."""
     local, vocab = context(draw)
     body, supported = draw(node(0, frozenset(), vocab))
-    return {"@context": local, **body}, supported
+    return {"@context": local, **body}, supported and not droppable(body)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from merit.core import ctxcache, fastcanon
-from merit.core.canon import canonical_nquads, canonize
+from merit.core.canon import canonize
 from merit.core.documents import DocumentLoader, default_loader
 from merit.core.errors import MeritError, SafeModeError
 from merit.core.issue import sign_credential
@@ -144,28 +143,6 @@ def test_a_loader_with_other_documents_has_its_own_templates() -> None:
     assert templated(document, loader=loader) == canonize(document, loader, cached=False)
     assert templated(document) == general(document)
     assert templated(document, loader=DocumentLoader(fallback=default_loader)) == general(document)
-
-
-IRIS = st.sampled_from(["https://example.org/a", "https://example.org/b", "urn:x:1", "did:key:z6Mk#z6Mk"])
-LITERALS = st.one_of(
-    st.builds(ox.Literal, st.text(max_size=8)),
-    st.builds(lambda t, lang: ox.Literal(t, language=lang), st.text(max_size=5), st.sampled_from(["en", "sv-se"])),
-    st.builds(lambda t: ox.Literal(t, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), st.text()),
-)
-GRAPHS = st.one_of(st.just(ox.DefaultGraph()), IRIS.map(ox.NamedNode))
-QUADS = st.builds(ox.Quad, IRIS.map(ox.NamedNode), IRIS.map(ox.NamedNode), IRIS.map(ox.NamedNode) | LITERALS, GRAPHS)
-
-
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(QUADS, max_size=30), st.sampled_from(["sha256", "sha384"]))
-def test_ground_datasets_are_their_own_canonical_form(quads: list[ox.Quad], hash_name: str) -> None:
-    assert canonical_nquads(ox.Dataset(quads), hash_name) == canonical_nquads(ox.Dataset(quads), hash_name, fast=False)
-
-
-def test_the_ground_shortcut_is_used_only_without_blank_nodes() -> None:
-    blank = ox.Quad(ox.BlankNode("x"), ox.NamedNode("https://example.org/p"), ox.Literal("1"))
-    assert fastcanon.has_blank_node(ox.Dataset([blank]))
-    assert canonical_nquads(ox.Dataset([blank])) == '_:c14n0 <https://example.org/p> "1" .\n'
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,9 +1,10 @@
-"""Differential tests of the native JSON-LD to RDF conversion (merit.core.tordf) and the short RDFC-1.0 path.
+"""Differential tests of the native JSON-LD to RDF conversion (merit.core.tordf) against the general path.
 
-Against the general path (pyld's toRdf with nothing shared, then pyoxigraph's RDFC-1.0), byte for byte, on every
-fixture in the repository, on generated credentials and on generated documents that use every JSON-LD construct
-Merit's contexts allow. Where the native path takes a document, safe mode's own walk must accept it too, because
-:func:`merit.core.jsonld.check_safe_mode` then trusts the conversion. (jsonld.js is compared in tests/interop.)
+The general path is pyld's toRdf with nothing shared; both feed Merit's RDFC-1.0 (tested in test_rdfc.py). They
+must agree byte for byte on every fixture in the repository, on generated credentials and on generated documents
+that use every JSON-LD construct Merit's contexts allow. Where the native path takes a document, safe mode's own
+walk must accept it too, because :func:`merit.core.jsonld.check_safe_mode` then trusts the conversion. (jsonld.js
+is compared in tests/interop.)
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from merit.core import fastcanon, tordf
-from merit.core.canon import canonical_nquads, canonize
+from merit.core import rdfc, tordf
+from merit.core.canon import canonize
 from merit.core.documents import DocumentLoader, default_loader
 from merit.core.errors import MeritError
 from merit.core.jsonld import check_safe_mode, walk_safe_mode
@@ -33,13 +33,7 @@ def native(document: Any, hash_name: str = "sha256") -> str | None:
         quads = tordf.to_quads(document, default_loader)
     except tordf.Unsupported:
         return None
-    text = fastcanon.canonical_quads(quads, hash_name)
-    return text if text is not None else pyoxigraph_canonical(quads, hash_name)
-
-
-def pyoxigraph_canonical(quads: Any, hash_name: str = "sha256") -> str:
-    nquads = "".join(map(fastcanon.serialize, quads))
-    return canonical_nquads(ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), hash_name, fast=False)
+    return rdfc.canonicalize(quads, hash_name)
 
 
 def walker_accepts(document: Any) -> bool:
@@ -93,28 +87,6 @@ def test_every_construct_matches_the_general_path(generated: tuple[dict[str, Any
     if supported:
         assert taken, "a document of supported constructs went to the general path"
     assert canonize(document) == general(document) or isinstance(general(document), type)
-
-
-def test_the_short_rdfc_path_matches_pyoxigraph_on_every_fixture() -> None:
-    compared = 0
-    for _, document in DOCUMENTS:
-        try:
-            quads = tordf.to_quads(document, default_loader)
-        except tordf.Unsupported:
-            continue
-        for hash_name in ("sha256", "sha384"):
-            short = fastcanon.canonical_quads(quads, hash_name)
-            if short is not None:
-                assert short == pyoxigraph_canonical(quads, hash_name)
-                compared += 1
-    assert compared > 100
-
-
-def test_blank_nodes_with_equal_first_degree_hashes_go_to_pyoxigraph() -> None:
-    # Two blank nodes with the same quads cannot be told apart by first-degree hashes (RDFC-1.0 step 5).
-    twins = {("_:b1", "<https://example.org/p>", '"x"', ""), ("_:b2", "<https://example.org/p>", '"x"', "")}
-    assert fastcanon.canonical_quads(twins) is None
-    assert pyoxigraph_canonical(twins).count("_:c14n") == 2
 
 
 def test_a_presentation_with_a_credential_in_a_graph_matches() -> None:

@@ -43,6 +43,12 @@ class DigitalBazaar:
         assert len(answers) == len(requests)
         return list(answers)
 
+    def canonize_nquads_all(self, datasets: list[str], digest: str = "SHA-256") -> list[dict[str, Any]]:
+        """rdf-canonize's RDFC-1.0 of many N-Quads documents in one round trip: an answer per dataset, in order."""
+        answers = self.call(op="canonizeNQuadsAll", datasets=datasets, messageDigestAlgorithm=digest)
+        assert len(answers) == len(datasets)
+        return list(answers)
+
 
 @pytest.fixture(scope="session")
 def dbstack() -> Iterator[DigitalBazaar]:

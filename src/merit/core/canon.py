@@ -7,7 +7,12 @@ https://www.w3.org/TR/rdf-canon/ . Two libraries share the work
   Python port of the reference implementation, with Merit's document loader. ``pyoxigraph``'s own JSON-LD parser
   was measured to drop quads when a node has two type-scoped contexts (the W3C "employ" test vectors), so it is
   not used for this step.
-* RDFC-1.0 and canonical N-Quads serialization by ``pyoxigraph``, byte-exact with the W3C test suite.
+* Terms serialized as canonical N-Quads by ``pyoxigraph`` (which escapes control characters as RDFC-1.0 requires,
+  where pyld does not), and RDFC-1.0 itself by :mod:`merit.core.rdfc` (decision 0009: pyoxigraph's own
+  canonicalization mislabels some ties), byte-exact with the W3C test suite.
+
+The default path converts the document natively (:mod:`merit.core.tordf`) and keeps pyld for what that
+conversion is not sure of; ``cached=False`` is the general path alone, kept for differential testing.
 """
 
 from __future__ import annotations
@@ -17,10 +22,9 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
-from merit.core import ctxcache, fastcanon, tordf
+from merit.core import ctxcache, rdfc, tordf
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
-from merit.core.poison import check_canonicalization_work
 
 
 def _unwrap(exc: BaseException) -> MeritError | None:
@@ -88,23 +92,24 @@ def to_rdf(document: dict[str, Any], loader: Loader = default_loader, *, cached:
         raise ProofTransformationError(f"JSON-LD to RDF failed: {str(exc).splitlines()[0]}") from exc
 
 
-_ALGORITHMS = {
-    "sha256": ox.CanonicalizationAlgorithm.RDFC_1_0_SHA_256,
-    "sha384": ox.CanonicalizationAlgorithm.RDFC_1_0_SHA_384,
-}
+def _serialized(dataset: ox.Dataset) -> set[rdfc.Quad]:
+    return {
+        (
+            str(quad.subject),
+            str(quad.predicate),
+            str(quad.object),
+            "" if isinstance(quad.graph_name, ox.DefaultGraph) else str(quad.graph_name),
+        )
+        for quad in dataset
+    }
 
 
-def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256", *, fast: bool = True) -> str:
+def canonical_nquads(dataset: ox.Dataset, hash_name: str = "sha256") -> str:
     """Canonicalize ``dataset`` with RDFC-1.0 and serialize it as sorted canonical N-Quads.
 
     ``hash_name`` is RDFC-1.0's hash algorithm: SHA-256 by default, SHA-384 for ecdsa-rdfc-2019 with P-384.
-    With ``fast``, a dataset without blank nodes skips the relabelling (:func:`fastcanon.ground_nquads`).
     """
-    if fast and not fastcanon.has_blank_node(dataset):
-        return fastcanon.ground_nquads(dataset)
-    check_canonicalization_work(dataset)
-    dataset.canonicalize(_ALGORITHMS[hash_name])
-    return "".join(sorted(f"{quad} .\n" for quad in dataset))
+    return rdfc.canonicalize(_serialized(dataset), hash_name)
 
 
 def canonize(
@@ -112,9 +117,9 @@ def canonize(
 ) -> str:
     """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path).
 
-    By default the document goes through the native JSON-LD to RDF conversion (:mod:`merit.core.tordf`) and, when
-    its blank nodes are told apart by their own quads, the short form of RDFC-1.0
-    (:func:`merit.core.fastcanon.canonical_quads`); whatever either is not sure of takes the general path.
+    By default the document goes through the native JSON-LD to RDF conversion (:mod:`merit.core.tordf`), reusing
+    the quads that safe mode's check just produced for it when there are any; whatever that conversion is not
+    sure of takes the general path.
     """
     if cached:
         try:
@@ -122,12 +127,8 @@ def canonize(
         except tordf.Unsupported:
             pass
         else:
-            text = fastcanon.canonical_quads(quads, hash_name)
-            if text is not None:
-                return text
-            nquads = "".join(map(fastcanon.serialize, quads))
-            return canonical_nquads(ox.Dataset(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), hash_name)
-    return canonical_nquads(to_rdf(document, loader, cached=cached), hash_name, fast=cached)
+            return rdfc.canonicalize(quads, hash_name)
+    return canonical_nquads(to_rdf(document, loader, cached=cached), hash_name)
 
 
 def canonize_nquads(text: str, hash_name: str = "sha256") -> str:

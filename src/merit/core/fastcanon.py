@@ -1,14 +1,5 @@
 """Fast paths of RDFC-1.0 that are proven to give the general path's bytes, and used only where they hold.
 
-* **No blank nodes.** RDFC-1.0 relabels blank nodes and nothing else: a dataset without blank nodes is its own
-  canonical form, so its canonical N-Quads are its quads, serialized canonically, deduplicated (a dataset is a
-  set) and sorted. :func:`canonical_nquads` uses this only when no quad of the dataset has a blank node.
-* **Blank nodes told apart by their own quads.** RDFC-1.0 (https://www.w3.org/TR/rdf-canon/#canon-algo-algo)
-  hashes each blank node's quads with itself as ``_:a`` and every other blank node as ``_:z`` (Hash First Degree
-  Quads), then issues ``_:c14n0``, ``_:c14n1``, ... to the blank nodes whose hash is unique, in the code point
-  order of the hashes (step 4), and only the rest need Hash N-Degree Quads (step 5). When every hash is unique,
-  step 5 has nothing to do, so :func:`canonical_quads` runs steps 1 to 4 and 6 itself; when two blank nodes share
-  a hash it returns ``None`` and pyoxigraph runs the whole algorithm.
 * **Proof configurations.** Two proofs by one key differ only in ``created``. The canonical form of a
   configuration is prepared once per everything else in it (context, type, cryptosuite, verification method,
   purpose, ...) with a sentinel ``created`` and the real value is substituted into that one line. This is exact
@@ -21,14 +12,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterable
-from collections.abc import Set as AbstractSet
 from typing import Any
-
-import pyoxigraph as ox
 
 from merit.core import ctxcache
 from merit.core.documents import Loader
@@ -38,89 +24,6 @@ _XSD_DATETIME = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
 _SENTINELS = ("1111-11-11T11:11:11Z", "2222-02-22T22:22:22Z")
 _BLANK = re.compile(r"_:[A-Za-z0-9_.-]+")
 _TEMPLATE_LIMIT = 1024
-_HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
-
-
-def has_blank_node(dataset: ox.Dataset) -> bool:
-    """Whether any quad of ``dataset`` has a blank node as its subject, object or graph name."""
-    return any(
-        isinstance(quad.subject, ox.BlankNode)
-        or isinstance(quad.object, ox.BlankNode)
-        or isinstance(quad.graph_name, ox.BlankNode)
-        for quad in dataset
-    )
-
-
-def ground_nquads(dataset: ox.Dataset) -> str:
-    """The canonical N-Quads of a dataset without blank nodes: its quads, deduplicated and sorted."""
-    return "".join(sorted({f"{quad} .\n" for quad in dataset}))
-
-
-def serialize(quad: tuple[str, str, str, str]) -> str:
-    """One quad of serialized terms as a canonical N-Quads line (an empty graph name is the default graph)."""
-    subject, predicate, value, graph = quad
-    return f"{subject} {predicate} {value} {graph} .\n" if graph else f"{subject} {predicate} {value} .\n"
-
-
-def _first_degree(node: str, quads: Iterable[tuple[str, str, str, str]], hash_name: str) -> str:
-    """Hash First Degree Quads (https://www.w3.org/TR/rdf-canon/#hash-1d-quads) of the blank node ``node``."""
-    lines = []
-    for subject, predicate, value, graph in quads:
-        if subject[0] == "_":
-            subject = "_:a" if subject == node else "_:z"
-        if value[0] == "_":
-            value = "_:a" if value == node else "_:z"
-        if graph[:1] == "_":
-            graph = "_:a" if graph == node else "_:z"
-        lines.append(f"{subject} {predicate} {value} {graph} .\n" if graph else f"{subject} {predicate} {value} .\n")
-    lines.sort()
-    return _HASHES[hash_name]("".join(lines).encode("utf-8")).hexdigest()
-
-
-def canonical_quads(quads: AbstractSet[tuple[str, str, str, str]], hash_name: str = "sha256") -> str | None:
-    """The canonical N-Quads of a dataset whose blank nodes all have distinct first-degree hashes, else ``None``.
-
-    ``quads`` hold terms serialized as canonical N-Quads (``merit.core.tordf``); blank nodes are ``_:`` labels,
-    literals start with a quotation mark and IRIs with ``<``, so a term is a blank node exactly when it starts with
-    ``_``. Predicates are never blank nodes there.
-    """
-    if hash_name not in _HASHES:
-        return None
-    mentions: dict[str, list[tuple[str, str, str, str]]] = {}
-    lines: list[str] = []
-    blank: list[tuple[str, str, str, str]] = []
-    for quad in quads:
-        subject, predicate, value, graph = quad
-        named = True
-        if subject[0] == "_":
-            mentions.setdefault(subject, []).append(quad)
-            named = False
-        if value[0] == "_":
-            if value != subject:
-                mentions.setdefault(value, []).append(quad)
-            named = False
-        if graph[:1] == "_":
-            if graph != subject and graph != value:
-                mentions.setdefault(graph, []).append(quad)
-            named = False
-        if named:
-            lines.append(serialize(quad))
-        else:
-            blank.append(quad)
-    nodes: dict[str, str] = {}
-    for node, found in mentions.items():
-        digest = _first_degree(node, found, hash_name)
-        if digest in nodes:
-            return None
-        nodes[digest] = node
-    labels = {nodes[digest]: f"_:c14n{index}" for index, digest in enumerate(sorted(nodes))}
-    for subject, predicate, value, graph in blank:
-        subject = labels.get(subject, subject)
-        value = labels.get(value, value)
-        graph = labels.get(graph, graph)
-        lines.append(f"{subject} {predicate} {value} {graph} .\n" if graph else f"{subject} {predicate} {value} .\n")
-    lines.sort()
-    return "".join(lines)
 
 
 class _Template:

@@ -425,7 +425,24 @@ class _Processor:
                 defined = type_scoped.terms.get(value)
                 if defined is not None and defined.has_context:
                     active = self.process(active, defined.context, path, key=defined.context_key, propagate=False)
+        if prop is None or prop == "@graph" or (term is not None and "@graph" in term.container):
+            self._check_kept(active, element, path)
         self._walk_entries(active, type_scoped, element, path, depth)
+
+    def _check_kept(self, active: Context, element: dict[str, Any], path: str) -> None:
+        """Refuse an object that Expansion would drop as free-floating, as jsonld.js does in safe mode.
+
+        At the top level, in ``@graph`` and in a graph container, an object that is empty, has only ``@id``, or is
+        a value or list object is dropped (https://www.w3.org/TR/json-ld11-api/#expansion-algorithm, step 19):
+        it would add nothing to what is signed.
+        """
+        keys = [
+            self.expand_key(active, key) for key, value in element.items() if key != "@context" and value is not None
+        ]
+        if not keys or "@value" in keys or "@list" in keys or keys == ["@id"]:
+            raise _fail(
+                "an object with nothing but an identifier (or a value) here is dropped, so it is not signed", path
+            )
 
     def _walk_entries(
         self, active: Context, type_scoped: Context, element: dict[str, Any], path: str, depth: int

@@ -171,7 +171,8 @@ class _Converter:
         if depth > MAX_DEPTH:
             raise Unsupported("nested too deeply")
         if isinstance(element, dict):
-            return self.node(active, active.terms.get(prop), element, graph, depth)
+            term = active.terms.get(prop)
+            return self.node(active, term, element, graph, depth, term is not None and "@graph" in term.container)
         if element is None:
             return None
         plan = self.plan(active, prop)
@@ -191,8 +192,14 @@ class _Converter:
             raise Unsupported("a nested array")
         return _scalar_literal(element, mapping)
 
-    def node(self, active: Context, term: Term | None, element: dict[str, Any], graph: str, depth: int) -> str | None:
-        """A node or value object: the Expansion algorithm's context rules, then its quads."""
+    def node(
+        self, active: Context, term: Term | None, element: dict[str, Any], graph: str, depth: int, free: bool = False
+    ) -> str | None:
+        """A node or value object: the Expansion algorithm's context rules, then its quads.
+
+        ``free`` marks a place where Expansion drops an object with nothing but an ``@id`` (the top level and graph
+        containers); safe mode refuses those, so they are left to it.
+        """
         processor = self.processor
         if active.previous is not None:
             keys = [processor.expand_key(active, key) for key in element]
@@ -204,8 +211,8 @@ class _Converter:
             active = processor.process(active, element["@context"], "")
         expanded = {key: processor.expand_key(active, key) for key in element if key != "@context"}
         if "@value" in expanded.values():
-            if "@context" in element:
-                raise Unsupported("@context in a value object")
+            if "@context" in element or free:
+                raise Unsupported("@context in a value object, or a free-floating value")
             return self.value(active, element, expanded)
         type_scoped = active
         types: list[str] = []
@@ -220,6 +227,8 @@ class _Converter:
                     active = processor.process(active, defined.context, "", key=defined.context_key, propagate=False)
         if active is not type_scoped:
             expanded = {key: processor.expand_key(active, key) for key in element if key != "@context"}
+        if free and ((len(expanded) < 2 and "@id" in expanded.values()) or not expanded or None in element.values()):
+            raise Unsupported("an object that Expansion drops as free-floating")
         subject = None
         for key, iri in expanded.items():
             if iri == "@id":
@@ -352,7 +361,7 @@ def convert(document: Any, loader: Loader, aside: str | None = None) -> tuple[se
         raise Unsupported("not a JSON object")
     converter = _Converter(processor_for(loader), aside)
     try:
-        converter.node(_EMPTY, None, document, "", 0)
+        converter.node(_EMPTY, None, document, "", 0, True)
     except RecursionError as exc:
         raise Unsupported("nested too deeply") from exc
     except MeritError as exc:  # A context that safe mode or the loader refuses: the general path reports it.

@@ -38,8 +38,10 @@ def words(text: str) -> list[str]:
 def fold_many(labels: list[str]) -> list[str]:
     """``" ".join(words(label))`` between spaces (" operate forklift ") for every label, computed in bulk: most
     labels are ASCII, and those are lowered and split by one bytes translation of all of them together."""
-    parts = [label if label.isascii() else " ".join(words(label)) for label in labels]
-    data = "\n".join(parts).lower().encode("utf-8").translate(_ASCII_SEPARATORS, b"'`")
+    # Only the ASCII labels are lowered here: the others are folded already, and lowering a case-folded word can
+    # change it again (Cherokee letters fold to upper case).
+    parts = [label.lower() if label.isascii() else " ".join(words(label)) for label in labels]
+    data = "\n".join(parts).encode("utf-8").translate(_ASCII_SEPARATORS, b"'`")
     texts = data.decode("utf-8").split("\n")
     if len(texts) != len(labels):
         # A label with a line break of its own would misalign the split; fold those labels one by one instead.
