@@ -70,9 +70,10 @@ def _learner(data: dict[str, Any]) -> Learner:
     return Learner(email=data.get("email"), did=data.get("did"), name=data.get("name"))
 
 
-BATCH = 100
+BATCH = 250
 """Rows issued in one transaction: they commit together or, after a crash, not at all (so no row is issued twice
-and none is skipped), and the database sees a few bulk writes instead of a dozen small ones per credential."""
+and none is skipped). Each batch costs the same twenty-odd queries and one commit whatever its size, so bigger
+batches cost less per row; 250 signed credentials are about two megabytes in memory."""
 
 
 def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:

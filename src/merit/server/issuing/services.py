@@ -117,7 +117,8 @@ def _open_list(organisation: Organisation, purpose: str, *, skip_locked: bool = 
     that two workers issuing at once each allocate from a list of their own instead of waiting for each other.
 
     The lock is ``FOR NO KEY UPDATE``: it keeps other allocations out but lets status entries and credentials that
-    refer to the list or the organisation be inserted meanwhile."""
+    refer to the list or the organisation be inserted meanwhile. A transaction that opens a list holds the
+    organisation's row until it ends, so lists are opened one at a time."""
     lists = StatusList.objects.filter(
         organisation=organisation, purpose=purpose, allocated__lt=F("size") * FILL_LIMIT
     ).only(*_LIST_FIELDS)
