@@ -75,6 +75,25 @@ def worker(fake: bool) -> None:
     call_command("db_worker", interval=POLL, verbosity=0)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` so far (``/proc/<pid>/stat``, fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_pids() -> list[int]:
+    """The server processes of the workers' connections (PostgreSQL on this machine), whose CPU time counts too."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall() if Path(f"/proc/{pid}").exists()]
+
+
 def _workers(count: int, fake: bool) -> list[subprocess.Popen[bytes]]:
     """Start ``count`` workers and wait until each is polling the queue (started, migrated, imported)."""
     from django_tasks_db.models import DBTaskResult
@@ -113,11 +132,15 @@ def measure(rows: int, database: str | None, workers: int | None = None, fake: b
     content = ("email,name,grade\n" + "".join(f"l{i}@example.se,Learner {i},VG\n" for i in range(rows))).encode()
     processes = _workers(count, fake)
     try:
+        servers = _database_pids()
+        before = [_cpu_seconds(p.pid) for p in processes], [_cpu_seconds(pid) for pid in servers]
         started = time.perf_counter()
         job, _, _ = bulk.create_job(specification, "bench.csv", content, actor="bench")
         while IssuanceJob.objects.filter(pk=job.pk).exclude(state=IssuanceJob.State.DONE).exists():
             time.sleep(POLL)
         seconds = time.perf_counter() - started
+        worker_cpu = sum(_cpu_seconds(p.pid) for p in processes) - sum(before[0])
+        server_cpu = sum(_cpu_seconds(pid) for pid in servers) - sum(before[1])
         while DBTaskResult.objects.exclude(status__in=("SUCCESSFUL", "FAILED")).exists():
             time.sleep(POLL)
         mailed = time.perf_counter() - started
@@ -141,6 +164,9 @@ def measure(rows: int, database: str | None, workers: int | None = None, fake: b
         "seconds": seconds,
         "per_second": rows / seconds,
         "mailed_seconds": mailed,
+        # CPU time per credential, so that a busy machine does not hide what the pipeline costs.
+        "worker_cpu_ms": 1000 * worker_cpu / rows,
+        "database_cpu_ms": 1000 * server_cpu / rows,
         "peak_rss_mb": max([uploader, *peaks]),
         "worker_peak_rss_mb": peaks,
         "uploader_peak_rss_mb": uploader,
