@@ -32,8 +32,9 @@ def _links(text: str) -> list[str]:
 
 
 def test_bulk_issuance_emails_each_learner_a_working_claim_link(
-    college: Organisation, client: Any, django_capture_on_commit_callbacks: Any
+    college: Organisation, client: Any, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     specification = _specification(college)
     content = b"email,name\nanna@example.se,Anna\nomar@example.se,Omar\n"
     job, _, _ = bulk.create_job(specification, "two.csv", content, actor="test")

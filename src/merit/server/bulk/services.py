@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from merit.core.errors import InvalidError, MeritError
 from merit.core.microcredential import Learner
+from merit.server import bulkwrite
 from merit.server.accounts.models import Organisation
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import Upload, read_upload
@@ -69,9 +70,10 @@ def _learner(data: dict[str, Any]) -> Learner:
     return Learner(email=data.get("email"), did=data.get("did"), name=data.get("name"))
 
 
-BATCH = 100
+BATCH = 250
 """Rows issued in one transaction: they commit together or, after a crash, not at all (so no row is issued twice
-and none is skipped), and the database sees a few bulk writes instead of a dozen small ones per credential."""
+and none is skipped). Each batch costs the same twenty-odd queries and one commit whatever its size, so bigger
+batches cost less per row; 250 signed credentials are about two megabytes in memory."""
 
 
 def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:
@@ -100,21 +102,23 @@ def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
             return 0
         items = [(_learner(row.data), row.data.get("grade")) for row in rows]
         results = issuing.issue_batch(job.specification, items, actor=actor, issuer=job.organisation)
-        issued = rejected = 0
+        issued: dict[int, int] = {}
+        rejected = 0
         mail = []
         for row, result in zip(rows, results, strict=True):
             if isinstance(result, MeritError):
-                row.state, row.error = IssuanceRow.State.REJECTED, result.message[:500]
+                # Rare: the dry run refused what it could see, so each such row is written on its own.
+                error = result.message[:500]
+                IssuanceRow.objects.filter(pk=row.pk).update(state=IssuanceRow.State.REJECTED, error=error)
                 rejected += 1
             else:
-                row.state, row.credential = IssuanceRow.State.ISSUED, result
-                issued += 1
+                issued[row.pk] = result.pk
                 if row.data.get("email"):
                     mail.append((result, row.data["email"]))
-        IssuanceRow.objects.bulk_update(rows, ["state", "error", "credential"])
+        bulkwrite.update_each(IssuanceRow, "credential", issued, state=IssuanceRow.State.ISSUED)
         delivery.deliver_many(mail)
         IssuanceJob.objects.filter(pk=job.pk).update(
-            issued=F("issued") + issued, rejected=F("rejected") + rejected, total=F("total") - rejected
+            issued=F("issued") + len(issued), rejected=F("rejected") + rejected, total=F("total") - rejected
         )
     return len(rows)
 

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 import segno
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from merit.server import bulkwrite
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing.models import IssuedCredential
 
@@ -54,36 +55,63 @@ def deliver(record: IssuedCredential, email: str) -> str:
 
 
 def deliver_many(pairs: list[tuple[IssuedCredential, str]]) -> None:
-    """Claim links for many credentials in one write, e-mailed once the surrounding transaction commits."""
+    """Claim links for many credentials in one write, e-mailed by a background task once the surrounding
+    transaction commits, so that a slow or unreachable mail server never holds up issuing.
+
+    The links are stored with the hash of a token nobody sees; the task gives each one its real token as it
+    writes the message (``email_links``), so no secret waits in the task queue."""
     expires = timezone.now() + LIFETIME
-    tokens = [secrets.token_urlsafe(32) for _ in pairs]
-    ClaimLink.objects.bulk_create(
-        ClaimLink(credential=record, token_hash=_hash(token), email=email, expires_at=expires)
-        for (record, email), token in zip(pairs, tokens, strict=True)
+    links = [
+        ClaimLink(credential=record, token_hash=_hash(secrets.token_urlsafe(32)), email=email, expires_at=expires)
+        for record, email in pairs
+    ]
+    bulkwrite.insert(links)
+    ids = [link.pk for link in links if link.email]
+    if ids:
+        from merit.server.delivery.tasks import email_claim_links
+
+        transaction.on_commit(lambda: email_claim_links.enqueue(ids))
+
+
+def email_links(link_ids: list[int]) -> None:
+    """E-mail the claim links ``link_ids`` not yet sent, claimed or expired, each with a new token (the previous
+    one stops working): one query reads the links, one update stores the tokens' hashes, one mail connection
+    sends every message, and one update marks them sent."""
+    links = list(
+        ClaimLink.objects.select_related("credential__organisation")
+        .filter(pk__in=link_ids, sent_at=None, claimed_at=None, expires_at__gt=timezone.now())
+        .exclude(email="")
+        .order_by("pk")
     )
-    sent = [(record.pk, token) for (record, _email), token in zip(pairs, tokens, strict=True)]
-    transaction.on_commit(lambda: [send_claim_email(pk, token) for pk, token in sent])
+    tokens = {link.pk: secrets.token_urlsafe(32) for link in links}
+    bulkwrite.update_each(ClaimLink, "token_hash", {pk: _hash(token) for pk, token in tokens.items()})
+    _send(links, tokens)
 
 
 def send_claim_email(record_pk: int, token: str) -> None:
-    link = ClaimLink.objects.select_related("credential__organisation").get(credential_id=record_pk)
-    if not link.email:
+    """E-mail the claim link of credential ``record_pk``, whose token is ``token``."""
+    links = list(ClaimLink.objects.select_related("credential__organisation").filter(credential_id=record_pk))
+    _send([link for link in links if link.email], {link.pk: token for link in links})
+
+
+def _send(links: list[ClaimLink], tokens: dict[int, str]) -> None:
+    if not links:
         return
-    record = link.credential
-    context = {
-        "organisation": record.organisation.name,
-        "title": record.document.get("name", ""),
-        "url": claim_url(token),
-        "expires": link.expires_at,
-    }
-    subject = _("%(organisation)s has issued you a credential") % {"organisation": record.organisation.name}
-    send_mail(
-        subject,
-        render_to_string("delivery/claim_email.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [link.email],
-    )
-    ClaimLink.objects.filter(pk=link.pk).update(sent_at=timezone.now())
+    messages = []
+    for link in links:
+        record = link.credential
+        context = {
+            "organisation": record.organisation.name,
+            "title": record.document.get("name", ""),
+            "url": claim_url(tokens[link.pk]),
+            "expires": link.expires_at,
+        }
+        subject = _("%(organisation)s has issued you a credential") % {"organisation": record.organisation.name}
+        body = render_to_string("delivery/claim_email.txt", context)
+        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [link.email]))
+    with get_connection() as connection:
+        connection.send_messages(messages)
+    ClaimLink.objects.filter(pk__in=[link.pk for link in links]).update(sent_at=timezone.now())
 
 
 def open_link(token: str) -> ClaimLink:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from merit.core import vc
@@ -23,6 +24,7 @@ from merit.core.microcredential.spec import AwardingBody
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
+from merit.server import bulkwrite
 from merit.server.accounts.models import AuditEvent, Organisation, did_prefix
 from merit.server.issuing.models import IssuedCredential, OrganisationKey, Specification, StatusEntry, StatusList
 from merit.server.issuing.sealing import seal, unseal
@@ -105,53 +107,68 @@ def status_list_url(status_list: StatusList) -> str:
     return f"{settings.BASE_URL}/status/{status_list.organisation.slug}/{status_list.purpose}/{status_list.sequence}"
 
 
-def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int]:
-    """A random free index in the organisation's open list for ``purpose`` (caller holds a transaction)."""
-    lists = StatusList.objects.select_for_update().filter(organisation=organisation, purpose=purpose)
-    current = lists.order_by("-sequence").first()
-    if current is None or current.allocated >= current.size * FILL_LIMIT:
+_LIST_FIELDS = ("organisation_id", "purpose", "sequence", "size", "allocated")
+"""What allocating reads of a status list: not its bits or its signed credential (tens of kilobytes)."""
+
+
+def _open_list(organisation: Organisation, purpose: str, *, skip_locked: bool = False) -> StatusList:
+    """The organisation's oldest list for ``purpose`` with room left, locked (the caller holds a transaction); a
+    new list when every list is full. With ``skip_locked``, a list another transaction holds counts as full, so
+    that two workers issuing at once each allocate from a list of their own instead of waiting for each other.
+
+    The lock is ``FOR NO KEY UPDATE``: it keeps other allocations out but lets status entries and credentials that
+    refer to the list or the organisation be inserted meanwhile. A transaction that opens a list holds the
+    organisation's row until it ends, so lists are opened one at a time."""
+    lists = StatusList.objects.filter(
+        organisation=organisation, purpose=purpose, allocated__lt=F("size") * FILL_LIMIT
+    ).only(*_LIST_FIELDS)
+    current = lists.select_for_update(skip_locked=skip_locked, no_key=True).order_by("sequence").first()
+    if current is None:
         # Opening a list is serialised on the organisation's row: two workers that both found no open list must
         # not both create the same sequence number. The second one finds the first one's list and uses it.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-        current = lists.order_by("-sequence").first()
-    if current is None or current.allocated >= current.size * FILL_LIMIT:
-        sequence = current.sequence + 1 if current else 1
+        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
+        current = lists.select_for_update(skip_locked=skip_locked, no_key=True).order_by("sequence").first()
+    if current is None:
+        last = StatusList.objects.filter(organisation=organisation, purpose=purpose).aggregate(n=Max("sequence"))["n"]
         current = StatusList.objects.create(
             organisation=organisation,
             purpose=purpose,
-            sequence=sequence,
+            sequence=(last or 0) + 1,
             size=MIN_ENTRIES,
             bits=bytes(MIN_ENTRIES // 8),
         )
-    while True:
-        index = secrets.randbelow(current.size)
-        if not StatusEntry.objects.filter(status_list=current, index=index).exists():
-            break
-    current.allocated += 1
-    current.save(update_fields=["allocated", "updated_at"])
-    return current, index
+    current.organisation = organisation  # So that ``status_list_url`` does not load it again.
+    return current
 
 
-def _allocate_many(organisation: Organisation, purpose: str, count: int) -> list[tuple[StatusList, int]]:
+def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int]:
+    """A random free index in the organisation's open list for ``purpose`` (caller holds a transaction)."""
+    return _allocate_many(organisation, purpose, 1, skip_locked=False)[0]
+
+
+def _allocate_many(
+    organisation: Organisation, purpose: str, count: int, *, skip_locked: bool = True
+) -> list[tuple[StatusList, int]]:
     """``count`` random free indexes in the organisation's open lists for ``purpose``, opening new lists as they
-    fill (the caller holds a transaction; the list rows are locked). One query checks a whole batch of candidates."""
+    fill (the caller holds a transaction; the list rows are locked). One query checks a whole batch of candidates,
+    and indexes are used in the order they were drawn, so their order says nothing about the order of issuing."""
     found: list[tuple[StatusList, int]] = []
     while len(found) < count:
-        current, first = _allocate(organisation, purpose)
-        found.append((current, first))
-        room = int(current.size * FILL_LIMIT) - current.allocated
-        wanted = min(count - len(found), max(room, 0))
-        chosen: set[int] = {first}
-        while wanted > 0:
-            candidates = {secrets.randbelow(current.size) for _ in range(wanted * 2)} - chosen
+        current = _open_list(organisation, purpose, skip_locked=skip_locked)
+        room = math.ceil(current.size * FILL_LIMIT) - current.allocated
+        wanted = min(count - len(found), room)
+        chosen: dict[int, None] = {}
+        while len(chosen) < wanted:
+            missing = wanted - len(chosen)
+            candidates = list(dict.fromkeys(secrets.randbelow(current.size) for _ in range(missing * 2)))
+            candidates = [index for index in candidates if index not in chosen]
             taken = set(
                 StatusEntry.objects.filter(status_list=current, index__in=candidates).values_list("index", flat=True)
             )
-            for index in sorted(candidates - taken)[:wanted]:
-                chosen.add(index)
-                found.append((current, index))
-                wanted -= 1
-        StatusList.objects.filter(pk=current.pk).update(allocated=current.allocated + len(chosen) - 1)
+            chosen.update(dict.fromkeys([index for index in candidates if index not in taken][:missing]))
+        found += [(current, index) for index in chosen]
+        current.allocated += len(chosen)
+        StatusList.objects.filter(pk=current.pk).update(allocated=current.allocated, updated_at=timezone.now())
     return found
 
 
@@ -435,9 +452,10 @@ def issue_batch(
     key = signing_key(organisation)
     with transaction.atomic():
         allocations = _allocate_many(organisation, "revocation", len(documents))
-        records, entries = [], []
+        urls = {status_list.pk: status_list_url(status_list) for status_list, _ in allocations}
+        records = []
         for (position, document), (status_list, index) in zip(documents, allocations, strict=True):
-            document["credentialStatus"] = status_entry(status_list_url(status_list), index, status_list.purpose)
+            document["credentialStatus"] = status_entry(urls[status_list.pk], index, status_list.purpose)
             signed = sign_credential(document, key)
             record = IssuedCredential(
                 organisation=organisation,
@@ -446,12 +464,18 @@ def issue_batch(
                 specification=specification,
             )
             records.append(record)
-            entries.append((record, status_list, index))
             results[position] = record
-        IssuedCredential.objects.bulk_create(records)
-        StatusEntry.objects.bulk_create(StatusEntry(credential=r, status_list=lst, index=i) for r, lst, i in entries)
-        AuditEvent.objects.bulk_create(
-            AuditEvent(organisation=organisation, actor=actor, action="credential.issued", target=r.credential_id)
-            for r in records
+        bulkwrite.insert(records)
+        bulkwrite.insert(
+            [
+                StatusEntry(credential=record, status_list=status_list, index=index)
+                for record, (status_list, index) in zip(records, allocations, strict=True)
+            ]
+        )
+        bulkwrite.insert(
+            [
+                AuditEvent(organisation=organisation, actor=actor, action="credential.issued", target=r.credential_id)
+                for r in records
+            ]
         )
     return results
