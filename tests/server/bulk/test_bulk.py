@@ -256,3 +256,13 @@ def test_two_workers_share_a_job_with_no_duplicate_and_no_gap() -> None:
     lists = StatusList.objects.filter(organisation=college)
     assert sum(lst.allocated for lst in lists) == 60
     assert all(lst.allocated == lst.entries.count() for lst in lists)
+
+
+def test_the_valid_until_column_ends_each_credentials_validity(specification: Specification) -> None:
+    content = b"email,name,grade,valid_until\nanna@example.se,Anna,VG,2028-12-31T23:59:59Z\nomar@example.se,Omar,G,\n"
+    job, _, _ = bulk.create_job(specification, "learners.csv", content, actor="test")
+    assert bulk.run_job(job.pk).issued == 2
+    documents = [json.loads(record.document_json) for record in IssuedCredential.objects.all()]
+    by_name = {"Anna" if '"Anna"' in json.dumps(document) else "Omar": document for document in documents}
+    assert by_name["Anna"]["validUntil"] == "2028-12-31T23:59:59Z"
+    assert "validUntil" not in by_name["Omar"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -90,6 +91,12 @@ def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:
     return job
 
 
+def _valid_until(data: dict[str, Any]) -> datetime | None:
+    """The row's ``valid_until`` (checked when the file was read), or ``None``."""
+    until = data.get("valid_until")
+    return datetime.fromisoformat(until.replace("Z", "+00:00")) if until else None
+
+
 def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
     """Issue the next batch of pending rows that no other worker holds; returns how many rows it handled."""
     with transaction.atomic():
@@ -100,7 +107,7 @@ def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
         )
         if not rows:
             return 0
-        items = [(_learner(row.data), row.data.get("grade")) for row in rows]
+        items = [(_learner(row.data), row.data.get("grade"), _valid_until(row.data)) for row in rows]
         results = issuing.issue_batch(job.specification, items, actor=actor, issuer=job.organisation)
         issued: dict[int, int] = {}
         rejected = 0

@@ -423,7 +423,7 @@ def latest_specification(organisation: Organisation, key: str) -> Specification 
 
 def issue_batch(
     specification: Specification,
-    items: list[tuple[Learner, str | None]],
+    items: list[tuple[Learner, str | None]] | list[tuple[Learner, str | None, datetime | None]],
     *,
     actor: str,
     issuer: Organisation | None = None,
@@ -431,7 +431,8 @@ def issue_batch(
     """Issue a published specification to many learners at once, in one transaction: the signing key is unsealed
     once, status indexes are allocated together, and records, status entries and audit events are written in bulk.
 
-    Returns, for each item, its record or the error that refused it (a bad grade, say); the others are issued.
+    Each item is a learner, a grade or ``None``, and optionally an end of validity (``validUntil``). Returns, for
+    each item, its record or the error that refused it (a bad grade, say); the others are issued.
     """
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
@@ -440,9 +441,12 @@ def issue_batch(
     spec = parsed_specification(specification)
     results: list[IssuedCredential | MeritError] = []
     documents: list[tuple[int, dict[str, Any]]] = []
-    for position, (learner, grade) in enumerate(items):
+    for position, (learner, grade, *until) in enumerate(items):
         try:
-            unsigned = render_credential(spec, learner, organisation.did, grade=grade, **options)
+            valid_until = until[0] if until else None
+            unsigned = render_credential(
+                spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options
+            )
             documents.append((position, _prepared(organisation, unsigned)))
             results.append(MalformedValueError("not issued"))  # Replaced below once signed.
         except MeritError as exc:
