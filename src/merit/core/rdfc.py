@@ -175,24 +175,35 @@ def _permutations(elements: list[str]) -> Iterator[tuple[str, ...]]:
                 left[element] = not left[element]
 
 
-def _mentions(quads: Iterable[Quad]) -> dict[str, list[Quad]]:
+def _mentions(quads: Iterable[Quad], lines: list[str]) -> dict[str, list[Quad]]:
+    """The blank node to quads map (step 2); the lines of the quads without blank nodes go to ``lines``."""
     mentions: dict[str, list[Quad]] = {}
     for quad in quads:
         subject, _, value, graph = quad
+        ground = True
         if subject[0] == "_":
             mentions.setdefault(subject, []).append(quad)
-        if value[0] == "_" and value != subject:
-            mentions.setdefault(value, []).append(quad)
-        if graph[:1] == "_" and graph != subject and graph != value:
-            mentions.setdefault(graph, []).append(quad)
+            ground = False
+        if value[0] == "_":
+            if value != subject:
+                mentions.setdefault(value, []).append(quad)
+            ground = False
+        if graph[:1] == "_":
+            if graph != subject and graph != value:
+                mentions.setdefault(graph, []).append(quad)
+            ground = False
+        if ground:
+            lines.append(serialize(quad))
     return mentions
 
 
 def canonicalize(quads: AbstractSet[Quad], hash_name: str = "sha256") -> str:
     """The canonical N-Quads of a dataset (https://www.w3.org/TR/rdf-canon/#canon-algo-algo), sorted."""
-    mentions = _mentions(quads)
+    lines: list[str] = []
+    mentions = _mentions(quads, lines)
     if not mentions:
-        return "".join(sorted(map(serialize, quads)))
+        lines.sort()
+        return "".join(lines)
     state = _State(mentions, hash_name)
     shared: dict[str, list[str]] = {}
     for node in mentions:
@@ -200,6 +211,17 @@ def canonicalize(quads: AbstractSet[Quad], hash_name: str = "sha256") -> str:
     for digest in sorted(shared):  # Step 4: blank nodes with a unique first-degree hash, in hash order.
         if len(shared[digest]) == 1:
             state.canonical.issue(shared.pop(digest)[0])
+    if shared:
+        # Blank nodes whose N-degree hashes tie are issued in the order of their identifier lists, which RDFC-1.0
+        # takes from the input. A set of quads has no order, so take the one rdf-canonize sees when it reads the
+        # sorted N-Quads: first appearance, by subject, object and graph name, in the sorted lines.
+        first: dict[str, int] = {}
+        for subject, _, value, graph in sorted(quads, key=serialize):
+            for term in (subject, value, graph):
+                if term[:1] == "_" and term not in first:
+                    first[term] = len(first)
+        for nodes in shared.values():
+            nodes.sort(key=first.__getitem__)
     for digest in sorted(shared):  # Step 5: the others, told apart by their neighbourhoods.
         results = []
         for node in shared[digest]:
@@ -212,6 +234,11 @@ def canonicalize(quads: AbstractSet[Quad], hash_name: str = "sha256") -> str:
             for existing in issuer.ids:
                 state.canonical.issue(existing)
     labels = state.canonical.ids
-    return "".join(
-        sorted(serialize((labels.get(s, s), p, labels.get(o, o), labels.get(g, g) if g else g)) for s, p, o, g in quads)
-    )
+    relabelled = {quad for found in mentions.values() for quad in found}
+    for subject, predicate, value, graph in relabelled:
+        subject = labels.get(subject, subject)
+        value = labels.get(value, value)
+        graph = labels.get(graph, graph)
+        lines.append(f"{subject} {predicate} {value} {graph} .\n" if graph else f"{subject} {predicate} {value} .\n")
+    lines.sort()
+    return "".join(lines)
