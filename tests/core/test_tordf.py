@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from merit.core import rdfc, tordf
+from merit.core import rdfc, recent, tordf
 from merit.core.canon import canonize
 from merit.core.documents import DocumentLoader, default_loader
 from merit.core.errors import MeritError
@@ -133,10 +133,10 @@ def test_remembered_quads_are_served_only_for_an_equal_document() -> None:
     name, signed = next((name, document) for name, document in DOCUMENTS if "proof" in document and "(" not in name)
     unsigned = {key: value for key, value in signed.items() if key != "proof"}
     check_safe_mode(signed)
-    assert tordf.recall(unsigned, default_loader) is not None, name
+    assert recent.recall(unsigned, default_loader) is not None, name
     assert canonize(unsigned) == general(unsigned)
     changed = copy.deepcopy(unsigned)
     changed["@context"] = tuple(changed["@context"])  # Same JSON text, but not the same document.
-    assert tordf.recall(changed, default_loader) is None
+    assert recent.recall(changed, default_loader) is None
     other = DocumentLoader(extra={"https://example.org/other": {"@context": {}}})
-    assert tordf.recall(unsigned, other) is None
+    assert recent.recall(unsigned, other) is None

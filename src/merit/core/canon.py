@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
-from merit.core import ctxcache, rdfc, tordf
+from merit.core import ctxcache, rdfc, recent, tordf
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
 
@@ -123,7 +123,7 @@ def canonize(
     """
     if cached:
         try:
-            quads = tordf.recall(document, loader) or tordf.to_quads(document, loader)
+            quads = recent.recall(document, loader) or tordf.to_quads(document, loader)
         except tordf.Unsupported:
             pass
         else:

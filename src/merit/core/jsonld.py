@@ -100,7 +100,7 @@ class Context:
     # What keys expand to in this context (``expand_key``); filled only once the context is complete.
     keys: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     # What merit.core.tordf prepared for each property of this context.
-    plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    plans: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def copy(self) -> Context:
         return Context(dict(self.terms), self.vocab, self.previous, self.language)
@@ -551,9 +551,9 @@ def check_safe_mode(document: Any, loader: Loader = default_loader) -> None:
     # A document that the native JSON-LD to RDF conversion takes is safe: it expands every key, type and reference
     # and checks every language tag on the way, and it leaves anything it is not sure of to the walk. (It builds
     # on this module, hence the late import.)
-    from merit.core import tordf
+    from merit.core import recent
 
-    if not tordf.remember(document, loader):
+    if not recent.remember(document, loader):
         walk_safe_mode(document, loader)
 
 

@@ -20,12 +20,10 @@ and it is differentially tested against the general path (``tests/core/test_tord
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pyoxigraph as ox
 
-from merit.core import ctxcache
 from merit.core.documents import Loader
 from merit.core.errors import MeritError
 from merit.core.jsonld import _BCP47, _EMPTY, KEYWORDS, MAX_DEPTH, Context, Term, _Processor, processor_for
@@ -46,7 +44,6 @@ _INTEGER_LIMIT = 10**21
 _IRIS: dict[str, str] = {}
 _DATATYPES: dict[str, ox.NamedNode] = {}
 _CACHE_LIMIT = 65536
-_RECENT_LIMIT = 64
 
 
 class Unsupported(Exception):
@@ -68,6 +65,45 @@ def _iri(value: str) -> str:
         _IRIS.clear()
     found = _IRIS[value] = f"<{value}>"
     return found
+
+
+_PLAN_LIMIT = 4096
+
+
+def _remember(active: Context, key: Any, value: Any) -> Any:
+    """Keep what was worked out for ``active``, within a bound (documents choose their keys, so they are many)."""
+    if len(active.plans) >= _PLAN_LIMIT:
+        active.plans.clear()
+    active.plans[key] = value
+    return value
+
+
+class _Shape:
+    """The keys of a node object in one active context: which one is ``@id``, which are types and properties."""
+
+    __slots__ = ("droppable", "error", "expanded", "identifier", "properties", "types", "value")
+
+    def __init__(self, processor: _Processor, active: Context, keys: tuple[str, ...]) -> None:
+        self.expanded = {key: processor.expand_key(active, key) for key in keys if key != "@context"}
+        iris = list(self.expanded.values())
+        self.value = "@value" in iris
+        self.types = tuple(sorted(key for key, iri in self.expanded.items() if iri == "@type"))
+        identifiers = [key for key, iri in self.expanded.items() if iri == "@id"]
+        self.identifier = identifiers[0] if identifiers else None
+        self.droppable = not iris or iris == ["@id"]
+        self.error: str | None = "two @id keys" if len(identifiers) > 1 else None
+        self.properties: list[tuple[str, str]] = []
+        for key, iri in self.expanded.items():
+            if iri is None or iri.startswith("@"):
+                if iri not in _NODE_KEYWORDS:
+                    self.error = self.error or f"{iri} in a node object"
+            elif iri.startswith("_:"):
+                self.error = self.error or "a blank node property"
+            else:
+                try:
+                    self.properties.append((key, _iri(iri)))
+                except Unsupported as exc:
+                    self.error = self.error or str(exc)
 
 
 class _Plan:
@@ -161,9 +197,9 @@ class _Converter:
 
     def plan(self, active: Context, key: str) -> _Plan:
         """How the values of the property ``key`` convert in ``active``: worked out once per context and key."""
-        plan = active.plans.get(key)
+        plan: _Plan | None = active.plans.get(key)
         if plan is None:
-            plan = active.plans[key] = _Plan(self.processor, active, key)
+            plan = _remember(active, key, _Plan(self.processor, active, key))
         return plan
 
     def element(self, active: Context, prop: str, element: Any, graph: str, depth: int) -> str | None:
@@ -209,51 +245,71 @@ class _Converter:
             active = processor.process(active, term.context, "", key=term.context_key, override=True)
         if "@context" in element:
             active = processor.process(active, element["@context"], "")
-        expanded = {key: processor.expand_key(active, key) for key in element if key != "@context"}
-        if "@value" in expanded.values():
+        shape = self.shape(active, element)
+        if shape.value:
             if "@context" in element or free:
                 raise Unsupported("@context in a value object, or a free-floating value")
-            return self.value(active, element, expanded)
+            return self.value(active, element, shape.expanded)
         type_scoped = active
         types: list[str] = []
-        for key in sorted(key for key, iri in expanded.items() if iri == "@type"):
-            values = element[key] if isinstance(element[key], list) else [element[key]]
-            if not all(isinstance(value, str) for value in values):
-                raise Unsupported("@type values must be strings")
-            types.extend(values)
-            for value in sorted(values):
-                defined = type_scoped.terms.get(value)
-                if defined is not None and defined.has_context:
-                    active = processor.process(active, defined.context, "", key=defined.context_key, propagate=False)
-        if active is not type_scoped:
-            expanded = {key: processor.expand_key(active, key) for key in element if key != "@context"}
-        if free and ((len(expanded) < 2 and "@id" in expanded.values()) or not expanded or None in element.values()):
+        if shape.types:
+            groups = []
+            for key in shape.types:
+                values = element[key] if isinstance(element[key], list) else [element[key]]
+                if not all(isinstance(value, str) for value in values):
+                    raise Unsupported("@type values must be strings")
+                types.extend(values)
+                groups.append(tuple(values))
+            active = self.type_scoped(type_scoped, shape.types, tuple(groups))
+            if active is not type_scoped:
+                shape = self.shape(active, element)
+        if shape.error is not None:
+            raise Unsupported(shape.error)
+        if free and (shape.droppable or None in element.values()):
             raise Unsupported("an object that Expansion drops as free-floating")
-        subject = None
-        for key, iri in expanded.items():
-            if iri == "@id":
-                if subject is not None or not isinstance(element[key], str):
-                    raise Unsupported("@id")
-                subject = self.reference(active, element[key], vocab=False)
-        if subject is None:
+        if shape.identifier is not None:
+            identifier = element[shape.identifier]
+            if not isinstance(identifier, str):
+                raise Unsupported("@id")
+            subject = self.reference(active, identifier, vocab=False)
+        else:
             subject = self.blank()
         quads = self.quads
         for value in types:
             quads.add((subject, RDF_TYPE, self.reference(type_scoped, value, vocab=True), graph))
-        for key, iri in expanded.items():
-            if iri is None or iri.startswith("@"):
-                if iri not in _NODE_KEYWORDS:
-                    raise Unsupported(f"{iri} in a node object")
-                continue
-            if iri.startswith("_:"):
-                raise Unsupported("a blank node property")
+        for key, predicate in shape.properties:
             if depth == 0 and key == self.aside:
                 quads, self.quads = self.quads, self.kept
-                self.property(active, key, _iri(iri), element[key], subject, graph, depth)
+                self.property(active, key, predicate, element[key], subject, graph, depth)
                 self.quads = quads
             else:
-                self.property(active, key, _iri(iri), element[key], subject, graph, depth)
+                self.property(active, key, predicate, element[key], subject, graph, depth)
         return subject
+
+    def shape(self, active: Context, element: dict[str, Any]) -> _Shape:
+        """What the keys of ``element`` mean in ``active``, worked out once per context and set of keys."""
+        keys = tuple(element)
+        found: _Shape | None = active.plans.get(keys)
+        if found is None:
+            found = _remember(active, keys, _Shape(self.processor, active, keys))
+        return found
+
+    def type_scoped(self, active: Context, keys: tuple[str, ...], groups: tuple[tuple[str, ...], ...]) -> Context:
+        """The context after the type-scoped contexts of a node's types, applied in the order Expansion applies them
+        (keys that expand to ``@type`` in order, and each key's values in order); remembered per context."""
+        memo = ("@type", keys, groups)
+        found: Context | None = active.plans.get(memo)
+        if found is None:
+            found = active
+            for values in groups:
+                for value in sorted(values):
+                    defined = active.terms.get(value)
+                    if defined is not None and defined.has_context:
+                        found = self.processor.process(
+                            found, defined.context, "", key=defined.context_key, propagate=False
+                        )
+            _remember(active, memo, found)
+        return found
 
     def property(
         self, active: Context, key: str, predicate: str, value: Any, subject: str, graph: str, depth: int
@@ -379,50 +435,3 @@ def to_quads(document: Any, loader: Loader) -> set[Quad]:
     """
     quads, _ = convert(document, loader)
     return quads
-
-
-def _text(document: Any) -> str | None:
-    try:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
-        return None
-
-
-def _keep(partition: ctxcache.Partition, document: Any, quads: set[Quad]) -> None:
-    text = _text(document)
-    if text is None:
-        return
-    if len(partition.recent) >= _RECENT_LIMIT:
-        partition.recent.pop(next(iter(partition.recent)))
-    partition.recent[text] = (json.loads(text), frozenset(quads))
-
-
-def remember(document: Any, loader: Loader) -> bool:
-    """Convert ``document`` and keep its quads, and those of the document without its ``proof``, for :func:`recall`.
-
-    Returns whether the conversion succeeded, which also means that the document passes safe mode. Verifying
-    checks safe mode on the whole credential and then canonicalizes it without its proof, and signing checks and
-    canonicalizes the same document, so each does one conversion, not two.
-    """
-    try:
-        quads, proof = convert(document, loader, aside="proof")
-    except Unsupported:
-        return False
-    partition = ctxcache.partition(loader)
-    if partition is not None:
-        if "proof" in document:
-            _keep(partition, {key: value for key, value in document.items() if key != "proof"}, quads)
-            quads = quads | proof
-        _keep(partition, document, quads)
-    return True
-
-
-def recall(document: Any, loader: Loader) -> frozenset[Quad] | None:
-    """The quads :func:`remember` kept for a document equal to ``document`` (same JSON text and same values)."""
-    partition = ctxcache.partition(loader)
-    text = _text(document) if partition is not None else None
-    if partition is None or text is None:
-        return None
-    found = partition.recent.get(text)
-    # Equal text with unequal values would be a tuple where a list was, or a key that is not a string.
-    return found[1] if found is not None and found[0] == document else None
