@@ -1,8 +1,10 @@
-"""``POST /credentials/verify`` under load from a separate process on loopback (issue 6): a waitress server on
-127.0.0.1 and a bounded load generator (a fixed number of requests from a few threads, stopping after a time
-limit), printing requests per second and latency percentiles. Nothing leaves this machine.
+"""``POST /credentials/verify`` under load from a separate process on loopback (issue 6): the server runs as
+``docs/deploy.md`` runs it in production, gunicorn with one worker process per core, on 127.0.0.1, and this
+process is a bounded load generator (a fixed number of requests from a few threads, stopping after a time limit),
+printing requests per second, latency percentiles and the server's CPU time per request. Nothing leaves this
+machine.
 
-``python -m bench.load [--requests 2000] [--concurrency 8] [--seconds 60]`` prints one JSON line.
+``python -m bench.load [--requests 2000] [--concurrency 8] [--seconds 60] [--workers N]`` prints one JSON line.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.bulk import ROOT
+
+WORKERS = os.cpu_count() or 2
+"""One gunicorn worker process per core: verifying is CPU-bound, so more processes only queue on the cores."""
 
 
 def _credential() -> bytes:
@@ -37,14 +43,69 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def measure(requests: int, concurrency: int, seconds: float) -> dict[str, Any]:
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from Linux's ``/proc``; just ``pid`` where that is not available."""
+    tree, index = [pid], 0
+    while index < len(tree):
+        try:
+            text = Path(f"/proc/{tree[index]}/task/{tree[index]}/children").read_text()
+        except OSError:
+            text = ""
+        tree.extend(int(child) for child in text.split())
+        index += 1
+    return tree
+
+
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """The user and system CPU time that the processes ``pids`` have used so far, or ``None`` without ``/proc``."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc_pid_stat(5).
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _post(port: int, body: bytes) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", "/credentials/verify", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def _warm(port: int, body: bytes, workers: int) -> None:
+    """Wait for the server, then send rounds of concurrent requests, so that every worker has answered (and filled
+    its caches) before the measurement starts: the kernel, not the client, picks the worker for a connection."""
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    statuses: list[int] = []
+    for _ in range(3):
+        threads = [threading.Thread(target=lambda: statuses.append(_post(port, body))) for _ in range(2 * workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert statuses == [200] * (3 * 2 * workers), statuses
+
+
+def measure(requests: int, concurrency: int, seconds: float, workers: int = WORKERS) -> dict[str, Any]:
     home = tempfile.mkdtemp(prefix="merit-load-")
     env = {**os.environ, "MERIT_HOME": home, "DJANGO_SETTINGS_MODULE": "merit.server.settings"}
     env.update({"MERIT_BASE_URL": "http://127.0.0.1", "MERIT_ALLOWED_HOSTS": "127.0.0.1"})
     subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}", "--threads", str(concurrency),
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "merit.server.wsgi:application"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -78,18 +139,9 @@ def measure(requests: int, concurrency: int, seconds: float) -> dict[str, Any]:
         connection.close()
 
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        warm.request("POST", "/credentials/verify", body, {"Content-Type": "application/json"})
-        answer = warm.getresponse()
-        answer.read()
-        warm.close()
-        assert answer.status == 200
+        _warm(port, body, workers)
+        tree = _process_tree(server.pid)
+        cpu_before = _cpu_seconds(tree)
         started = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(concurrency)]
         for thread in threads:
@@ -97,6 +149,7 @@ def measure(requests: int, concurrency: int, seconds: float) -> dict[str, Any]:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        cpu_after = _cpu_seconds(tree)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -105,13 +158,17 @@ def measure(requests: int, concurrency: int, seconds: float) -> dict[str, Any]:
     def percentile(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else 0.0
 
+    cpu = None if cpu_before is None or cpu_after is None or not ordered else cpu_after - cpu_before
     return {
         "requests": len(ordered),
         "failures": failures[0],
         "concurrency": concurrency,
+        "workers": workers,
+        "server_processes": len(tree),
         "per_second": len(ordered) / elapsed if elapsed else 0.0,
         "p50_ms": percentile(0.50),
         "p99_ms": percentile(0.99),
+        "server_cpu_ms_per_request": None if cpu is None else cpu * 1000 / len(ordered),
     }
 
 
@@ -120,8 +177,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn worker processes (default: cores)")
     args = parser.parse_args()
-    print(json.dumps(measure(args.requests, args.concurrency, args.seconds)))
+    print(json.dumps(measure(args.requests, args.concurrency, args.seconds, args.workers)))
 
 
 if __name__ == "__main__":

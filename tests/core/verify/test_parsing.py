@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from merit.core.errors import ParsingError, RangeError
-from merit.core.verify.parsing import parse_json
+from merit.core.verify.parsing import MAX_DEPTH, check_depth, depth_of, parse_json
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=2), children, max_size=3),
+    max_leaves=30,
+)
+
+
+def _depth(value: Any) -> int:
+    """The nesting depth by its definition, recursively: a scalar is 0, a container one more than its deepest."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return 1 + max((_depth(child) for child in value), default=0)
+    return 0
+
+
+@given(JSON)
+def test_depth_is_the_deepest_nesting_of_objects_and_arrays(value: Any) -> None:
+    assert depth_of(value) == _depth(value)
+
+
+def test_depth_stops_counting_past_the_limit() -> None:
+    def nested(levels: int) -> Any:
+        value: Any = 1
+        for level in range(levels):
+            value = [value, 2] if level % 2 else {"a": value, "b": "c"}
+        return value
+
+    check_depth(nested(MAX_DEPTH))
+    with pytest.raises(RangeError, match="nested more than 64 levels"):
+        check_depth(nested(MAX_DEPTH + 1))
+    assert depth_of(nested(1000), limit=5) == 6
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from merit.core import trust
 from merit.core.microcredential import Learner
@@ -136,6 +138,23 @@ def test_an_unaccredited_issuer_is_said_to_be_so(employer: Organisation, agency:
     assert check.outcome == "not_applicable"
     assert check.details == {"accredited": False}
     assert report.verified
+
+
+def test_the_authorities_are_read_only_for_an_issuer_with_accreditations(
+    college: Organisation, employer: Organisation, agency: Authority, reviewer: Any
+) -> None:
+    accredit(college, agency, reviewer)
+    unaccredited = issuing.issue_from_specification(
+        specification(employer, "forklift-workplace-validation", "forklift"), Learner(email="a@example.pl"), actor="t"
+    )
+    accredited = issuing.issue_from_specification(
+        specification(college, "solar-installation-vocational", "solar"), Learner(email="a@example.se"), actor="t"
+    )
+    for record, reads in ((unaccredited, 0), (accredited, 1)):
+        with CaptureQueriesContext(connection) as queries:
+            report = portal.verifier().verify_credential(record.document)
+        assert report.verified
+        assert sum('FROM "registry_authority"' in q["sql"] for q in queries.captured_queries) == reads
 
 
 def test_grants_let_another_organisation_issue_until_revoked(

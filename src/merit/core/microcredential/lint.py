@@ -7,16 +7,12 @@ The learner's identification and the date of issuing are added when a credential
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from merit.core.microcredential import vocab
+from merit.core.microcredential.schema import compiled, schema_errors
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ESCO = re.compile(r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -75,10 +71,7 @@ class LintReport:
         return {"ok": self.ok, "errors": self.errors, "missing": self.missing, "suggestions": self.suggestions}
 
 
-@cache
-def _validator() -> Draft202012Validator:
-    text = resources.files("merit.core.schemas").joinpath("merit-microcredential-spec.schema.json").read_text()
-    return Draft202012Validator(json.loads(text))
+SPEC_SCHEMA = "merit-microcredential-spec.schema.json"
 
 
 def _get(data: dict[str, Any], dotted: str) -> Any:
@@ -156,9 +149,8 @@ def lint_spec(data: Any) -> LintReport:
     if not isinstance(data, dict):
         report.error("not-an-object", "a specification must be a JSON object")
         return report
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        where = ".".join(map(str, error.absolute_path)) or "specification"
-        detail = error.message[:200]
+    for path, detail in schema_errors(compiled(SPEC_SCHEMA), data):
+        where = path or "specification"
         report.error("schema", f"invalid value at {where}: {detail}", field=where, detail=detail)
     for path, text in _strings(data, ""):
         if _CONTROL.search(text):

@@ -1,6 +1,10 @@
 """Validation against the official Open Badges 3.0 AchievementCredential JSON Schema, bundled, offline.
 
 https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json
+
+The validators are ``jsonschema-rs`` (Rust) compiled once per schema; ``docs/decisions/0010-jsonschema-rs.md``
+says why. Formats are annotations only, as JSON Schema 2019-09 and 2020-12 define them by default, and no
+reference is ever fetched: every ``$ref`` in the bundled schemas points inside its own document.
 """
 
 from __future__ import annotations
@@ -10,20 +14,32 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft201909Validator, Draft202012Validator
-from jsonschema.protocols import Validator
+import jsonschema_rs
 
 OB3_SCHEMA = "ob_v3p0_achievementcredential_schema.json"
 
 
 @cache
-def _validator(name: str) -> Validator:
+def compiled(name: str) -> jsonschema_rs.Validator:
+    """The validator for the bundled schema ``name``, of the draft its ``$schema`` names, compiled once."""
     schema = json.loads(resources.files("merit.core.schemas").joinpath(name).read_text(encoding="utf-8"))
-    kind = Draft202012Validator if "2020-12" in schema.get("$schema", "") else Draft201909Validator
-    return kind(schema)
+    if "2020-12" in schema.get("$schema", ""):
+        return jsonschema_rs.Draft202012Validator(schema, validate_formats=False, offline=True)
+    return jsonschema_rs.Draft201909Validator(schema, validate_formats=False, offline=True)
+
+
+def _path_key(path: list[str | int]) -> tuple[tuple[int, int, str], ...]:
+    # Array indices sort as numbers and before names, so that item 10 follows item 9 and no comparison of an
+    # index with a name is ever attempted.
+    return tuple((0, part, "") if isinstance(part, int) else (1, 0, part) for part in path)
+
+
+def schema_errors(validator: jsonschema_rs.Validator, instance: Any) -> list[tuple[str, str]]:
+    """Each error of ``instance`` as its dotted path (empty for the root) and its message, sorted by path."""
+    errors = sorted(validator.iter_errors(instance), key=lambda e: (_path_key(e.instance_path), e.message))
+    return [(".".join(map(str, e.instance_path)), e.message[:200]) for e in errors]
 
 
 def validate_ob3(credential: Any) -> list[str]:
     """Every way ``credential`` breaks the OB 3.0 AchievementCredential schema, as one-line messages."""
-    errors = sorted(_validator(OB3_SCHEMA).iter_errors(credential), key=lambda e: list(e.absolute_path))
-    return [f"{'.'.join(map(str, e.absolute_path)) or 'credential'}: {e.message[:200]}" for e in errors]
+    return [f"{path or 'credential'}: {message}" for path, message in schema_errors(compiled(OB3_SCHEMA), credential)]

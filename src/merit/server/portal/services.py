@@ -88,9 +88,9 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
         return document
 
     from merit.server.registry.published import CombinedRegistry
-    from merit.server.registry.services import anchors
+    from merit.server.registry.services import Anchors
 
-    return Verifier(resolve=resolve, fetch_status_list=fetch_list, trust=(anchors(), CombinedRegistry()))
+    return Verifier(resolve=resolve, fetch_status_list=fetch_list, trust=(Anchors(), CombinedRegistry()))
 
 
 def fetch_json(url: str) -> Any:

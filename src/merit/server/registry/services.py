@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -47,6 +48,34 @@ def anchors() -> list[str]:
     if configured:
         return [did.strip() for did in configured.split(",") if did.strip()]
     return [a.organisation.did for a in Authority.objects.select_related("organisation")]
+
+
+class Anchors(Sequence[str]):
+    """The trust anchors of one verification, read (by :func:`anchors`) only when a check first asks for them.
+
+    The accreditation check consults the anchors only for an issuer that has accreditations, so verifying a
+    credential of any other issuer (most of them) reads no authority from the database.
+    """
+
+    def __init__(self) -> None:
+        self._dids: list[str] | None = None
+
+    def _loaded(self) -> list[str]:
+        if self._dids is None:
+            self._dids = anchors()
+        return self._dids
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._loaded()[index]
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def scope_of(record: Application | Accreditation) -> trust.Scope:
