@@ -53,7 +53,7 @@ def test_quick_registry_benchmark_finds_every_accreditation() -> None:
 def test_quick_load_benchmark_answers_every_request() -> None:
     from bench import load
 
-    figures = load.measure(requests=6, concurrency=2, seconds=60, workers=2)
+    figures = load.measure(requests=6, concurrency=2, seconds=60, workers=2, generator="python")
     assert (figures["requests"], figures["failures"]) == (6, 0)
     assert figures["p99_ms"] >= figures["p50_ms"] > 0
     assert figures["server_processes"] == 3  # gunicorn's arbiter and its two workers.
