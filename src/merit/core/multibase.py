@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import re
 
-import base58
-
 from merit.core.errors import MalformedValueError
 
 # Multicodec headers (unsigned varints) for the key types Merit handles.
@@ -26,19 +24,35 @@ _BASE58BTC = re.compile(r"z[1-9A-HJ-NP-Za-km-z]+")
 _BASE64URL = re.compile(r"u[A-Za-z0-9_-]*")
 
 
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_DIGITS = {character: value for value, character in enumerate(_ALPHABET)}
+
+
 def encode_base58btc(data: bytes) -> str:
-    """Return ``data`` as multibase base58btc (prefix ``z``)."""
-    return "z" + base58.b58encode(data).decode("ascii")
+    """Return ``data`` as multibase base58btc (prefix ``z``): leading zero bytes as ``1``, the rest as a number.
+
+    https://datatracker.ietf.org/doc/html/draft-msporny-base58 ; Python's integers do the arithmetic, which is
+    several times faster than the ``base58`` package's digit loop (a signature is decoded in every verification).
+    """
+    number = int.from_bytes(data, "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, 58)
+        digits.append(_ALPHABET[digit])
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "z" + "1" * zeros + "".join(reversed(digits))
 
 
 def decode_base58btc(value: str) -> bytes:
     """Decode a multibase base58btc string; any other base is refused."""
     if not isinstance(value, str) or not _BASE58BTC.fullmatch(value):
         raise MalformedValueError("expected a multibase base58btc value ('z' and base58 characters only)")
-    try:
-        return bytes(base58.b58decode(value[1:]))
-    except ValueError as exc:
-        raise MalformedValueError(f"invalid base58btc value: {exc}") from exc
+    text = value[1:]
+    number = 0
+    for character in text:
+        number = number * 58 + _DIGITS[character]
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + (number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b"")
 
 
 def encode_base64url(data: bytes) -> str:
