@@ -81,3 +81,28 @@ def run(iterations: int, with_node: bool = True) -> list[dict[str, Any]]:
             row["db_sign_ms"] = result["sign_ms"]
             row["db_verify_ms"] = result["verify_ms"]
     return rows
+
+
+def scaling(outcomes: tuple[int, ...] = (0, 10, 40, 160), iterations: int = 50) -> list[dict[str, Any]]:
+    """How signing and verifying grow with the credential: the benchmark credential with more learning outcomes."""
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    verifier = Verifier()
+    rows = []
+    for extra in outcomes:
+        key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+        grown = json.loads(json.dumps(data))
+        template = grown["learningOutcomes"][0]
+        for index in range(extra):
+            text = {lang: f"{value} ({index})" for lang, value in template["text"].items()}
+            grown["learningOutcomes"].append({**template, "text": text})
+        document = render_credential(parse_spec(grown), Learner(email="anna@example.se"), key.controller)
+        signed = sign_credential(document, key, created=CREATED)
+        assert verifier.verify_credential(signed).verified
+        rows.append(
+            {
+                "quads": len(canonize(document).splitlines()),
+                "sign_ms": per_op_ms(lambda d=document, k=key: sign_credential(d, k, created=CREATED), iterations),
+                "verify_ms": per_op_ms(lambda s=signed: verifier.verify_credential(s), iterations),
+            }
+        )
+    return rows
