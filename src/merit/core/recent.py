@@ -22,8 +22,8 @@ _LIMIT = 64
 
 def _text(document: Any) -> str | None:
     try:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+    except (TypeError, ValueError, RecursionError):
         return None
 
 
@@ -44,15 +44,16 @@ def remember(document: Any, loader: Loader) -> bool:
     canonicalizes the same document, so each does one conversion, not two.
     """
     try:
-        quads, proof = convert(document, loader, aside="proof")
+        quads, _ = convert(document, loader, aside="proof")
     except Unsupported:
         return False
     partition = ctxcache.partition(loader)
     if partition is not None:
-        if "proof" in document:
-            _keep(partition, {key: value for key, value in document.items() if key != "proof"}, quads)
-            quads = quads | proof
-        _keep(partition, document, quads)
+        # A signed document is canonicalized without its proof; nothing canonicalizes it with the proof included.
+        signed = "proof" in document
+        _keep(
+            partition, {key: value for key, value in document.items() if key != "proof"} if signed else document, quads
+        )
     return True
 
 

@@ -43,6 +43,7 @@ _GRAPH_CONTAINERS = (frozenset({"@graph"}), frozenset({"@graph", "@set"}))
 _INTEGER_LIMIT = 10**21
 _IRIS: dict[str, str] = {}
 _DATATYPES: dict[str, ox.NamedNode] = {}
+_LITERALS: dict[tuple[str, str | None, str | None], str] = {}
 _CACHE_LIMIT = 65536
 
 
@@ -131,6 +132,19 @@ class _Plan:
 
 
 def _literal(value: str, datatype: str | None = None, language: str | None = None) -> str:
+    """A literal as pyoxigraph serializes it; short ones are remembered (credentials repeat names and types)."""
+    key = (value, datatype, language)
+    found = _LITERALS.get(key)
+    if found is None:
+        found = _serialized_literal(value, datatype, language)
+        if len(value) <= 256:
+            if len(_LITERALS) >= _CACHE_LIMIT:
+                _LITERALS.clear()
+            _LITERALS[key] = found
+    return found
+
+
+def _serialized_literal(value: str, datatype: str | None, language: str | None) -> str:
     try:
         if language is not None:
             return str(ox.Literal(value, language=language))
