@@ -276,7 +276,9 @@ class _Converter:
                 groups.append(tuple(values))
             active = self.type_scoped(type_scoped, shape.types, tuple(groups))
             if active is not type_scoped:
-                shape = self.shape(active, element)
+                before, shape = shape, self.shape(active, element)
+                if shape.types != before.types or shape.identifier != before.identifier:
+                    raise Unsupported("a type-scoped context that redefines @type or @id")
         if shape.error is not None:
             raise Unsupported(shape.error)
         if free and (shape.droppable or None in element.values()):
