@@ -27,8 +27,23 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).parents[1]
-POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+# A database of the benchmarks' own (it is flushed), created on first use; never the one the tests use.
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/merit_bench")
 POLL = 0.02
+
+
+def _create_database(url: str) -> None:
+    """Create the PostgreSQL database ``url`` names if it does not exist yet."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as connection:
+        if connection.execute("select 1 from pg_database where datname = %s", (name,)).fetchone() is None:
+            connection.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
 
 
 def _setup(database: str | None) -> None:
@@ -36,6 +51,7 @@ def _setup(database: str | None) -> None:
     os.environ.setdefault("MERIT_BASE_URL", "https://bench.merit.test")
     if database:
         os.environ["DATABASE_URL"] = database
+        _create_database(database)
     os.environ["DJANGO_SETTINGS_MODULE"] = "merit.server.settings"
     import django
     from django.core.management import call_command
