@@ -66,11 +66,14 @@ def proof_config_nquads(config: dict[str, Any], loader: Loader, hash_name: str) 
         key = json.dumps([list(config).index("created"), rest, hash_name], separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         return canonize(config, loader, hash_name)
-    if key not in partition.templates:
-        partition.templates[key] = _build(config, loader, hash_name)
-        if len(partition.templates) > _TEMPLATE_LIMIT:
-            partition.templates.pop(next(iter(partition.templates)))
-    template = partition.templates[key]
+    if key in partition.templates:
+        template = partition.templates.get(key)
+    else:
+        template = _build(config, loader, hash_name)
+        if len(partition.templates) >= _TEMPLATE_LIMIT:
+            # Cleared rather than trimmed: iterating a dict that another thread changes would raise.
+            partition.templates.clear()
+        partition.templates[key] = template
     rendered = template.render(created) if template is not None else None
     return rendered if rendered is not None else canonize(config, loader, hash_name)
 

@@ -32,7 +32,8 @@ def _keep(partition: ctxcache.Partition, document: Any, quads: set[Quad]) -> Non
     if text is None:
         return
     if len(partition.recent) >= _LIMIT:
-        partition.recent.pop(next(iter(partition.recent)))
+        # Cleared rather than trimmed: iterating a dict that another thread changes would raise.
+        partition.recent.clear()
     partition.recent[text] = (json.loads(text), frozenset(quads))
 
 
