@@ -22,7 +22,7 @@ from typing import Any
 import pyoxigraph as ox
 from pyld import jsonld
 
-from merit.core import ctxcache, rdfc, recent, tordf
+from merit.core import ctxcache, rdfc, tordf
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import MeritError, ProofTransformationError
 
@@ -117,13 +117,12 @@ def canonize(
 ) -> str:
     """Return the RDFC-1.0 canonical N-Quads of a JSON-LD document (``cached=False``: the general path).
 
-    By default the document goes through the native JSON-LD to RDF conversion (:mod:`merit.core.tordf`), reusing
-    the quads that safe mode's check just produced for it when there are any; whatever that conversion is not
-    sure of takes the general path.
+    By default the document goes through the native JSON-LD to RDF conversion (:mod:`merit.core.tordf`); whatever
+    that conversion is not sure of takes the general path.
     """
     if cached:
         try:
-            quads = recent.recall(document, loader) or tordf.to_quads(document, loader)
+            quads = tordf.to_quads(document, loader)
         except tordf.Unsupported:
             pass
         else:

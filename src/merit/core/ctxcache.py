@@ -50,8 +50,6 @@ class Partition:
         self.templates: dict[str, Any] = {}
         # Contexts processed by Merit's own processor (merit.core.jsonld): safe mode and the native toRdf.
         self.safe: dict[Any, Any] = {}
-        # The quads of the last documents converted natively (merit.core.tordf), by their JSON text.
-        self.recent: dict[str, Any] = {}
 
     def store(self, key: str, value: Any) -> None:
         if len(self.contexts) >= _LIMIT:

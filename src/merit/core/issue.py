@@ -11,7 +11,7 @@ from typing import Any
 from merit.core import vc
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import InvalidError, MalformedValueError
-from merit.core.jsonld import check_safe_mode
+from merit.core.jsonld import safe_quads
 from merit.core.keys import SigningKey
 from merit.core.proofs import sign
 
@@ -41,5 +41,7 @@ def sign_credential(
     issuer = vc.issuer_id(credential)
     if issuer != key.controller:
         raise InvalidError(f"the credential's issuer {issuer} is not the key's controller {key.controller}")
-    check_safe_mode(credential, loader)
-    return sign(credential, key, suite=suite or default_suite(key), created=created, loader=loader)
+    quads = safe_quads(credential, loader)
+    return sign(
+        credential, key, suite=suite or default_suite(key), created=created, loader=loader, document_quads=quads
+    )

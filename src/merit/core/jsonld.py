@@ -546,15 +546,27 @@ def check_safe_mode(document: Any, loader: Loader = default_loader) -> None:
     A context that the loader refuses raises :class:`~merit.core.errors.DocumentNotAllowedError`
     ("could not verify" rather than "invalid").
     """
+    safe_quads(document, loader)
+
+
+def safe_quads(document: Any, loader: Loader = default_loader) -> frozenset[tuple[str, str, str, str]] | None:
+    """Check safe mode as :func:`check_safe_mode` does, and return the RDF quads of ``document`` without its
+    ``proof`` when the native conversion (:mod:`merit.core.tordf`) took it, for signing or verifying it; else None.
+
+    A document that the native conversion takes is safe: it expands every key, type and reference and checks every
+    language tag on the way, and it leaves anything it is not sure of to the walk. Signing and verifying so convert
+    each document once. (The conversion builds on this module, hence the late import.)
+    """
     if not isinstance(document, dict):
         raise SafeModeError("a JSON-LD document must be a JSON object")
-    # A document that the native JSON-LD to RDF conversion takes is safe: it expands every key, type and reference
-    # and checks every language tag on the way, and it leaves anything it is not sure of to the walk. (It builds
-    # on this module, hence the late import.)
-    from merit.core import recent
+    from merit.core import tordf
 
-    if not recent.remember(document, loader):
+    try:
+        quads, _ = tordf.convert(document, loader, aside="proof")
+    except tordf.Unsupported:
         walk_safe_mode(document, loader)
+        return None
+    return frozenset(quads)
 
 
 def walk_safe_mode(document: dict[str, Any], loader: Loader = default_loader) -> None:

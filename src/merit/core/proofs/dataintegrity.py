@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -26,6 +27,7 @@ from merit.core.errors import (
 )
 from merit.core.keys import PublicKey, SigningKey
 from merit.core.proofs.suites import SUITES, Suite, hash_data, suite_of
+from merit.core.rdfc import Quad
 
 _DATETIME = re.compile(r"^-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 _REQUIRED = ("type", "verificationMethod", "proofPurpose", "proofValue")
@@ -104,8 +106,13 @@ def create_proof(
     proof_id: str | None = None,
     previous_proof: str | list[str] | None = None,
     loader: Loader = default_loader,
+    document_quads: AbstractSet[Quad] | None = None,
 ) -> dict[str, Any]:
-    """Create a proof over ``document`` (https://www.w3.org/TR/vc-data-integrity/#add-proof)."""
+    """Create a proof over ``document`` (https://www.w3.org/TR/vc-data-integrity/#add-proof).
+
+    ``document_quads`` are the RDF quads of ``document`` without its proofs when the caller has them already (from
+    :func:`merit.core.jsonld.safe_quads`); a proof that chains to earlier ones signs more, so they are not used then.
+    """
     chosen = SUITES.get(suite)
     if chosen is None:
         raise ProofGenerationError(f"unknown cryptosuite {suite!r}; choose one of {', '.join(SUITES)}")
@@ -133,7 +140,8 @@ def create_proof(
     previous = _previous_proofs(previous_proof, _proof_list(document)) if previous_proof is not None else []
     unsecured = _input_document(_without_proof(document), previous)
     config = {**options, "@context": document["@context"]}
-    signature = key.key_pair.sign(hash_data(chosen, key.key_pair.algorithm, unsecured, config, loader))
+    quads = document_quads if previous_proof is None else None
+    signature = key.key_pair.sign(hash_data(chosen, key.key_pair.algorithm, unsecured, config, loader, quads))
     proof = dict(options)
     if chosen.proof_has_context:
         proof["@context"] = document["@context"]
@@ -184,8 +192,13 @@ def verify_proof(
     domain: str | None = None,
     all_proofs: list[Any] | None = None,
     loader: Loader = default_loader,
+    document_quads: AbstractSet[Quad] | None = None,
 ) -> ProofResult:
-    """Verify one proof of ``document`` (https://www.w3.org/TR/vc-data-integrity/#verify-proof)."""
+    """Verify one proof of ``document`` (https://www.w3.org/TR/vc-data-integrity/#verify-proof).
+
+    ``document_quads`` are the RDF quads of ``document`` without its proofs when the caller has them already (from
+    :func:`merit.core.jsonld.safe_quads`); they stand for that document only when this proof chains to no other.
+    """
     if not isinstance(proof, dict):
         raise MalformedProofError("proof must be a JSON object")
     suite = _check_options(proof, purpose, challenge, domain)
@@ -207,9 +220,11 @@ def verify_proof(
         unsecured["@context"] = proof_context
     options["@context"] = unsecured.get("@context")
     previous = proof.get("previousProof")
+    if previous is not None or "@context" in proof:
+        document_quads = None
     if previous is not None:
         unsecured = _input_document(unsecured, _previous_proofs(previous, all_proofs or []))
-    data = hash_data(suite, algorithm, unsecured, options, loader)
+    data = hash_data(suite, algorithm, unsecured, options, loader, document_quads)
     method.public_key.verify(signature, data)
     return ProofResult(suite.name, method.id, method.controller, purpose, proof.get("created"))
 
@@ -222,8 +237,12 @@ def verify_proofs(
     challenge: str | None = None,
     domain: str | None = None,
     loader: Loader = default_loader,
+    document_quads: AbstractSet[Quad] | None = None,
 ) -> list[ProofResult]:
-    """Verify every proof of ``document``; a missing, duplicated or failing proof raises."""
+    """Verify every proof of ``document``; a missing, duplicated or failing proof raises.
+
+    ``document_quads``: the quads of ``document`` without its proofs, if the caller has them (see :func:`verify_proof`).
+    """
     proofs = _proof_list(document)
     if not proofs:
         raise MalformedProofError("the document has no proof")
@@ -240,6 +259,7 @@ def verify_proofs(
             domain=domain,
             all_proofs=proofs,
             loader=loader,
+            document_quads=document_quads,
         )
         for proof in proofs
     ]

@@ -12,11 +12,13 @@ the proof configuration's hash first.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import rfc8785
 
+from merit.core import rdfc
 from merit.core.canon import canonize
 from merit.core.documents import Loader
 from merit.core.errors import ProofTransformationError
@@ -79,14 +81,26 @@ def canonical_bytes(suite: Suite, value: dict[str, Any], loader: Loader, hash_na
 
 
 def hash_data(
-    suite: Suite, algorithm: str, document: dict[str, Any], proof_config: dict[str, Any], loader: Loader
+    suite: Suite,
+    algorithm: str,
+    document: dict[str, Any],
+    proof_config: dict[str, Any],
+    loader: Loader,
+    document_quads: AbstractSet[rdfc.Quad] | None = None,
 ) -> bytes:
-    """Return ``hash(canonical proof configuration) ‖ hash(canonical document)``."""
+    """Return ``hash(canonical proof configuration) ‖ hash(canonical document)``.
+
+    ``document_quads``, when given, are ``document``'s RDF quads (converted while checking safe mode), so an rdfc
+    suite canonicalizes them instead of converting the document again.
+    """
     name = suite.hash_name(algorithm)
     if suite.canonicalization == "rdfc":
         config_bytes = proof_config_nquads(proof_config, loader, name).encode("utf-8")
     else:
         config_bytes = canonical_bytes(suite, proof_config, loader, name)
     config_hash = hashlib.new(name, config_bytes).digest()
-    document_hash = hashlib.new(name, canonical_bytes(suite, document, loader, name)).digest()
-    return config_hash + document_hash
+    if suite.canonicalization == "rdfc" and document_quads is not None:
+        document_bytes = rdfc.canonicalize(document_quads, name).encode("utf-8")
+    else:
+        document_bytes = canonical_bytes(suite, document, loader, name)
+    return config_hash + hashlib.new(name, document_bytes).digest()

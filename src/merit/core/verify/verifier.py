@@ -26,7 +26,7 @@ from merit.core.errors import (
     StatusRetrievalError,
     StatusVerificationError,
 )
-from merit.core.jsonld import check_safe_mode
+from merit.core.jsonld import check_safe_mode, safe_quads
 from merit.core.microcredential.schema import validate_ob3
 from merit.core.proofs import MethodResolver, ProofResult, verify_proofs
 from merit.core.status import check_status
@@ -148,10 +148,11 @@ class Verifier:
             if version == 1:
                 report.warnings.append("the credential uses the older VC Data Model 1.1")
             self._schema(report, credential, version)
+            quads = None
             with self._step(report, SAFE_MODE, stop_on_failure=True):
-                check_safe_mode(credential, self.loader)
+                quads = safe_quads(credential, self.loader)
                 report.add(Check(SAFE_MODE, "passed", "every term and type is defined"))
-            results = self._proofs(report, credential, "assertionMethod")
+            results = self._proofs(report, credential, "assertionMethod", document_quads=quads)
             if results:
                 with self._step(report, ISSUER):
                     strangers = sorted({r.controller for r in results if r.controller != issuer})
