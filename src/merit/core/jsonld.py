@@ -439,7 +439,7 @@ class _Processor:
         keys = [
             self.expand_key(active, key) for key, value in element.items() if key != "@context" and value is not None
         ]
-        if not keys or "@value" in keys or "@list" in keys or keys == ["@id"]:
+        if drops_when_free(keys):
             raise _fail(
                 "an object with nothing but an identifier (or a value) here is dropped, so it is not signed", path
             )
@@ -534,6 +534,12 @@ class _Processor:
         self.walk(active, key, value, path, depth + 1)
 
 
+def drops_when_free(keys: list[str | None]) -> bool:
+    """Whether Expansion drops a free-floating object whose keys (but ``@context``, and those with a ``null`` value)
+    expand to ``keys``: an empty object, one with only ``@id``, a value or a list object (Expansion, step 19)."""
+    return not keys or "@value" in keys or "@list" in keys or keys == ["@id"]
+
+
 def processor_for(loader: Loader) -> _Processor:
     """A processor whose processed contexts are shared with every operation that loads the same documents."""
     partition = ctxcache.partition(loader)
@@ -562,7 +568,7 @@ def safe_quads(document: Any, loader: Loader = default_loader) -> frozenset[tupl
     from merit.core import tordf
 
     try:
-        quads, _ = tordf.convert(document, loader, aside="proof")
+        quads = tordf.to_quads(document, loader, without="proof")
     except tordf.Unsupported:
         walk_safe_mode(document, loader)
         return None

@@ -10,12 +10,13 @@ properties of nodes that share an identifier, and a dataset is a set.
 
 It covers node objects (``@id``, ``@type``, embedded, property-scoped and type-scoped contexts with their
 propagation rules), value objects, strings (typed by the term's ``@type``, ``@id`` and ``@vocab`` coercion, or
-tagged by a language), booleans, integers, arrays, language maps and graph containers (``proof``,
-``verifiableCredential``). Anything else raises :class:`Unsupported` and the caller takes the general path:
-floating-point numbers (pyld and jsonld.js read ``1.0`` differently), ``@list``, ``@json``, ``@reverse``,
-``@nest``, ``@included``, index, id and type maps, relative or invalid IRIs, blank-node properties and anything
-malformed. So this path never decides that a document is invalid: it only speeds up the documents it is sure of,
-and it is differentially tested against the general path (``tests/core/test_tordf.py``).
+tagged by a language), booleans, integers, arrays, language maps, ``@list`` and ``@set`` containers and graph
+containers (``proof``, ``verifiableCredential``). Anything else raises :class:`Unsupported` and the caller takes
+the general path: floating-point numbers (pyld and jsonld.js read ``1.0`` differently), ``@json``, ``@reverse``,
+``@nest``, ``@included``, index, id and type maps, relative or invalid IRIs, blank-node properties, objects that
+Expansion drops as free-floating, and anything malformed. So this path never decides that a document is invalid:
+it only speeds up the documents it is sure of, and it is differentially tested against the general path
+(``tests/core/test_tordf.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,17 @@ import pyoxigraph as ox
 
 from merit.core.documents import Loader
 from merit.core.errors import MeritError
-from merit.core.jsonld import _BCP47, _EMPTY, KEYWORDS, MAX_DEPTH, Context, Term, _Processor, processor_for
+from merit.core.jsonld import (
+    _BCP47,
+    _EMPTY,
+    KEYWORDS,
+    MAX_DEPTH,
+    Context,
+    Term,
+    _Processor,
+    drops_when_free,
+    processor_for,
+)
 
 Quad = tuple[str, str, str, str]
 """Subject, predicate, object and graph name (``""`` for the default graph), each as canonical N-Quads text."""
@@ -37,7 +48,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_DOUBLE = XSD + "double"
 _NODE_KEYWORDS = frozenset({"@id", "@type", "@context"})
 _VALUE_KEYWORDS = frozenset({"@value", "@type", "@language"})
-_PLAIN_CONTAINERS: tuple[frozenset[str], ...] = (frozenset(), frozenset({"@set"}))
+# A language container's value that is not a language map converts like a plain value.
+_PLAIN_CONTAINERS: tuple[frozenset[str], ...] = (frozenset(), frozenset({"@set"}), frozenset({"@language"}))
 _LIST = frozenset({"@list"})
 _GRAPH_CONTAINERS = (frozenset({"@graph"}), frozenset({"@graph", "@set"}))
 _INTEGER_LIMIT = 10**21
@@ -62,21 +74,24 @@ def _iri(value: str) -> str:
         ox.NamedNode(value)
     except (ValueError, UnicodeError) as exc:
         raise Unsupported(value) from exc
-    if len(_IRIS) >= _CACHE_LIMIT:
-        _IRIS.clear()
-    found = _IRIS[value] = f"<{value}>"
-    return found
+    return str(_keep(_IRIS, value, f"<{value}>"))
 
 
 _PLAN_LIMIT = 4096
 
 
-def _remember(active: Context, key: Any, value: Any) -> Any:
-    """Keep what was worked out for ``active``, within a bound (documents choose their keys, so they are many)."""
-    if len(active.plans) >= _PLAN_LIMIT:
-        active.plans.clear()
-    active.plans[key] = value
+def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHE_LIMIT) -> Any:
+    """Store ``value`` within a bound (documents choose their keys, so they are many) and return it; a full cache
+    is cleared rather than trimmed, as iterating a dict that another thread changes would raise."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
     return value
+
+
+def _remember(active: Context, key: Any, value: Any) -> Any:
+    """Keep what was worked out for ``active`` (plans, node shapes, type-scoped contexts)."""
+    return _keep(active.plans, key, value, _PLAN_LIMIT)
 
 
 class _Shape:
@@ -91,7 +106,7 @@ class _Shape:
         self.types = tuple(sorted(key for key, iri in self.expanded.items() if iri == "@type"))
         identifiers = [key for key, iri in self.expanded.items() if iri == "@id"]
         self.identifier = identifiers[0] if identifiers else None
-        self.droppable = not iris or iris == ["@id"]
+        self.droppable = drops_when_free(iris)
         self.error: str | None = "two @id keys" if len(identifiers) > 1 else None
         self.properties: list[tuple[str, str]] = []
         for key, iri in self.expanded.items():
@@ -138,9 +153,7 @@ def _literal(value: str, datatype: str | None = None, language: str | None = Non
     if found is None:
         found = _serialized_literal(value, datatype, language)
         if len(value) <= 256:
-            if len(_LITERALS) >= _CACHE_LIMIT:
-                _LITERALS.clear()
-            _LITERALS[key] = found
+            _keep(_LITERALS, key, found)
     return found
 
 
@@ -153,9 +166,7 @@ def _serialized_literal(value: str, datatype: str | None, language: str | None) 
         node = _DATATYPES.get(datatype)
         if node is None:
             _iri(datatype)
-            if len(_DATATYPES) >= _CACHE_LIMIT:
-                _DATATYPES.clear()
-            node = _DATATYPES[datatype] = ox.NamedNode(datatype)
+            node = _keep(_DATATYPES, datatype, ox.NamedNode(datatype))
         return str(ox.Literal(value, datatype=node))
     except (ValueError, UnicodeError) as exc:  # An invalid language tag, for instance: the general path reports it.
         raise Unsupported(str(exc)) from exc
@@ -178,9 +189,9 @@ class _Converter:
     def __init__(self, processor: _Processor, aside: str | None = None) -> None:
         self.processor = processor
         self.quads: set[Quad] = set()
-        # The quads of one top-level property (the proof) are kept apart, so that the document without it is known.
+        # One top-level property (the proof) is converted into a set of its own, so that the document without it
+        # is known; nothing reads that set.
         self.aside = aside
-        self.kept: set[Quad] = set()
         self.issued = 0
         self.labels: dict[str, str] = {}
 
@@ -295,7 +306,7 @@ class _Converter:
             quads.add((subject, RDF_TYPE, self.reference(type_scoped, value, vocab=True), graph))
         for key, predicate in shape.properties:
             if depth == 0 and key == self.aside:
-                quads, self.quads = self.quads, self.kept
+                quads, self.quads = self.quads, set()
                 self.property(active, key, predicate, element[key], subject, graph, depth)
                 self.quads = quads
             else:
@@ -338,7 +349,7 @@ class _Converter:
             self.language_map(active, value, subject, predicate, graph)
             return
         items = value if isinstance(value, list) else [value]
-        if container in _PLAIN_CONTAINERS or (container == frozenset({"@language"})):
+        if container in _PLAIN_CONTAINERS:
             for item in items:
                 for flat in item if isinstance(item, list) else [item]:
                     found = self.element(active, key, flat, graph, depth + 1)
@@ -422,16 +433,19 @@ class _Converter:
         return _scalar_literal(value, iri)
 
 
-def convert(document: Any, loader: Loader, aside: str | None = None) -> tuple[set[Quad], set[Quad]]:
-    """The quads of a JSON-LD document but its top-level ``aside`` property, and that property's own quads.
+def to_quads(document: Any, loader: Loader, *, without: str | None = None) -> set[Quad]:
+    """The RDF dataset of a JSON-LD document as a set of serialized quads; :class:`Unsupported` if not sure.
 
-    The first set is exactly the dataset of the document without that property: the property's value only adds
-    quads (in its own graph, for a ``proof``), and contexts never depend on it. Raises :class:`Unsupported` when
-    this path is not sure of the document.
+    With ``without``, the quads of the document without that top-level property (a ``proof``): its value only adds
+    quads (in its own graph, for a proof) and contexts never depend on it, so the rest is exactly the dataset of the
+    document without it. Its value is converted all the same, so that success still means what follows.
+
+    When this succeeds, the document also passes safe mode (:func:`merit.core.jsonld.check_safe_mode`): every
+    key, type and IRI reference was expanded to an absolute IRI and every language tag checked on the way.
     """
     if not isinstance(document, dict):
         raise Unsupported("not a JSON object")
-    converter = _Converter(processor_for(loader), aside)
+    converter = _Converter(processor_for(loader), without)
     try:
         converter.node(_EMPTY, None, document, "", 0, True)
     except RecursionError as exc:
@@ -440,14 +454,4 @@ def convert(document: Any, loader: Loader, aside: str | None = None) -> tuple[se
         raise Unsupported(str(exc)) from exc
     except (TypeError, AttributeError) as exc:  # Keys that are not strings, for instance.
         raise Unsupported(str(exc)) from exc
-    return converter.quads, converter.kept
-
-
-def to_quads(document: Any, loader: Loader) -> set[Quad]:
-    """The RDF dataset of a JSON-LD document as a set of serialized quads; :class:`Unsupported` if not sure.
-
-    When this succeeds, the document also passes safe mode (:func:`merit.core.jsonld.check_safe_mode`): every
-    key, type and IRI reference was expanded to an absolute IRI and every language tag checked on the way.
-    """
-    quads, _ = convert(document, loader)
-    return quads
+    return converter.quads
