@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def test_two_workers_allocating_at_once_each_take_a_list_of_their_own() -> None:
         pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite runs one writer at a time")
     college = services.create_organisation(slug="two-lists", name="Two Lists", country="SE")
     with transaction.atomic():
-        # List 1 exists: opening a list holds the organisation's row to the end of the transaction that opens it.
+        # List 1 exists and nobody holds it.
         services._allocate_many(college, "revocation", 1)
     holding, done = threading.Event(), threading.Event()
     taken: list[int] = []
@@ -137,3 +138,55 @@ def test_two_workers_allocating_at_once_each_take_a_list_of_their_own() -> None:
         (1, 6),
         (2, 5),
     ]
+
+
+def _wait_until_held_or_waiting(held: threading.Event) -> None:
+    """Return once ``held`` is set or another connection to this database waits for a lock (fail after 10 s)."""
+    for _ in range(1000):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0] or held.is_set():
+                return
+        time.sleep(0.01)
+    raise AssertionError("the second batch neither allocated nor waited")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_that_open_lists_at_once_never_wait_for_each_other() -> None:
+    """The first two batches of a job both find no list. Neither may hold anything that makes the other's next
+    batch wait: when opening a list locked the organisation's row to the end of the batch, the second batch waited
+    for the first, took list 1 with the row still locked, and from then on the two workers took turns."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite runs one writer at a time")
+    college = services.create_organisation(slug="no-turns", name="No Turns", country="SE")
+    opened, first_done, second_holding, release = (threading.Event() for _ in range(4))
+    lists: dict[str, set[int]] = {}
+
+    def batch(name: str, hold: threading.Event, held: threading.Event) -> None:
+        try:
+            with transaction.atomic():
+                lists[name] = {lst.sequence for lst, _ in services._allocate_many(college, "revocation", 5)}
+                held.set()
+                hold.wait(10)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=batch, args=("first", first_done, opened))
+    first.start()
+    assert opened.wait(10)
+    second = threading.Thread(target=batch, args=("second", release, second_holding))
+    second.start()
+    _wait_until_held_or_waiting(second_holding)
+    first_done.set()  # The first batch commits list 1.
+    first.join()
+    try:
+        assert second_holding.wait(10)
+        with transaction.atomic():
+            connection.cursor().execute("SET LOCAL lock_timeout = '5s'")  # Fail, rather than hang, if it waits.
+            lists["next"] = {lst.sequence for lst, _ in services._allocate_many(college, "revocation", 5)}
+    finally:
+        release.set()
+        second.join()
+    assert lists == {"first": {1}, "second": {2}, "next": {1}}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
 
@@ -111,34 +111,61 @@ _LIST_FIELDS = ("organisation_id", "purpose", "sequence", "size", "allocated")
 """What allocating reads of a status list: not its bits or its signed credential (tens of kilobytes)."""
 
 
+_OPEN_ATTEMPTS = 8
+"""How many times opening a list may lose the race for a sequence number before giving up (each loss means
+another transaction opened one, so more than one or two is already unusual)."""
+
+
+def _free_sequence(organisation: Organisation, purpose: str, first: int) -> int:
+    """The first list number from ``first`` on that no other transaction is opening right now.
+
+    On PostgreSQL each number is claimed with a transaction-scoped advisory lock, tried without waiting, so a
+    worker that finds another one opening list ``n`` takes ``n + 1`` at once instead of waiting for the other's
+    batch to end. (A number whose opener rolls back is left unused; the numbers need not be consecutive.)"""
+    if connection.vendor != "postgresql":
+        return first  # SQLite runs one writing transaction at a time.
+    with connection.cursor() as cursor:
+        for sequence in range(first, first + _OPEN_ATTEMPTS):
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"merit.status_list:{organisation.pk}:{purpose}:{sequence}"],
+            )
+            if cursor.fetchone()[0]:
+                return sequence
+    return first  # Every number is being opened; the unique constraint settles it.
+
+
 def _open_list(organisation: Organisation, purpose: str, *, skip_locked: bool = False) -> StatusList:
     """The organisation's oldest list for ``purpose`` with room left, locked (the caller holds a transaction); a
     new list when every list is full. With ``skip_locked``, a list another transaction holds counts as full, so
     that two workers issuing at once each allocate from a list of their own instead of waiting for each other.
 
     The lock is ``FOR NO KEY UPDATE``: it keeps other allocations out but lets status entries and credentials that
-    refer to the list or the organisation be inserted meanwhile. A transaction that opens a list holds the
-    organisation's row until it ends, so lists are opened one at a time."""
+    refer to the list or the organisation be inserted meanwhile. Nothing else is locked: a new list takes the next
+    sequence number no other transaction is opening (``_free_sequence``), and the unique constraint settles any
+    race left. (Locking the organisation's row instead held it to the end of the whole batch, so two workers took
+    turns rather than working at once.)"""
     lists = StatusList.objects.filter(
         organisation=organisation, purpose=purpose, allocated__lt=F("size") * FILL_LIMIT
     ).only(*_LIST_FIELDS)
-    current = lists.select_for_update(skip_locked=skip_locked, no_key=True).order_by("sequence").first()
-    if current is None:
-        # Opening a list is serialised on the organisation's row: two workers that both found no open list must
-        # not both create the same sequence number. The second one finds the first one's list and uses it.
-        Organisation.objects.select_for_update(no_key=True).filter(pk=organisation.pk).first()
+    for _ in range(_OPEN_ATTEMPTS):
         current = lists.select_for_update(skip_locked=skip_locked, no_key=True).order_by("sequence").first()
-    if current is None:
-        last = StatusList.objects.filter(organisation=organisation, purpose=purpose).aggregate(n=Max("sequence"))["n"]
-        current = StatusList.objects.create(
-            organisation=organisation,
-            purpose=purpose,
-            sequence=(last or 0) + 1,
-            size=MIN_ENTRIES,
-            bits=bytes(MIN_ENTRIES // 8),
-        )
-    current.organisation = organisation  # So that ``status_list_url`` does not load it again.
-    return current
+        if current is None:
+            last = StatusList.objects.filter(organisation=organisation, purpose=purpose).aggregate(n=Max("sequence"))
+            try:
+                with transaction.atomic():
+                    current = StatusList.objects.create(
+                        organisation=organisation,
+                        purpose=purpose,
+                        sequence=_free_sequence(organisation, purpose, (last["n"] or 0) + 1),
+                        size=MIN_ENTRIES,
+                        bits=bytes(MIN_ENTRIES // 8),
+                    )
+            except IntegrityError:
+                continue  # Another transaction opened that number first; it is visible now, so look again.
+        current.organisation = organisation  # So that ``status_list_url`` does not load it again.
+        return current
+    raise RuntimeError(f"could not open a {purpose} status list for {organisation.slug}")
 
 
 def _allocate(organisation: Organisation, purpose: str) -> tuple[StatusList, int]:
