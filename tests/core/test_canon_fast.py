@@ -144,3 +144,6 @@ def test_loaders_with_different_documents_do_not_share_caches() -> None:
 def test_a_loader_with_a_fallback_gets_no_cache() -> None:
     assert ctxcache.partition(DocumentLoader(fallback=default_loader)) is None
     assert ctxcache.partition(default_loader) is ctxcache.partition(DocumentLoader())
+    assert ctxcache.partition(DocumentLoader(extra={})) is ctxcache.partition(DocumentLoader())
+    extra = {"https://example.org/a": {"@context": {"a": "https://example.org/a#"}}}
+    assert ctxcache.partition(DocumentLoader(extra=extra)) is not ctxcache.partition(DocumentLoader())

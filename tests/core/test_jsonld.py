@@ -10,8 +10,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from merit.core import jsonld
 from merit.core.canon import canonize
-from merit.core.errors import DocumentNotAllowedError, SafeModeError
+from merit.core.errors import DocumentNotAllowedError, MeritError, SafeModeError
 from merit.core.jsonld import check_safe_mode
 
 DATA = Path(__file__).parents[1] / "data"
@@ -111,6 +112,24 @@ def test_a_context_changed_in_place_is_not_served_from_the_cache() -> None:
     check_safe_mode(document)
     del context["description"]  # The same object, now without the term: it must be undefined again.
     with pytest.raises(SafeModeError, match="'description' is not defined"):
+        check_safe_mode(document)
+
+
+def test_context_lists_that_join_to_the_same_text_are_not_confused() -> None:
+    """Lists of context URLs are keyed by their URLs one a line: a URL with a line break in it must not share the
+    key of the two URLs it looks like (it is refused, however often the two were accepted before)."""
+    ob3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+    base = "https://www.w3.org/ns/credentials/v2"
+    keys = {
+        jsonld._fingerprint(value)
+        for value in ([base, ob3], [f"{base}\n{ob3}"], [base], base, [], [[base]], {"@vocab": base})
+    }
+    assert len(keys) == 7
+    document = _ob3()
+    document["@context"] = [base, ob3]
+    check_safe_mode(document)
+    document["@context"] = [f"{base}\n{ob3}"]
+    with pytest.raises(MeritError):
         check_safe_mode(document)
 
 

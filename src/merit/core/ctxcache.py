@@ -70,10 +70,13 @@ def partition(loader: Loader) -> Partition | None:
     """
     if not isinstance(loader, DocumentLoader) or loader.fallback is not None:
         return None
-    try:
-        name = json.dumps(loader.extra, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    except (TypeError, ValueError):
-        return None
+    if not loader.extra:
+        name = "{}"  # The usual loader: the bundled contexts alone (the JSON text of no extra documents).
+    else:
+        try:
+            name = json.dumps(loader.extra, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        except (TypeError, ValueError):
+            return None
     found = _PARTITIONS.get(name)
     if found is None:
         if len(_PARTITIONS) >= _PARTITION_LIMIT:

@@ -112,7 +112,11 @@ _CACHE_LIMIT = 4096
 
 
 def _fingerprint(context: Any) -> str:
-    """A context's content as a cache key, so that a context changed in place is never served stale."""
+    """A context's content as a cache key, so that a context changed in place is never served stale. The usual
+    context, a list of URLs, is keyed by the URLs themselves, one a line (a key JSON text, which starts with a
+    bracket, a brace or a quote, cannot take; a URL with a line break in it takes the general key)."""
+    if isinstance(context, list) and all(type(item) is str and "\n" not in item for item in context):
+        return "urls:" + "\n".join(context)
     return json.dumps(context, sort_keys=True, separators=(",", ":"))
 
 

@@ -35,6 +35,27 @@ def test_did_key_of_the_vector_keys(path: Path) -> None:
     assert method.public_key.multibase == public
 
 
+def test_a_document_supplied_for_a_did_key_decides_even_after_the_did_key_was_resolved() -> None:
+    """did:key methods are worked out once, but a caller that supplies its own document for the DID is answered from
+    that document, not from what was worked out for everyone else."""
+    key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    did, url = key.controller, key.verification_method
+    first = Resolver().resolve_verification_method(url, "assertionMethod")
+    assert Resolver().resolve_verification_method(url, "assertionMethod") is first
+    assert first.public_key == key.key_pair.public_key
+    other = KeyPair.generate("Ed25519").public_key.multibase
+    supplied = {
+        "id": did,
+        "verificationMethod": [{"id": url, "type": "Multikey", "controller": did, "publicKeyMultibase": other}],
+        "assertionMethod": [url],
+    }
+    resolver = Resolver(documents={did: supplied})
+    assert resolver.resolve_verification_method(url, "assertionMethod").public_key.multibase == other
+    with pytest.raises(InvalidError, match="not authorised for authentication"):
+        resolver.resolve_verification_method(url, "authentication")
+    assert Resolver().resolve_verification_method(url, "authentication").public_key == key.key_pair.public_key
+
+
 @pytest.mark.parametrize("did", ["did:key:zQ3sh", "did:key:xyz", "did:key:z" + "1" * 10])
 def test_invalid_did_keys(did: str) -> None:
     with pytest.raises(InvalidDidError):

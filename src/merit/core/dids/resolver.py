@@ -29,6 +29,7 @@ from merit.core.keys import PublicKey
 
 WebFetcher = Callable[[str], bytes]
 MAX_DOCUMENT_BYTES = 1024 * 1024
+_DID_KEY_LIMIT = 1024
 _JWK_CURVES = {("OKP", "Ed25519"): "Ed25519", ("EC", "P-256"): "P-256", ("EC", "P-384"): "P-384"}
 
 
@@ -61,6 +62,10 @@ def _public_key(method: dict[str, Any]) -> PublicKey:
         header = mb.P256_PUB if algorithm == "P-256" else mb.P384_PUB
         return PublicKey.from_multibase(mb.encode_base58btc(header + compressed))
     raise MalformedValueError("the verification method has no publicKeyMultibase or publicKeyJwk")
+
+
+_DID_KEY_METHODS: dict[tuple[str, str], VerificationMethod] = {}
+"""did:key verification methods already resolved, by URL and purpose (cleared when full)."""
 
 
 class Resolver:
@@ -133,6 +138,21 @@ class Resolver:
         if not isinstance(url, str) or "#" not in url:
             raise InvalidDidError(f"{url!r} is not a verification method URL (it has no fragment)")
         controller_id = url.split("#", 1)[0]
+        # A did:key method is a function of its URL alone, so it is worked out once (unless the caller supplied a
+        # document of its own for the DID, which then decides).
+        local = controller_id.startswith("did:key:") and controller_id not in self.documents
+        if local:
+            known = _DID_KEY_METHODS.get((url, purpose))
+            if known is not None:
+                return known
+        method = self._method(url, controller_id, purpose)
+        if local:
+            if len(_DID_KEY_METHODS) >= _DID_KEY_LIMIT:
+                _DID_KEY_METHODS.clear()
+            _DID_KEY_METHODS[(url, purpose)] = method
+        return method
+
+    def _method(self, url: str, controller_id: str, purpose: str) -> VerificationMethod:
         document = self.resolve(controller_id)
         methods = {m.get("id"): m for m in document.get("verificationMethod", []) if isinstance(m, dict)}
         relationship = document.get(purpose, [])
