@@ -90,3 +90,20 @@ def test_catalogues_are_up_to_date_with_the_source(tmp_path: Path) -> None:
 def test_other_languages_are_complete(language: str) -> None:
     entries = _entries(LOCALE / language / "LC_MESSAGES" / "django.po")
     assert [msgid for msgid, msgstr in entries if not msgstr] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "credential", "other"), [("sv", "Återkallat", "Återkallad"), ("pl", "Unieważnione", "Unieważniony")]
+)
+def test_a_revoked_credential_agrees_with_the_noun_credential(language: str, credential: str, other: str) -> None:
+    """"Revoked" on a credential's badge agrees with the word for credential (neuter in Swedish and Polish, like
+    the badge's "valid" and "suspended"); elsewhere (API tokens, grants) it keeps the general translation."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        badge = render_to_string("passport/_state.html", {"state": "revoked"})
+        valid = render_to_string("passport/_state.html", {"state": "valid"})
+        assert credential in badge
+        assert translation.gettext("Revoked") == other
+    assert valid.strip().endswith({"sv": "Giltigt</span>", "pl": "Ważne</span>"}[language])
