@@ -96,8 +96,8 @@ def test_other_languages_are_complete(language: str) -> None:
     ("language", "credential", "other"), [("sv", "Återkallat", "Återkallad"), ("pl", "Unieważnione", "Unieważniony")]
 )
 def test_a_revoked_credential_agrees_with_the_noun_credential(language: str, credential: str, other: str) -> None:
-    """"Revoked" on a credential's badge agrees with the word for credential (neuter in Swedish and Polish, like
-    the badge's "valid" and "suspended"); elsewhere (API tokens, grants) it keeps the general translation."""
+    """The word "revoked" on a credential's badge agrees with the word for credential (neuter in Swedish and
+    Polish, like the badge's "valid" and "suspended"); elsewhere (API tokens, grants) it keeps the general one."""
     from django.template.loader import render_to_string
     from django.utils import translation
 

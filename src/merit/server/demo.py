@@ -1,5 +1,6 @@
-"""Demo data for the embedded server: a registry authority, issuer organisations with published
-micro-credentials, API tokens, and learners with credentials (some revoked). Built through the services."""
+"""Demo data for the embedded server: a registry authority that has accredited two of the issuer organisations
+(the third issues unaccredited, as verifiers then say), published micro-credentials, API tokens, and learners with
+credentials (some revoked). Built through the services."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from merit.core import trust
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.accounts.services import create_token, mark_verified
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import services as passport
+from merit.server.registry import services as registry
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -38,6 +41,19 @@ ORGANISATIONS = [
         "data-analysis-university-online.json",
     ),
 ]
+ACCREDITED = {
+    # Organisation slug: the accrediting body, the quality-assurance framework and the scope the authority approves.
+    "yrkeshogskolan-norr": (
+        "Myndigheten för yrkeshögskolan (example)",
+        "EQAVET",
+        trust.Scope(eqf_min=4, eqf_max=6, isced_fields=("0713",), credential_types=("micro-credential",)),
+    ),
+    "university-east": (
+        "Finnish Education Evaluation Centre (example)",
+        "ESG",
+        trust.Scope(eqf_min=6, eqf_max=8, credential_types=("micro-credential",)),
+    ),
+}
 LEARNERS = [
     ("anna.svensson@example.se", "Anna Svensson"),
     ("jan.kowalski@example.pl", "Jan Kowalski"),
@@ -59,8 +75,9 @@ def create_demo_data() -> dict[str, Any]:
     details: dict[str, Any] = {"users": [], "tokens": []}
     with transaction.atomic():
         password = secrets.token_urlsafe(12)
-        users.objects.create_superuser("authority", "authority@merit.example", password)
+        decider = users.objects.create_superuser("authority", "authority@merit.example", password)
         details["users"].append(("authority", password, "registry authority (/admin/)"))
+        authority = registry.create_authority(slug="demo-registry", name="Merit Demo Registry", country="SE")
         for slug, name, country, region, spec_file in ORGANISATIONS:
             organisation = services.create_organisation(slug=slug, name=name, country=country, region=region)
             password = secrets.token_urlsafe(12)
@@ -78,6 +95,12 @@ def create_demo_data() -> dict[str, Any]:
                 state=Specification.State.PUBLISHED,
                 published_at=timezone.now(),
             )
+            if slug in ACCREDITED:
+                body, framework, scope = ACCREDITED[slug]
+                application = registry.apply(
+                    organisation, authority, scope=scope, qa_framework=framework, accrediting_body=body, actor="demo"
+                )
+                registry.approve(application, user=decider, reason="demo data")
             _issue_examples(organisation, spec)
         for email, name in LEARNERS[:2]:
             password = secrets.token_urlsafe(12)
