@@ -30,6 +30,7 @@ from typing import Any
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
+from merit.core.bounded import keep
 from merit.core.documents import DocumentLoader, Loader
 
 KEY = "_merit_key"
@@ -52,9 +53,7 @@ class Partition:
         self.safe: dict[Any, Any] = {}
 
     def store(self, key: str, value: Any) -> None:
-        if len(self.contexts) >= _LIMIT:
-            self.contexts.clear()
-        self.contexts[key] = value
+        keep(self.contexts, key, value, _LIMIT)
 
 
 _PARTITIONS: dict[str, Partition] = {}
@@ -79,9 +78,7 @@ def partition(loader: Loader) -> Partition | None:
             return None
     found = _PARTITIONS.get(name)
     if found is None:
-        if len(_PARTITIONS) >= _PARTITION_LIMIT:
-            _PARTITIONS.clear()
-        found = _PARTITIONS[name] = Partition()
+        found = keep(_PARTITIONS, name, Partition(), _PARTITION_LIMIT)
     return found
 
 

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from merit.core import ctxcache
+from merit.core.bounded import keep
 from merit.core.documents import Loader
 
 _DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
@@ -69,11 +70,7 @@ def proof_config_nquads(config: dict[str, Any], loader: Loader, hash_name: str) 
     if key in partition.templates:
         template = partition.templates.get(key)
     else:
-        template = _build(config, loader, hash_name)
-        if len(partition.templates) >= _TEMPLATE_LIMIT:
-            # Cleared rather than trimmed: iterating a dict that another thread changes would raise.
-            partition.templates.clear()
-        partition.templates[key] = template
+        template = keep(partition.templates, key, _build(config, loader, hash_name), _TEMPLATE_LIMIT)
     rendered = template.render(created) if template is not None else None
     return rendered if rendered is not None else canonize(config, loader, hash_name)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from merit.core import ctxcache
+from merit.core.bounded import keep
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import DocumentNotAllowedError, SafeModeError
 
@@ -152,11 +153,7 @@ class _Processor:
         hit = self.cache.get(cache_key)
         if hit is not None:
             return hit
-        result = self._process(active, local, path, override, propagate, depth)
-        if len(self.cache) >= _CACHE_LIMIT:
-            self.cache.clear()
-        self.cache[cache_key] = result
-        return result
+        return keep(self.cache, cache_key, self._process(active, local, path, override, propagate, depth), _CACHE_LIMIT)
 
     def _process(self, active: Context, local: Any, path: str, override: bool, propagate: bool, depth: int) -> Context:
         if depth > 16:
@@ -374,10 +371,7 @@ class _Processor:
         keys = active.keys
         if key in keys:
             return keys[key]
-        expanded = self.expand_iri(active, key, vocab=True)
-        if len(keys) < 4096:
-            keys[key] = expanded
-        return expanded
+        return keep(keys, key, self.expand_iri(active, key, vocab=True), _CACHE_LIMIT)
 
     # The validating walk -----------------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from merit.core.bounded import keep
 from merit.core.documents import Loader
 from merit.core.errors import MeritError
 from merit.core.jsonld import (
@@ -85,12 +86,8 @@ _PLAN_LIMIT = 4096
 
 
 def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHE_LIMIT) -> Any:
-    """Store ``value`` within a bound (documents choose their keys, so they are many) and return it; a full cache
-    is cleared rather than trimmed, as iterating a dict that another thread changes would raise."""
-    if len(cache) >= limit:
-        cache.clear()
-    cache[key] = value
-    return value
+    """Store ``value`` within a bound (documents choose their keys, so they are many) and return it."""
+    return keep(cache, key, value, limit)
 
 
 def _remember(active: Context, key: Any, value: Any) -> Any:

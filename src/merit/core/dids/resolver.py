@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from merit.core import multibase as mb
+from merit.core.bounded import keep
 from merit.core.dids.key import resolve_did_key
 from merit.core.dids.web import did_web_url
 from merit.core.errors import (
@@ -147,9 +148,7 @@ class Resolver:
                 return known
         method = self._method(url, controller_id, purpose)
         if local:
-            if len(_DID_KEY_METHODS) >= _DID_KEY_LIMIT:
-                _DID_KEY_METHODS.clear()
-            _DID_KEY_METHODS[(url, purpose)] = method
+            keep(_DID_KEY_METHODS, (url, purpose), method, _DID_KEY_LIMIT)
         return method
 
     def _method(self, url: str, controller_id: str, purpose: str) -> VerificationMethod:
