@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.cpu import cpu_seconds, running_times, spent_since
+
 ROOT = Path(__file__).parents[1]
 # A database of the benchmarks' own (it is flushed), created on first use; never the one the tests use.
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/merit_bench")
@@ -91,33 +93,6 @@ def worker(fake: bool) -> None:
     call_command("db_worker", interval=POLL, verbosity=0)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of process ``pid`` so far (``/proc/<pid>/stat``, fields 14 and 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _server_times(pids: list[int]) -> dict[int, float]:
-    """CPU time so far of each database server process still running."""
-    times = {}
-    for pid in pids:
-        try:
-            times[pid] = _cpu_seconds(pid)
-        except FileNotFoundError:
-            continue
-    return times
-
-
-def _server_cpu(before: dict[int, float]) -> float:
-    """CPU time the database's server processes spent since ``before``.
-
-    A connection's server process may end during the run (a worker reconnects); its time is then unknown and it is
-    left out rather than failing the whole measurement.
-    """
-    after = _server_times(list(before))
-    return sum(after[pid] - before[pid] for pid in after)
-
-
 def _database_pids() -> list[int]:
     """The server processes of the workers' connections (PostgreSQL on this machine), whose CPU time counts too."""
     from django.db import connection
@@ -170,15 +145,15 @@ def measure(rows: int, database: str | None, workers: int | None = None, fake: b
     processes = _workers(count, fake)
     try:
         servers = _database_pids()
-        before = [_cpu_seconds(p.pid) for p in processes], _server_times(servers)
+        before = [cpu_seconds(p.pid) for p in processes], running_times(servers)
         started = time.perf_counter()
         job, _, _ = bulk.create_job(specification, "bench.csv", content, actor="bench")
         uploaded = time.perf_counter() - started
         while IssuanceJob.objects.filter(pk=job.pk).exclude(state=IssuanceJob.State.DONE).exists():
             time.sleep(POLL)
         seconds = time.perf_counter() - started
-        worker_cpu = sum(_cpu_seconds(p.pid) for p in processes) - sum(before[0])
-        server_cpu = _server_cpu(before[1])
+        worker_cpu = sum(cpu_seconds(p.pid) for p in processes) - sum(before[0])
+        server_cpu = spent_since(before[1])
         while DBTaskResult.objects.exclude(status__in=("SUCCESSFUL", "FAILED")).exists():
             time.sleep(POLL)
         mailed = time.perf_counter() - started

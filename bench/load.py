@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bulk import ROOT
+from bench.cpu import cpu_seconds
 
 WORKERS = os.cpu_count() or 2
 """One gunicorn worker process per core: verifying is CPU-bound, so more processes only queue on the cores."""
@@ -61,15 +62,11 @@ def _process_tree(pid: int) -> list[int]:
 
 
 def _cpu_seconds(pids: list[int]) -> float | None:
-    """The user and system CPU time that the processes ``pids`` have used so far, or ``None`` without ``/proc``."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return None
-        total += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of proc_pid_stat(5).
-    return total / os.sysconf("SC_CLK_TCK")
+    """The CPU time that the processes ``pids`` have used so far, or ``None`` without ``/proc``."""
+    try:
+        return sum(cpu_seconds(pid) for pid in pids)
+    except OSError:
+        return None
 
 
 def _post(port: int, body: bytes) -> int:

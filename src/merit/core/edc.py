@@ -14,7 +14,6 @@ the credential's primary language, then English, then the first one present.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 from merit.core import formats
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, ParsingError, RangeError
 from merit.core.microcredential import vocab
+from merit.core.texts import is_language_map, pick
 from merit.core.verify import parsing
 from merit.core.verify.report import PARSE, PROOF, STRUCTURE, VALIDITY, Check, VerificationReport
 
@@ -35,7 +35,6 @@ SEAL_NOT_CHECKED = (
     "Europass seals (eIDAS) are not checked yet; this credential is kept and shown but its signature has not been "
     "verified"
 )
-_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _EQF = vocab.SNB + "eqf/"
 _AUTHORITY = "http://publications.europa.eu/resource/authority/"
 # ISO 639-2 codes of the EU language authority (as in displayParameter.primaryLanguage) → BCP 47 tags.
@@ -101,44 +100,6 @@ def unwrap(document: Any, max_bytes: int = parsing.MAX_BYTES) -> tuple[dict[str,
 def is_edc(document: Any) -> bool:
     """True when ``document`` is a Europass credential (its ``@context`` includes the ELM context), sealed or not."""
     return formats.detect(document) == "edc"
-
-
-def _is_language_map(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and bool(value)
-        and all(isinstance(key, str) and _TAG.match(key) for key in value)
-        and all(isinstance(item, str | list) for item in value.values())
-    )
-
-
-def _text_of(item: Any) -> str | None:
-    item = _first(item)
-    return item.strip() or None if isinstance(item, str) else None
-
-
-def pick(value: Any, languages: list[str]) -> tuple[str | None, str | None]:
-    """The text of a language map in the first of ``languages`` it has (a tag matches its subtags both ways:
-    ``pt`` finds ``pt-PT``), else in English, else the first present; with the tag chosen."""
-    if isinstance(value, str):
-        return value.strip() or None, None
-    if isinstance(value, list):
-        for item in value:
-            text, tag = pick(item, languages)
-            if text:
-                return text, tag
-        return None, None
-    if not _is_language_map(value):
-        return None, None
-    keys = {key.lower(): key for key in value}
-    for wanted in [*(lang.lower() for lang in languages if lang), "en"]:
-        for lower, key in keys.items():
-            if (lower == wanted or lower.split("-")[0] == wanted.split("-")[0]) and _text_of(value[key]):
-                return _text_of(value[key]), key
-    for key, item in value.items():
-        if _text_of(item):
-            return _text_of(item), key
-    return None, None
 
 
 class _Reader:
@@ -227,7 +188,7 @@ def edc_view(document: Any, language: str = "en") -> dict[str, Any]:
     given, family = read.text(subject.get("givenName")), read.text(subject.get("familyName"))
     view: dict[str, Any] = {
         "title": title or read.text(display.get("title")),
-        "titles": title_map if _is_language_map(title_map) else None,
+        "titles": title_map if is_language_map(title_map) else None,
         "description": read.text(claim.get("description")) or read.text(spec.get("description")),
         "learner": subject.get("id"),
         "learnerName": read.text(subject.get("fullName")) or " ".join(n for n in (given, family) if n) or None,
@@ -271,7 +232,7 @@ def _walk_language_maps(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if _is_language_map(item):
+            if is_language_map(item):
                 yield item
             stack.extend(item.values())
         elif isinstance(item, list):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from merit.core import texts
 from merit.core.microcredential import extract_spec_view
 from merit.core.verify import VerificationReport
 from merit.server.passport.models import HeldCredential
@@ -18,25 +19,12 @@ def reader_language() -> str:
 
 
 def pick(value: Any, language: str | None = None) -> str:
-    """Text in the reader's language from a plain string, a language map (``{"sv": ..., "en": ...}``) or JSON-LD
-    value objects (``[{"@value": ..., "@language": ...}]``); else English, else the first text there is."""
+    """Text in the reader's language (:func:`merit.core.texts.pick`: else English, else the first there is); a
+    list of several texts, such as fields of study, is shown as one line."""
     language = language or reader_language()
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        texts = {str(v.get("@language", "")): v.get("@value") for v in value if isinstance(v, dict)}
-        texts = {k: v for k, v in texts.items() if isinstance(v, str)}
-        if not texts:
-            return ", ".join(pick(v, language) for v in value if isinstance(v, str | dict))
-        value = texts
-    if isinstance(value, dict):
-        if "@value" in value:
-            return str(value["@value"])
-        for wanted in (language, "en"):
-            if isinstance(value.get(wanted), str):
-                return str(value[wanted])
-        return next((str(v) for v in value.values() if isinstance(v, str)), "")
-    return ""
+    if isinstance(value, list) and not any(isinstance(item, dict) and "@value" in item for item in value):
+        return ", ".join(text for text in (pick(item, language) for item in value) if text)
+    return texts.pick(value, [language])[0] or ""
 
 
 def concept(label: Any) -> str:

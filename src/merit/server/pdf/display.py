@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from merit.core import texts
 from merit.core.microcredential import extract_spec_view, vocab
 from merit.server.workspace import vocabulary
 
@@ -77,20 +78,10 @@ def _tag(language: Any) -> str | None:
 
 
 def pick(value: Any, language: str, default: str | None) -> Text | None:
-    """``value`` (a string or a language map) in ``language``, else in ``default``, else in any language."""
-    if isinstance(value, str):
-        return Text(value, _tag(default)) if value.strip() else None
-    if not isinstance(value, dict):
-        return None
-    texts = {str(k): v for k, v in value.items() if isinstance(v, str) and v.strip()}
-    base = language.split("-")[0].lower()
-    for wanted in (language, base, default, "en"):
-        if wanted and wanted in texts:
-            return Text(texts[wanted], _tag(wanted))
-    for key, text in texts.items():
-        if key.split("-")[0].lower() == base:
-            return Text(text, _tag(key))
-    return next((Text(text, _tag(key)) for key, text in texts.items()), None)
+    """``value`` in ``language``, else in ``default`` (the credential's own language), else as
+    :func:`merit.core.texts.pick` chooses, with the language tag the page marks it with."""
+    text, tag = texts.pick(value, [language, default])
+    return None if text is None else Text(text, _tag(tag or default))
 
 
 def _date(value: Any) -> str:
@@ -124,8 +115,8 @@ def _hours(value: Any) -> str | None:
     return _number(total.quantize(Decimal("0.1")))
 
 
-def _present(*texts: Text | None) -> list[Text]:
-    return [text for text in texts if text is not None]
+def _present(*found: Text | None) -> list[Text]:
+    return [text for text in found if text is not None]
 
 
 def _concept(label: Any, table: dict[str, tuple[str, str]], names: dict[str, Any]) -> Text | None:

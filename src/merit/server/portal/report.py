@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from merit.core import edc, formats, openbadges2
+from merit.core import edc, formats, openbadges2, texts
 from merit.core.microcredential.view import extract_spec_view
 from merit.core.verify import Check, VerificationReport
 from merit.core.verify.report import (
@@ -197,11 +197,8 @@ def _row(key: str, label: Any, checks: list[Check], stopped: bool) -> dict[str, 
 
 
 def _pick(value: Any, language: str) -> str | None:
-    """A text in ``language`` from a language map (else English, else any), or the text itself."""
-    if isinstance(value, dict):
-        texts = {k: v for k, v in value.items() if isinstance(v, str)}
-        return texts.get(language) or texts.get("en") or next(iter(texts.values()), None)
-    return value if isinstance(value, str) else None
+    """A text in ``language`` (:func:`merit.core.texts.pick`: else English, else any)."""
+    return texts.pick(value, [language])[0]
 
 
 def _labels() -> dict[str, str]:

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from merit.core import texts
 from merit.core.errors import MeritError
 from merit.core.microcredential import lint_spec, vocab
 from merit.core.microcredential.lint import MANDATORY, has_element
@@ -257,10 +258,7 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
 
 def _text(value: Any, language: str) -> str:
     """Text in the reader's language, else the specification's default, else any it has."""
-    if not isinstance(value, dict) or not value:
-        return ""
-    reader = (get_language() or language).split("-")[0]
-    return str(value.get(reader) or value.get(language) or next(iter(value.values())))
+    return texts.pick(value, [get_language(), language])[0] or ""
 
 
 def _card(data: dict[str, Any], language: str) -> dict[str, Any]:
