@@ -79,20 +79,15 @@ def _iri(value: str) -> str:
         ox.NamedNode(value)
     except (ValueError, UnicodeError) as exc:
         raise Unsupported(value) from exc
-    return str(_keep(_IRIS, value, f"<{value}>"))
+    return str(keep(_IRIS, value, f"<{value}>", _CACHE_LIMIT))
 
 
 _PLAN_LIMIT = 4096
 
 
-def _keep(cache: dict[Any, Any], key: Any, value: Any, limit: int = _CACHE_LIMIT) -> Any:
-    """Store ``value`` within a bound (documents choose their keys, so they are many) and return it."""
-    return keep(cache, key, value, limit)
-
-
 def _remember(active: Context, key: Any, value: Any) -> Any:
     """Keep what was worked out for ``active`` (plans, node shapes, type-scoped contexts)."""
-    return _keep(active.plans, key, value, _PLAN_LIMIT)
+    return keep(active.plans, key, value, _PLAN_LIMIT)
 
 
 class _Shape:
@@ -154,7 +149,7 @@ def _literal(value: str, datatype: str | None = None, language: str | None = Non
     if found is None:
         found = _serialized_literal(value, datatype, language)
         if len(value) <= 256:
-            _keep(_LITERALS, key, found)
+            keep(_LITERALS, key, found, _CACHE_LIMIT)
     return found
 
 
@@ -167,7 +162,7 @@ def _serialized_literal(value: str, datatype: str | None, language: str | None) 
         node = _DATATYPES.get(datatype)
         if node is None:
             _iri(datatype)
-            node = _keep(_DATATYPES, datatype, ox.NamedNode(datatype))
+            node = keep(_DATATYPES, datatype, ox.NamedNode(datatype), _CACHE_LIMIT)
         return str(ox.Literal(value, datatype=node))
     except (ValueError, UnicodeError) as exc:  # An invalid language tag, for instance: the general path reports it.
         raise Unsupported(str(exc)) from exc
