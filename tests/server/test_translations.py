@@ -101,9 +101,12 @@ def test_a_revoked_credential_agrees_with_the_noun_credential(language: str, cre
     from django.template.loader import render_to_string
     from django.utils import translation
 
+    from merit.server.passport.status import badge as state_badge
+
     with translation.override(language):
-        badge = render_to_string("passport/_state.html", {"state": "revoked"})
-        valid = render_to_string("passport/_state.html", {"state": "valid"})
+        badge = render_to_string("passport/_state.html", {"badge": state_badge("revoked")})
+        valid = render_to_string("passport/_state.html", {"badge": state_badge("valid")})
         assert credential in badge
+        assert state_badge("revoked")["label"] == credential, "the passport's cards take their words from here too"
         assert translation.gettext("Revoked") == other
     assert valid.strip().endswith({"sv": "Giltigt</span>", "pl": "Ważne</span>"}[language])

@@ -75,10 +75,11 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         return response
     held = list(share.credentials.all())
     current = status.states(held)
+    words = status.labels()
     items = []
     for h in held:
         report, view = services.examine(h)
-        item = {"held": h, "content": display.content(h, view), "state": current[h.pk]}
+        item = {"held": h, "content": display.content(h, view), "badge": status.badge(current[h.pk], words)}
         items.append({**item, "verification": display.verification(report)})
     response = render(request, "passport/shared.html", {"share": share, "items": items})
     response["Referrer-Policy"] = "same-origin"

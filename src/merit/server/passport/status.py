@@ -16,6 +16,7 @@ from typing import Literal
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from merit.core import vc
 from merit.core.errors import MeritError
@@ -32,10 +33,12 @@ Lookup = Callable[[str], tuple[Bits, str] | None]
 
 
 def labels() -> dict[State, str]:
-    """Each state as a card shows it: a symbol (hidden from screen readers) and words, never colour alone."""
+    """Each state in words (a badge shows a symbol too, hidden from screen readers: never colour alone). "Revoked"
+    has a context of its own: it agrees with the word for credential (Swedish "återkallat", Polish "unieważnione"),
+    where API tokens and grants take the general form."""
     return {
         "valid": _("Valid"),
-        "revoked": _("Revoked"),
+        "revoked": pgettext("credential state", "Revoked"),
         "suspended": _("Suspended"),
         "expired": _("Expired"),
         "could_not_check": _("Could not check"),
@@ -43,6 +46,11 @@ def labels() -> dict[State, str]:
 
 
 SYMBOLS: dict[str, str] = {"valid": "✓", "revoked": "✗", "suspended": "⏸", "expired": "⌛", "could_not_check": "?"}
+
+
+def badge(state: State, words: dict[State, str] | None = None) -> dict[str, str]:
+    """What ``passport/_state.html`` shows for ``state``; ``words`` are :func:`labels`, when a page has them."""
+    return {"state": state, "symbol": SYMBOLS[state], "label": (words or labels())[state]}
 
 
 def local_bits(url: str) -> tuple[Bits, str] | None:

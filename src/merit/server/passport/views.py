@@ -66,10 +66,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "url": f"{prefix}{h.pk}/",
             "title": h.display_title,
             "issuer": h.issuer_name,
-            "state": state,
-            "label": labels[state],
+            "badge": status.badge(state, labels),
+            "facts": " · ".join(facts),
         }
-        card.update({"symbol": status.SYMBOLS[state], "facts": " · ".join(facts)})
         card["issued"] = h.issued_at.date().isoformat() if h.issued_at else ""
         cards.append(card)
     return render(request, "passport/home.html", {"cards": cards, "total": len(cards), "section": "home"})
@@ -83,7 +82,7 @@ def credential(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "held": held,
         "content": display.content(held, view),
-        "state": status.states([held])[held.pk],
+        "badge": status.badge(status.states([held])[held.pk]),
         "verification": display.verification(report),
         "section": "home",
         "pdf": held.format == HeldCredential.Format.VC,
