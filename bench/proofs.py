@@ -42,11 +42,14 @@ def digital_bazaar(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if node is None or not (ROOT / "interop" / "node_modules").is_dir():
         raise SystemExit("the Digital Bazaar stack is not installed: run 'npm ci --prefix interop'")
     text = "".join(json.dumps(r) + "\n" for r in requests)
-    out = subprocess.run([node, str(ROOT / "interop" / "dbstack.mjs")], input=text, capture_output=True, text=True)
+    guard, script = str(ROOT / "interop" / "offline-guard.cjs"), str(ROOT / "interop" / "dbstack.mjs")
+    out = subprocess.run([node, "--require", guard, script], input=text, capture_output=True, text=True)
     responses = [json.loads(line) for line in out.stdout.splitlines()]
     for response in responses:
         if not response["ok"]:
             raise SystemExit(f"Digital Bazaar benchmark failed: {response['error']}")
+        if response["refused"]:
+            raise SystemExit(f"the Digital Bazaar stack tried to reach the network: {response['refused']}")
     return [r["result"] for r in responses]
 
 

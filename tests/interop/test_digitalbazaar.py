@@ -1,8 +1,9 @@
 """Independent interoperability: Merit and the Digital Bazaar stack verify what the other signs.
 
-The Digital Bazaar stack (``@digitalbazaar/vc`` 7.3 with its cryptosuites and jsonld.js) runs offline over the
-same bundled contexts. Both directions, every supported suite, an Open Badges 3.0 micro-credential carrying
-control characters and non-ASCII text, and the W3C example credential.
+The Digital Bazaar stack (``@digitalbazaar/vc`` 7.3 with its cryptosuites and jsonld.js) runs offline with its stock
+contexts, from the npm packages that ship them (``interop/dbstack.mjs``). Both directions, every supported suite, an
+Open Badges 3.0 credential carrying control characters and non-ASCII text, a micro-credential, and the W3C example
+credential (handed its test vector context, ``https://www.w3.org/ns/credentials/examples/v2``).
 """
 
 from __future__ import annotations
@@ -14,24 +15,34 @@ from typing import Any
 
 import pytest
 
+from merit.core.documents import bundled_document
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import Verifier
 from tests.interop.conftest import DigitalBazaar
+from tests.interop.issued import PRIVATE_CONTEXT, plain_open_badge
 
 pytestmark = pytest.mark.interop
 ROOT = Path(__file__).parents[2]
 SUITES = [("eddsa-rdfc-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256"), ("eddsa-jcs-2022", "Ed25519")]
 VERIFIER = Verifier()
+# Text pasted from elsewhere: control characters, quotes, backslashes and scripts other than Latin.
+PASTED = 'bell\u0007 nul\u0000 "quoted" \\ é 中文 🚀'
+EXAMPLES_CONTEXT = "https://www.w3.org/ns/credentials/examples/v2"
+
+
+def open_badge(issuer: str) -> dict[str, Any]:
+    credential = plain_open_badge(issuer)
+    credential["credentialSubject"]["achievement"]["description"] = PASTED
+    return credential
 
 
 def micro_credential(issuer: str) -> dict[str, Any]:
     spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
     credential = render_credential(spec, Learner(email="anna@example.se", name="Anna Ångström"), issuer, grade="VG")
-    # Text pasted from elsewhere: control characters, quotes, backslashes and scripts other than Latin.
-    credential["credentialSubject"]["achievement"]["description"] = 'bell\u0007 nul\u0000 "quoted" \\ é 中文 🚀'
+    credential["credentialSubject"]["achievement"]["description"] = PASTED
     return credential
 
 
@@ -40,27 +51,44 @@ def w3c_example(issuer: str) -> dict[str, Any]:
     return {**json.loads(path.read_text()), "issuer": issuer}
 
 
-DOCUMENTS = {"micro-credential": micro_credential, "w3c-example": w3c_example}
+DOCUMENTS = {"open-badge": open_badge, "micro-credential": micro_credential, "w3c-example": w3c_example}
+# The W3C example's context is the test vectors' own (an @vocab for examples), which no stock loader ships.
+VECTOR_CONTEXTS = {"w3c-example": {EXAMPLES_CONTEXT: bundled_document(EXAMPLES_CONTEXT)}}
+
+
+def _xfail_rdfc_only(request: pytest.FixtureRequest, name: str, suite: str) -> None:
+    """The micro-credential fails only where contexts are loaded (the rdfc suites); jcs signs the JSON itself."""
+    if name == "micro-credential" and "-rdfc-" in suite:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT))
 
 
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_merit_signs_digital_bazaar_verifies(dbstack: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
+def test_merit_signs_digital_bazaar_verifies(
+    dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
+) -> None:
+    _xfail_rdfc_only(request, name, suite)
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     signed = sign_credential(DOCUMENTS[name](key.controller), key, suite=suite)
-    result = dbstack.verify(signed)
+    documents = VECTOR_CONTEXTS.get(name, {})
+    result = dbstack.verify(signed, documents=documents)
     assert result["verified"] is True, result
     assert result["error"] is None
     tampered = copy.deepcopy(signed)
     tampered["name"] = "Forged"
-    assert dbstack.verify(tampered)["verified"] is False
+    assert dbstack.verify(tampered, documents=documents)["verified"] is False
 
 
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_digital_bazaar_signs_merit_verifies(dbstack: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
+def test_digital_bazaar_signs_merit_verifies(
+    dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
+) -> None:
+    _xfail_rdfc_only(request, name, suite)
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
-    signed = dbstack.sign(DOCUMENTS[name](key.controller), key.to_secret_json(), suite)
+    signed = dbstack.sign(
+        DOCUMENTS[name](key.controller), key.to_secret_json(), suite, documents=VECTOR_CONTEXTS.get(name, {})
+    )
     assert signed["proof"]["cryptosuite"] == suite
     report = VERIFIER.verify_credential(signed)
     assert report.verified, report.to_json()
@@ -71,7 +99,8 @@ def test_digital_bazaar_signs_merit_verifies(dbstack: DigitalBazaar, suite: str,
 
 def test_both_refuse_an_injected_undefined_term(dbstack: DigitalBazaar) -> None:
     key = SigningKey.for_did_key(KeyPair.generate())
-    signed = sign_credential(micro_credential(key.controller), key)
+    signed = sign_credential(open_badge(key.controller), key)
+    assert dbstack.verify(signed)["verified"] is True
     signed["credentialSubject"]["forgedScore"] = "100"
     assert dbstack.verify(signed)["verified"] is False
     assert VERIFIER.verify_credential(signed).outcome == "invalid"
@@ -81,7 +110,7 @@ def test_both_refuse_an_injected_undefined_term(dbstack: DigitalBazaar) -> None:
 def test_presentations_both_ways(dbstack: DigitalBazaar, suite: str, algorithm: str) -> None:
     issuer = SigningKey.for_did_key(KeyPair.generate())
     holder = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
-    credential = sign_credential(micro_credential(issuer.controller), issuer)
+    credential = sign_credential(open_badge(issuer.controller), issuer)
     unsigned = presentation([credential], holder.controller)
     ours = sign_presentation(unsigned, holder, challenge="c-42", domain="jobs.example", suite=suite)
     assert dbstack.verify(ours, challenge="c-42", domain="jobs.example")["verified"] is True

@@ -1,7 +1,9 @@
-"""Credentials Merit's server issues verify with the Digital Bazaar stack, status entry included.
+"""(f) Credentials Merit's server issues verify in the independent verifiers, did:web and status included.
 
-The Digital Bazaar stack is given the organisation's published ``did:web`` document and the published status list
-credential exactly as Merit's server serves them, and checks the entry with ``@digitalbazaar/vc-bitstring-status-list``.
+The installation's base URL is the loopback HTTPS server (``https://localhost:<port>``), so an organisation's DID is
+``did:web:localhost%3A<port>:orgs:<slug>``: verifier-core and openbadgeslib resolve it and fetch the status lists
+themselves, over HTTPS on loopback (did:web is HTTPS only), from documents exactly as Merit's server serves them;
+the Digital Bazaar stack, which has no fetching loader, is handed the same documents.
 """
 
 from __future__ import annotations
@@ -14,45 +16,93 @@ import pytest
 
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.issuing import services
-from tests.interop.conftest import DigitalBazaar
+from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
+from tests.interop.issued import PRIVATE_CONTEXT, VERIFIERS, plain_open_badge, verdict
 
 pytestmark = pytest.mark.interop
 ROOT = Path(__file__).parents[2]
+private_context = pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT)
 
 
-def _documents(client: Any, credential: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture(params=VERIFIERS)
+def verifier(request: pytest.FixtureRequest) -> Any:
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def installation(settings: Any, loopback: Loopback) -> Loopback:
+    """Merit's server at the loopback HTTPS server's address."""
+    settings.BASE_URL = loopback.base_url
+    return loopback
+
+
+def _published(client: Any, loopback: Loopback, credential: dict[str, Any]) -> dict[str, Any]:
+    """Publish the issuer's DID document and the credential's status lists, as the server serves them; return them
+    by DID and URL for the Digital Bazaar stack."""
     did = credential["issuer"]["id"] if isinstance(credential["issuer"], dict) else credential["issuer"]
     slug = did.rsplit(":", 1)[1]
-    documents = {did: client.get(f"/orgs/{slug}/did.json").json()}
-    entries = credential["credentialStatus"]
+    did_document = client.get(f"/orgs/{slug}/did.json").json()
+    loopback.publish(f"{loopback.base_url}/orgs/{slug}/did.json", did_document)
+    entries = credential.get("credentialStatus", [])
     for entry in entries if isinstance(entries, list) else [entries]:
         url = entry["statusListCredential"]
-        documents[url] = client.get(url.removeprefix("https://merit.test")).json()
-    return documents
+        loopback.publish(url, client.get(url.removeprefix(loopback.base_url)).json())
+    return {did: did_document, **loopback.served()}
 
 
-@pytest.mark.parametrize("algorithm", ["Ed25519", "P-256"])
-def test_server_credential_and_its_status_verify_in_the_digital_bazaar_stack(
-    dbstack: DigitalBazaar, client: Any, db: None, algorithm: str
+def test_server_issued_open_badge_and_its_status(
+    verifier: Any, installation: Loopback, client: Any, db: None, request: pytest.FixtureRequest
 ) -> None:
-    organisation = services.create_organisation(
-        slug=f"college-{algorithm.lower()}", name="College", country="SE", algorithm=algorithm
+    slug = f"college-{request.node.callspec.id}"
+    organisation = services.create_organisation(slug=slug, name="College", country="SE")
+    record = services.issue_credential(organisation, plain_open_badge(organisation.did), actor="test")
+    credential = record.document
+    assert credential["issuer"]["id"].startswith("did:web:localhost%3A")
+    valid = verdict(verifier, credential, documents=_published(client, installation, credential))
+    assert valid.accepted, valid
+    services.set_status(organisation, record.credential_id, "revoked", reason="test", actor="test")
+    revoked = verdict(verifier, credential, documents=_published(client, installation, credential))
+    assert not revoked.accepted, revoked
+    if isinstance(verifier, VerifierCore):
+        assert verifier.step(revoked.answer, "revocation_status")["valid"] is False
+    elif isinstance(verifier, OpenBadgesLib):
+        assert "Credential status 'revocation' is set" in revoked.message
+    else:
+        assert revoked.answer["statuses"] == [{"purpose": "revocation", "verified": True, "status": True}]
+
+
+def test_p256_organisations_verify_only_in_the_digital_bazaar_stack(
+    dcc: VerifierCore, openbadgeslib: OpenBadgesLib, dbstack: Any, installation: Loopback, client: Any, db: None
+) -> None:
+    """An organisation with a P-256 key signs with ecdsa-rdfc-2019, which neither verifier-core (eddsa-rdfc-2022 and
+    Ed25519Signature2020 only) nor openbadgeslib (eddsa-rdfc-2022 and ecdsa-sd-2023) implements."""
+    organisation = services.create_organisation(slug="college-p256", name="College", country="SE", algorithm="P-256")
+    credential = services.issue_credential(organisation, plain_open_badge(organisation.did), actor="test").document
+    assert credential["proof"]["cryptosuite"] == "ecdsa-rdfc-2019"
+    documents = _published(client, installation, credential)
+    assert verdict(dbstack, credential, documents=documents).accepted
+    theirs = verdict(dcc, credential)
+    assert not theirs.accepted
+    assert theirs.message == '"The signature is not valid."'
+    ours = verdict(openbadgeslib, credential)
+    assert ours.message == (
+        "OB3VerificationError: credential carries no supported Data Integrity proof "
+        "(found: ecdsa-rdfc-2019; supported cryptosuites: ecdsa-sd-2023, eddsa-rdfc-2022)"
     )
+
+
+@private_context
+def test_server_issued_micro_credential(verifier: Any, installation: Loopback, client: Any, db: None) -> None:
+    organisation = services.create_organisation(slug="college-mc", name="College", country="SE")
     spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
     unsigned = render_credential(spec, Learner(email="anna@example.se"), organisation.did, grade="VG")
-    record = services.issue_credential(organisation, unsigned, actor="test")
-    credential = record.document
-    valid = dbstack.verify(credential, documents=_documents(client, credential))
-    services.set_status(organisation, record.credential_id, "revoked", reason="test", actor="test")
-    revoked = dbstack.verify(credential, documents=_documents(client, credential))
-    assert valid["verified"] is True, valid
-    assert valid["statuses"] == [{"purpose": "revocation", "verified": True, "status": False}]
-    assert revoked["statuses"] == [{"purpose": "revocation", "verified": True, "status": True}]
+    credential = services.issue_credential(organisation, unsigned, actor="test").document
+    result = verdict(verifier, credential, documents=_published(client, installation, credential))
+    assert result.accepted, result
 
 
-def test_server_accreditations_and_trust_lists_verify_in_the_digital_bazaar_stack(
-    dbstack: DigitalBazaar, client: Any, db: None
-) -> None:
+@private_context
+def test_server_accreditations_and_trust_lists(verifier: Any, installation: Loopback, client: Any, db: None) -> None:
     from django.contrib.auth import get_user_model
 
     from merit.core import trust
@@ -65,9 +115,8 @@ def test_server_accreditations_and_trust_lists_verify_in_the_digital_bazaar_stac
     )
     accreditation = registry.approve(application, user=get_user_model().objects.create_user("reviewer"))
     credential = accreditation.credential.document
-    result = dbstack.verify(credential, documents=_documents(client, credential))
-    assert result["verified"] is True, result
-    assert [s["status"] for s in result["statuses"]] == [False, False], "revocation and suspension entries"
+    result = verdict(verifier, credential, documents=_published(client, installation, credential))
+    assert result.accepted, result
     listed = client.get("/registry/v1/trust-lists/agency").json()
-    did = listed["issuer"]["id"]
-    assert dbstack.verify(listed, documents={did: client.get("/orgs/agency/did.json").json()})["verified"] is True
+    result = verdict(verifier, listed, documents=_published(client, installation, listed))
+    assert result.accepted, result

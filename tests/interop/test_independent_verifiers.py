@@ -1,0 +1,198 @@
+"""Every kind of credential Merit issues verifies in the independent verifiers, as they ship and offline.
+
+The verifiers: the Digital Credentials Consortium's ``@digitalcredentials/verifier-core`` 1.0.0-beta.11 (the
+verifier of Learner Credential Wallet and VerifierPlus), openbadgeslib 4.6.3's Data Integrity verifier, and the
+Digital Bazaar stack with its stock contexts (tests/interop/conftest.py). None is given a context of Merit's; each
+runs under a guard that refuses every connection not to loopback, and a refused connection fails the test. Status
+lists are served over HTTPS on loopback, where the verifiers fetch them themselves.
+
+Kinds whose credentials still carry Merit's private contexts (``https://purl.org/merit/ns/...``, published
+nowhere) are marked ``xfail(strict=True)``: they fail today, and must pass once they use standard vocabularies.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from merit.cli.commands import load_key
+from merit.core.keys import KeyPair, SigningKey
+from merit.core.present import presentation, sign_presentation
+from merit.core.status import status_entry
+from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
+from tests.interop.issued import (
+    EXAMPLES,
+    PRIVATE_CONTEXT,
+    VERIFIERS,
+    accreditation,
+    issued,
+    keygen,
+    plain_open_badge,
+    signed_file,
+    signed_trust_list,
+    status_list,
+    tampered,
+    verdict,
+)
+
+pytestmark = pytest.mark.interop
+private_context = pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT)
+
+
+@pytest.fixture(params=VERIFIERS)
+def verifier(request: pytest.FixtureRequest) -> Any:
+    return request.getfixturevalue(request.param)
+
+
+def test_merit_sign_plain_open_badge(verifier: Any, tmp_path: Path) -> None:
+    """(a) ``merit sign`` of an Open Badges 3.0 credential with a did:key: accepted; tampered after signing: refused."""
+    key, did = keygen(tmp_path)
+    signed = signed_file(tmp_path, key, plain_open_badge(did))
+    accepted = verdict(verifier, signed)
+    assert accepted.accepted, accepted
+    refused = verdict(verifier, tampered(signed))
+    assert not refused.accepted, refused
+
+
+@private_context
+@pytest.mark.parametrize("spec", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_merit_issue_examples(verifier: Any, tmp_path: Path, spec: Path) -> None:
+    """(b) ``merit issue`` of each example micro-credential with a did:key."""
+    key, _ = keygen(tmp_path)
+    credential = issued(key, spec, "--grade", _grade(spec))
+    result = verdict(verifier, credential)
+    assert result.accepted, result
+    assert not verdict(verifier, tampered(credential)).accepted
+
+
+def _grade(spec: Path) -> str:
+    """The highest grade the specification allows."""
+    return str(json.loads(spec.read_text(encoding="utf-8"))["grading"]["allowedValues"][-1])
+
+
+def _holder_presentation(credential: dict[str, Any]) -> dict[str, Any]:
+    holder = SigningKey.for_did_key(KeyPair.generate())
+    unsigned = presentation([credential], holder.controller)
+    return sign_presentation(unsigned, holder, challenge="c-42", domain="jobs.example")
+
+
+@pytest.mark.parametrize("name", ["openbadgeslib", "dbstack"])
+def test_presentation_of_a_plain_open_badge(request: pytest.FixtureRequest, tmp_path: Path, name: str) -> None:
+    """(c) A presentation (``merit.core.present``, an ``authentication`` proof with challenge and domain)."""
+    verifier = request.getfixturevalue(name)
+    key, did = keygen(tmp_path)
+    signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)))
+    result = verdict(verifier, signed, challenge="c-42", domain="jobs.example")
+    assert result.accepted, result
+    assert not verdict(verifier, tampered(signed), challenge="c-42", domain="jobs.example").accepted
+
+
+def test_verifier_core_refuses_every_authentication_presentation(dcc: VerifierCore, tmp_path: Path) -> None:
+    """verifier-core checks a presentation's proof with AssertionProofPurpose, so a presentation signed for
+    ``authentication`` (what VC Data Integrity and the VC-API ask of a holder, and what Merit signs) never passes,
+    whatever its challenge; the credentials inside are checked on their own and accepted."""
+    key, did = keygen(tmp_path)
+    signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)))
+    for challenge in ("c-42", None):
+        result = verdict(dcc, signed, challenge=challenge)
+        assert not result.accepted
+        assert result.answer["presentationResult"]["signature"] == "invalid"
+        (error,) = result.answer["presentationResult"]["errors"]
+        assert error["message"]["errors"][0]["message"] == (
+            "Did not verify any proofs; insufficient proofs matched the acceptable suite(s) and required purpose(s)."
+        )
+        assert [dcc.accepted(c) for c in result.answer["credentialResults"]] == [True]
+
+
+@private_context
+def test_presentation_of_a_micro_credential(verifier: Any, tmp_path: Path) -> None:
+    """(c) A presentation of an issued micro-credential (verifier-core: its credential result)."""
+    key, _ = keygen(tmp_path)
+    signed = _holder_presentation(issued(key, EXAMPLES[0], "--grade", _grade(EXAMPLES[0])))
+    result = verdict(verifier, signed, challenge="c-42", domain="jobs.example")
+    if isinstance(verifier, VerifierCore):
+        assert all(verifier.accepted(c) for c in result.answer["credentialResults"]), result
+    else:
+        assert result.accepted, result
+
+
+def test_status_list_credential(verifier: Any, loopback: Loopback) -> None:
+    """(d) A status list credential as Merit signs it (Bitstring Status List, VC 2.0 context only)."""
+    key = SigningKey.for_did_key(KeyPair.generate())
+    listed = status_list(f"{loopback.base_url}/status/list-a", key, revoked=(3,))
+    result = verdict(verifier, listed)
+    assert result.accepted, result
+    # The same list with bit 3 cleared, the signature kept: a forged "not revoked".
+    cleared = status_list(f"{loopback.base_url}/status/list-a", key)["credentialSubject"]["encodedList"]
+    forged = {**listed, "credentialSubject": {**listed["credentialSubject"], "encodedList": cleared}}
+    assert not verdict(verifier, forged).accepted
+
+
+def test_status_entry_fetched_over_loopback(verifier: Any, loopback: Loopback, tmp_path: Path) -> None:
+    """(d) A ``merit sign``ed credential with a revocation entry; the verifier fetches its list from loopback."""
+    key, did = keygen(tmp_path)
+    url = f"{loopback.base_url}/status/{did[-12:]}"
+    entry = status_entry(url, 41)
+    credential = signed_file(tmp_path, key, plain_open_badge(did, credentialStatus=entry))
+    loopback.publish(url, status_list(url, load_key(str(key)), revoked=(40, 42)))
+    valid = verdict(verifier, credential, documents=loopback.served())
+    assert valid.accepted, valid
+    loopback.publish(url, status_list(url, load_key(str(key)), revoked=(41,)))
+    revoked = verdict(verifier, credential, documents=loopback.served())
+    assert not revoked.accepted, revoked
+    if isinstance(verifier, VerifierCore):
+        assert verifier.step(revoked.answer, "revocation_status")["valid"] is False
+    if isinstance(verifier, OpenBadgesLib):
+        assert f"Credential status 'revocation' is set at index 41 in {url}" in revoked.message
+
+
+def test_openbadgeslib_verifies_only_jwt_status_lists_by_default(
+    openbadgeslib: OpenBadgesLib, tmp_path: Path, loopback: Loopback
+) -> None:
+    """openbadgeslib verifies a status list's own proof (its default, ``verify_status_list=True``) only for a JWT-VC
+    list; a Data Integrity list like Merit's is refused by name. The tests above read the bit with
+    ``verify_status_list=False`` and verify the list credential's proof separately (test_status_list_credential)."""
+    key, did = keygen(tmp_path)
+    url = f"{loopback.base_url}/status/default-{did[-12:]}"
+    credential = signed_file(tmp_path, key, plain_open_badge(did, credentialStatus=status_entry(url, 5)))
+    loopback.publish(url, status_list(url, load_key(str(key))))
+    result = openbadgeslib.verify(credential, checkStatus=True, verifyStatusList=True, loopback=True)
+    assert result["verified"] is False
+    assert result["error"] == (
+        f"OB3VerificationError: status list {url} is not a signed JWT-VC, so its proof cannot be verified "
+        "(verify_list=True requires a signed list)"
+    )
+
+
+@private_context
+def test_issued_micro_credential_with_status(verifier: Any, loopback: Loopback, tmp_path: Path) -> None:
+    """(d) ``merit issue --status-list``: a micro-credential with a revocation entry."""
+    key, _ = keygen(tmp_path)
+    url = f"{loopback.base_url}/status/issued"
+    credential = issued(key, EXAMPLES[0], "--grade", _grade(EXAMPLES[0]), "--status-list", url, "--status-index", "9")
+    loopback.publish(url, status_list(url, load_key(str(key))))
+    result = verdict(verifier, credential, documents=loopback.served())
+    assert result.accepted, result
+
+
+@private_context
+def test_accreditation_credential(verifier: Any) -> None:
+    """(e) An accreditation credential (merit.core.trust.render, issue.sign_credential)."""
+    authority = SigningKey.for_did_key(KeyPair.generate())
+    school = SigningKey.for_did_key(KeyPair.generate())
+    signed = accreditation(authority, school.controller)
+    result = verdict(verifier, signed)
+    assert result.accepted, result
+
+
+@private_context
+def test_trust_list(verifier: Any) -> None:
+    """(e) A trust list carrying an accreditation."""
+    authority = SigningKey.for_did_key(KeyPair.generate())
+    school = SigningKey.for_did_key(KeyPair.generate())
+    listed = signed_trust_list(authority, [accreditation(authority, school.controller)])
+    result = verdict(verifier, listed)
+    assert result.accepted, result
