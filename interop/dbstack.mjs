@@ -17,7 +17,8 @@
 //     before the stock ones, so that both sides of a canonicalization comparison are handed the same contexts;
 //     "safe" is true unless given as false)
 //   {"op": "benchVerify", "documents": [...], "iterations": 100, "controllers": [{url: document}, ...]}
-//     (ms per verification of each document; "controllers", optional, gives each document's controller documents)
+//     (ms per verification of each document; "controllers", optional, gives each document's "documents": its
+//     controller documents and its test vector's contexts)
 //   {"op": "canonizeNQuadsAll", "datasets": ["<N-Quads>", ...], "messageDigestAlgorithm": "SHA-256"}
 //     (RDFC-1.0 of N-Quads documents with rdf-canonize alone, a generous work factor; an answer per dataset)
 //   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...], "documents": {url: context}}

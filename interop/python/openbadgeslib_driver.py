@@ -23,6 +23,7 @@ What is called, as a user of the library would:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import json
@@ -153,6 +154,7 @@ def verify(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    answers = sys.stdout
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -160,13 +162,15 @@ def main() -> None:
             request = json.loads(line)
             if request.get("op") != "verify":
                 raise ValueError(f"Unknown operation {request.get('op')}.")
-            response: dict[str, Any] = {"ok": True, "result": verify(request)}
+            # The library prints warnings ("Warning! <url> does not use TLS."): to standard error, not the answers.
+            with contextlib.redirect_stdout(sys.stderr):
+                response: dict[str, Any] = {"ok": True, "result": verify(request)}
         except Exception as exc:
             response = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         response["refused"] = REFUSED[:]
         REFUSED.clear()
-        sys.stdout.write(json.dumps(response) + "\n")
-        sys.stdout.flush()
+        answers.write(json.dumps(response) + "\n")
+        answers.flush()
 
 
 if __name__ == "__main__":

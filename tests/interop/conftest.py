@@ -47,7 +47,8 @@ class Driver:
     def __init__(self, process: subprocess.Popen[str]) -> None:
         self.process = process
 
-    def call(self, **request: Any) -> Any:
+    def raw(self, **request: Any) -> dict[str, Any]:
+        """The whole answer to ``request``: ``ok``, ``result`` or ``error``, and ``refused``."""
         assert self.process.stdin is not None
         assert self.process.stdout is not None
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -55,7 +56,11 @@ class Driver:
         line = self.process.stdout.readline()
         if not line:
             pytest.fail(f"{self.name} ended without answering")
-        response = json.loads(line)
+        return dict(json.loads(line))
+
+    def call(self, **request: Any) -> Any:
+        """The result of ``request``; a connection the offline guard refused fails the test."""
+        response = self.raw(**request)
         unexpected = [url for url in response["refused"] if not url.startswith(self.allowed_refusals)]
         if unexpected:
             answer = response.get("result", response.get("error"))
@@ -177,7 +182,8 @@ def openbadgeslib(loopback: Loopback) -> Iterator[OpenBadgesLib]:
 
 
 class Loopback:
-    """An HTTPS server on 127.0.0.1, named ``localhost``, serving the JSON documents a test publishes on it.
+    """An HTTPS server on 127.0.0.1, named ``localhost``, serving the JSON documents a test publishes on it (and the
+    same documents over plain HTTP at :attr:`plain_url`).
 
     Its certificate comes from a certificate authority made for the session; the verifier processes trust it the
     way any program is told of a private authority (``NODE_EXTRA_CA_CERTS`` for Node.js, ``SSL_CERT_FILE`` for
@@ -207,20 +213,29 @@ class Loopback:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.base_url = f"https://localhost:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        # The same documents over plain HTTP (what an installation at http://localhost:8000 publishes).
+        self.plain_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.plain_url = f"http://127.0.0.1:{self.plain_server.server_address[1]}"
+        for server in (self.server, self.plain_server):
+            threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def publish(self, url: str, document: Any) -> None:
-        assert url.startswith(self.base_url + "/"), url
-        self.documents[url.removeprefix(self.base_url)] = json.dumps(document).encode()
+        base = self.base_url if url.startswith(self.base_url + "/") else self.plain_url
+        assert url.startswith(base + "/"), url
+        self.documents[url.removeprefix(base)] = json.dumps(document).encode()
 
     def served(self) -> dict[str, Any]:
         """Every published document by its URL, for the Digital Bazaar stack, which is handed them."""
-        return {self.base_url + path: json.loads(body) for path, body in self.documents.items()}
+        return {base + path: json.loads(body) for path, body in self.documents.items() for base in self.bases}
+
+    @property
+    def bases(self) -> tuple[str, str]:
+        return self.base_url, self.plain_url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        for server in (self.server, self.plain_server):
+            server.shutdown()
+            server.server_close()
 
 
 def _certificates(folder: Path, ca_file: Path) -> tuple[Path, Path]:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from merit.cli.commands import load_key
+from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.present import presentation, sign_presentation
 from merit.core.status import status_entry
@@ -165,6 +166,25 @@ def test_openbadgeslib_verifies_only_jwt_status_lists_by_default(
         f"OB3VerificationError: status list {url} is not a signed JWT-VC, so its proof cannot be verified "
         "(verify_list=True requires a signed list)"
     )
+
+
+def test_status_lists_over_plain_http(dcc: VerifierCore, openbadgeslib: OpenBadgesLib, loopback: Loopback) -> None:
+    """A status list at an http:// URL (an installation at http://localhost:8000): verifier-core fetches and reads
+    it; openbadgeslib's downloader refuses plain HTTP unless told ``allow_insecure=True``."""
+    key = SigningKey.for_did_key(KeyPair.generate())
+    url = f"{loopback.plain_url}/status/plain"
+    credential = sign_credential(plain_open_badge(key.controller, credentialStatus=status_entry(url, 7)), key)
+    loopback.publish(url, status_list(url, key, revoked=(7,)))
+    theirs = dcc.verify_credential(credential)
+    assert dcc.step(theirs, "valid_signature")["valid"] is True
+    assert dcc.step(theirs, "revocation_status")["valid"] is False
+    refused = openbadgeslib.verify(credential, checkStatus=True, verifyStatusList=False)
+    assert refused["error"] == (
+        f"OB3VerificationError: could not fetch status list {url}: Refusing to download {url} over insecure 'http' "
+        "scheme; HTTPS is required (pass allow_insecure=True to override)."
+    )
+    allowed = openbadgeslib.verify(credential, checkStatus=True, verifyStatusList=False, loopback=True)
+    assert allowed["error"] == f"OB3VerificationError: Credential status 'revocation' is set at index 7 in {url}"
 
 
 @private_context
