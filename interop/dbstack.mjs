@@ -21,6 +21,7 @@
 //     controller documents and its test vector's contexts)
 //   {"op": "canonizeNQuadsAll", "datasets": ["<N-Quads>", ...], "messageDigestAlgorithm": "SHA-256"}
 //     (RDFC-1.0 of N-Quads documents with rdf-canonize alone, a generous work factor; an answer per dataset)
+//   {"op": "stockContexts"} (the stock loader's contexts, by URL)
 //   {"op": "canonizeAll", "requests": [{...canonize request without "op"...}, ...], "documents": {url: context}}
 //     (many canonize requests in one line, "documents" given to each of them; each answer is {"ok": true,
 //     "result": nquads} or {"ok": false, "error": message}, in the order of the requests, so one refused document
@@ -301,7 +302,10 @@ async function canonizeNQuadsAll({datasets, messageDigestAlgorithm = 'SHA-256'})
   return answers;
 }
 
-const operations = {sign, verify, bench, benchVerify, canonize, canonizeAll, canonizeNQuadsAll};
+// The stock contexts by URL, so that a test can compare them with Merit's bundled copies.
+const stockContexts = () => Object.fromEntries(STOCK_CONTEXTS);
+
+const operations = {sign, verify, bench, benchVerify, canonize, canonizeAll, canonizeNQuadsAll, stockContexts};
 const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
 let requestNumber = 0;
 for await (const line of lines) {

@@ -137,9 +137,13 @@ class Verdict:
 
 
 def _verifier_core_message(result: dict[str, Any]) -> str:
+    """verifier-core's error messages (texts, or objects for a presentation's), then the steps not valid."""
     errors = result.get("errors") or result.get("presentationResult", {}).get("errors") or []
+    messages = [
+        m if isinstance(m, str) else json.dumps(m, ensure_ascii=False) for m in (e.get("message") for e in errors)
+    ]
     failed = [step["id"] for step in result.get("log", []) if step.get("valid") is not True]
-    return "; ".join([json.dumps(e.get("message"), ensure_ascii=False) for e in errors] + failed)
+    return "; ".join(messages + failed)
 
 
 def verdict(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from merit.core.contexts import CONTEXT_FILES
 from merit.core.documents import bundled_document
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
@@ -100,3 +101,15 @@ def test_the_digital_bazaar_stack_is_never_handed_merits_contexts(dbstack: Digit
     plain = sign_credential(plain_open_badge(key.controller), key)
     v2 = "https://www.w3.org/ns/credentials/v2"
     assert dbstack.verify(plain, documents={v2: {"@context": {"@vocab": "https://forged.example/#"}}})["verified"]
+
+
+def test_the_stock_contexts_are_merits_bundled_copies(dbstack: DigitalBazaar) -> None:
+    """Merit signs with its bundled copies and the stock stacks verify with the npm packages' own: they must be the
+    same documents, or a credential signed here would not verify there."""
+    stock = dbstack.call(op="stockContexts")
+    shared = sorted(set(stock) & set(CONTEXT_FILES))
+    assert "https://www.w3.org/ns/credentials/v2" in shared
+    assert "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json" in shared
+    assert len(shared) >= 10
+    assert [url for url in shared if stock[url] != bundled_document(url)] == []
+    assert not [url for url in stock if url.startswith("https://purl.org/merit/")]

@@ -58,6 +58,48 @@ def test_merit_sign_plain_open_badge(verifier: Any, tmp_path: Path) -> None:
     assert not refused.accepted, refused
 
 
+# The contexts every one of the three ships: a credential may use any of them and stay readable everywhere.
+COMMON_CONTEXTS = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+    "https://w3id.org/security/data-integrity/v2",
+]
+CLR = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+
+@pytest.mark.parametrize("context", COMMON_CONTEXTS[2:])
+def test_the_contexts_every_verifier_ships(verifier: Any, tmp_path: Path, context: str) -> None:
+    """An Open Badges 3.0 credential (VC 2.0 and OB 3.0.3 contexts, test (a)) that also names one more of the common
+    contexts is accepted everywhere."""
+    key, did = keygen(tmp_path)
+    document = plain_open_badge(did)
+    assert document["@context"] == COMMON_CONTEXTS[:2]
+    document["@context"] = [*document["@context"], context]
+    result = verdict(verifier, signed_file(tmp_path, key, document))
+    assert result.accepted, result
+
+
+def test_an_open_badge_naming_the_clr_context_is_read_by_none(
+    dcc: VerifierCore, openbadgeslib: OpenBadgesLib, dbstack: Any, tmp_path: Path
+) -> None:
+    """The CLR 2.0 context is not in the Open Badges allowlist of openbadgeslib (it bundles it for CLR credentials
+    only), verifier-core would fetch it (refused offline) and the Digital Bazaar stack's stock packages do not ship
+    it: an Open Badges credential that names it is refused by all three."""
+    key, did = keygen(tmp_path)
+    document = plain_open_badge(did)
+    document["@context"] = [*document["@context"], CLR]
+    signed = signed_file(tmp_path, key, document)
+    assert verdict(openbadgeslib, signed).message == (
+        f"OB3VerificationError: JSON-LD context '{CLR}' is not in the bundled allowlist; remote contexts are never "
+        "fetched during verification"
+    )
+    answer = dcc.raw(op="verifyCredential", credential=signed)
+    assert CLR in answer["refused"]
+    assert answer["result"]["errors"][0]["message"] == "The signature is not valid."
+    assert not verdict(dbstack, signed).accepted
+
+
 @private_context
 @pytest.mark.parametrize("spec", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_merit_issue_examples(verifier: Any, tmp_path: Path, spec: Path) -> None:

@@ -83,7 +83,7 @@ def test_p256_organisations_verify_only_in_the_digital_bazaar_stack(
     assert verdict(dbstack, credential, documents=documents).accepted
     theirs = verdict(dcc, credential)
     assert not theirs.accepted
-    assert theirs.message == '"The signature is not valid."'
+    assert theirs.message == "The signature is not valid."
     ours = verdict(openbadgeslib, credential)
     assert ours.message == (
         "OB3VerificationError: credential carries no supported Data Integrity proof "

@@ -2,7 +2,8 @@
 
 Every file in this folder is a byte-exact copy of a published context (see ``PROVENANCE.md``), except
 Merit's own extension context. ``index.json`` maps the canonical URL a credential uses to the file that
-answers it; it is JSON so that the JavaScript interoperability harness reads the same map.
+answers it. The interoperability tests hand these same documents to jsonld.js only to compare canonicalization; the
+independent verifiers there use the contexts their own packages ship (``interop/``).
 """
 
 from __future__ import annotations
