@@ -187,8 +187,8 @@ class CredentialView:
             "validUntil": self.valid_until,
             "learningOutcomes": [one(o.text) for o in self.outcomes if o.text],
             "skills": [{"uri": s.uri, "label": s.label} for s in self.skills],
-            "ects": _plain(self.ects),
-            "hours": f"PT{_plain(self.hours)}H" if self.hours is not None else None,
+            "ects": plain(self.ects),
+            "hours": f"PT{plain(self.hours)}H" if self.hours is not None else None,
             "eqfLevel": self.eqf_level,
             "field": one(self.field_of_study),
             "assessment": [c.label for c in self.assessment],
@@ -208,7 +208,8 @@ class CredentialView:
         return found
 
 
-def _plain(value: Decimal | None) -> str | None:
+def plain(value: Decimal | None) -> str | None:
+    """A number as it is written for a reader: ``5``, ``7.5`` (None stays None)."""
     if value is None:
         return None
     return str(value.quantize(Decimal(1))) if value == value.to_integral() else str(value.normalize())

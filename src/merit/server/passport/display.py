@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import get_language
 
-from merit.core import texts
-from merit.core.microcredential import extract_spec_view
+from merit.core import credview, texts
+from merit.core.microcredential.view import extract_spec_view, view_of
 from merit.core.verify import VerificationReport
 from merit.server.passport.models import HeldCredential
 from merit.server.portal.report import describe
@@ -39,14 +39,11 @@ def content(held: HeldCredential, view: dict[str, Any] | None = None) -> dict[st
     if view is None:
         view = extract_spec_view(held.document) if held.format == HeldCredential.Format.VC else {}
     titles = held.titles or view.get("titles")
-    document = held.document if held.format == HeldCredential.Format.VC else {}
-    subject = document.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    achievement = achievement if isinstance(achievement, dict) else {}
+    # The description in every language the credential has, from its typed view (either of Merit's encodings).
+    described = view_of(held.document).description if held.format == HeldCredential.Format.VC else {}
     return {
         "title": pick(titles) if titles else pick(view.get("title")) or held.display_title,
-        "description": pick(achievement.get("descriptionTranslations") or view.get("description")),
+        "description": credview.pick(described, [reader_language()])[0] or pick(view.get("description")),
         "issuer": view.get("awardingBody") or held.issuer_name,
         "issuer_id": view.get("issuerId") or held.issuer_id,
         "country": view.get("country"),
