@@ -93,7 +93,8 @@ def legacy(scope: dict[str, Any]) -> dict[str, Any]:
 def current(alignments: list[dict[str, Any]]) -> dict[str, Any]:
     """An accreditation in the encoding of decision 0011: an OB 3.0 QualityAssuranceCredential achievement."""
     achievement = {"achievementType": "QualityAssuranceCredential", "alignment": alignments}
-    return {"type": ["VerifiableCredential", "OpenBadgeCredential"], "credentialSubject": {"achievement": achievement}}
+    types = ["VerifiableCredential", "https://purl.org/merit/ns/trust#AccreditationCredential"]
+    return {"type": types, "credentialSubject": {"achievement": achievement}}
 
 
 def test_round_trip_through_json() -> None:

@@ -1,7 +1,7 @@
 """What an accreditation credential or a trust list says, read from either of Merit's encodings.
 
-Decision 0011 (``docs/decisions/0011-standard-vocabularies.md``): an accreditation is an Open Badges 3.0
-``OpenBadgeCredential`` whose subject (``AchievementSubject``, id = the accredited issuer's DID) holds an
+Decision 0011 (``docs/decisions/0011-standard-vocabularies.md``): an accreditation is a VC 2.0 credential in the
+Open Badges 3.0 vocabulary (type ``https://purl.org/merit/ns/trust#AccreditationCredential``) whose subject (``AchievementSubject``, id = the accredited issuer's DID) holds an
 ``Achievement`` of ``achievementType`` ``QualityAssuranceCredential``; its scope, accrediting body, framework and
 decision are ``alignment`` entries. A trust list is a VC 2.0 credential carrying each signed accreditation as a
 ``data:`` URL in ``relatedResource``, with its digest. Credentials issued before (Merit's ``trust/v1`` context:
@@ -27,6 +27,7 @@ NS = "https://purl.org/merit/ns/trust#"
 LEGACY_ACCREDITATION_TYPE = "AccreditationCredential"
 LEGACY_TRUST_LIST_TYPE = "TrustListCredential"
 TRUST_LIST_TYPE = NS + "TrustListCredential"
+ACCREDITATION_TYPE = NS + "AccreditationCredential"
 ACHIEVEMENT_TYPE = "QualityAssuranceCredential"
 MEDIA_TYPE = "application/vc+ld+json"
 
@@ -67,7 +68,7 @@ def is_accreditation(credential: Any) -> bool:
     types = _list(credential.get("type"))
     if is_legacy(credential):
         return LEGACY_ACCREDITATION_TYPE in types
-    return "OpenBadgeCredential" in types and _achievement(credential).get("achievementType") == ACHIEVEMENT_TYPE
+    return ACCREDITATION_TYPE in types and _achievement(credential).get("achievementType") == ACHIEVEMENT_TYPE
 
 
 def is_trust_list(credential: Any) -> bool:

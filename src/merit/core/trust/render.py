@@ -3,8 +3,9 @@
 A registry authority (the root of trust, identified by its DID) accredits an issuer organisation by signing an
 accreditation credential whose subject is the issuer's DID, in the manner of the EBSI Trusted Issuers Registry
 (https://hub.ebsi.eu/). A trust list bundles the signed accreditations for verifiers that work offline. Both name
-only contexts every Open Badges verifier bundles (decision 0011): an accreditation is an Open Badges 3.0
-``OpenBadgeCredential`` (https://www.imsglobal.org/spec/ob/v3p0/) whose achievement is a
+only contexts every Open Badges verifier bundles (decision 0011): an accreditation is a VC 2.0 credential in the
+Open Badges 3.0 vocabulary (https://www.imsglobal.org/spec/ob/v3p0/; not an ``OpenBadgeCredential``, whose
+schema allows one status entry where the registry needs revocation and suspension) whose achievement is a
 ``QualityAssuranceCredential`` with its scope, body, framework and decision as alignments; a trust list is a VC 2.0
 credential (https://www.w3.org/TR/vc-data-model-2.0/) whose ``relatedResource`` entries are the accreditations as
 ``data:`` URLs with their digests. :mod:`merit.core.trust.claims` reads both, and the first encoding
@@ -80,7 +81,7 @@ def accreditation_credential(
     credential: dict[str, Any] = {
         "@context": [VC2, OB3],
         "id": credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "type": ["VerifiableCredential", claims.ACCREDITATION_TYPE],
         "name": f"Accreditation of {issuer_name}",
         "issuer": {"id": _did(authority, "authority"), "type": ["Profile"], "name": authority_name},
         "validFrom": vc.stamp(valid_from),
