@@ -1,11 +1,12 @@
 """What an accreditation credential or a trust list says, read from either of Merit's encodings.
 
 Decision 0011 (``docs/decisions/0011-standard-vocabularies.md``): an accreditation is a VC 2.0 credential in the
-Open Badges 3.0 vocabulary (type ``https://purl.org/merit/ns/trust#AccreditationCredential``) whose subject (``AchievementSubject``, id = the accredited issuer's DID) holds an
-``Achievement`` of ``achievementType`` ``QualityAssuranceCredential``; its scope, accrediting body, framework and
-decision are ``alignment`` entries. A trust list is a VC 2.0 credential carrying each signed accreditation as a
-``data:`` URL in ``relatedResource``, with its digest. Credentials issued before (Merit's ``trust/v1`` context:
-``AccreditationCredential`` with ``accreditedFor``, ``TrustListCredential`` with ``trustedIssuer``) are read too.
+Open Badges 3.0 vocabulary (type ``https://purl.org/merit/ns/trust#AccreditationCredential``) whose subject
+(``AchievementSubject``, id = the accredited issuer's DID) holds an ``Achievement`` of ``achievementType``
+``QualityAssuranceCredential``; its scope, accrediting body, framework and decision are ``alignment`` entries. A
+trust list is a VC 2.0 credential carrying each signed accreditation as a ``data:`` URL in ``relatedResource``,
+with its digest. Credentials issued before (Merit's ``trust/v1`` context: ``AccreditationCredential`` with
+``accreditedFor``, ``TrustListCredential`` with ``trustedIssuer``) are read too.
 """
 
 from __future__ import annotations
