@@ -153,6 +153,55 @@ class CredentialView:
     extra: dict[str, Any] = field(default_factory=dict)
     """Format-specific keys a reader adds (the Open Badges 2.0 ``criteria`` URL, EDC's ``credentialType``...)."""
 
+    @classmethod
+    def from_keys(cls, data: dict[str, Any], format: str) -> CredentialView:
+        """The view of a reader that gives the older dictionary keys (Open Badges 2.0's ``assertion_view``,
+        Europass's ``edc_view``): texts in the language the reader chose (``data["language"]`` when it says),
+        concepts by their label (with Merit's IRI and code when the label or IRI is one of Merit's), and the keys
+        this view has no field for kept in :attr:`extra`."""
+        language = data.get("language") if isinstance(data.get("language"), str) else None
+        titles = data.get("titles")
+        title = as_texts(titles) if texts.is_language_map(titles) else as_texts(data.get("title"), language)
+        hours = data.get("hours")
+        return cls(
+            format=format,
+            language=language,
+            id=_string(data.get("id")),
+            title=title,
+            description=as_texts(data.get("description"), language),
+            learner=_string(data.get("learner")),
+            learner_name=_string(data.get("learnerName")),
+            awarding_body=_string(data.get("awardingBody")),
+            issuer_id=_string(data.get("issuerId")),
+            issuer_url=_string(data.get("issuerUrl")),
+            country=_string(data.get("country")),
+            region=_string(data.get("region")),
+            issued=_string(data.get("issued")),
+            valid_until=_string(data.get("validUntil")),
+            outcomes=[Outcome(t) for t in (as_texts(o, language) for o in data.get("learningOutcomes") or []) if t],
+            skills=[
+                Skill(_string(s.get("uri")), _string(s.get("label")))
+                for s in data.get("skills") or []
+                if isinstance(s, dict)
+            ],
+            ects=number(data.get("ects")),
+            hours=duration_hours(hours) if isinstance(hours, str) else number(hours),
+            eqf_level=data["eqfLevel"] if isinstance(data.get("eqfLevel"), int) else None,
+            field_of_study=as_texts(data.get("field"), language),
+            assessment=[c for c in (labelled(a) for a in data.get("assessment") or []) if c],
+            mode=labelled(data.get("participation")),
+            learning_setting=labelled(data.get("learningSetting")),
+            supervision=labelled(data.get("supervision")),
+            quality_assurance=labelled(data.get("qualityAssurance")),
+            quality_assurance_body=_string(data.get("qualityAssuranceBody")),
+            prerequisites=as_texts(data.get("prerequisites"), language),
+            integration=labelled(data.get("integration")),
+            part_of=[p for p in data.get("partOf") or [] if isinstance(p, str)],
+            grade=_string(data.get("grade")),
+            further_information=_string(data.get("furtherInformation")),
+            extra={k: v for k, v in data.items() if k not in _KEYS},
+        )
+
     def text(self, value: Texts, languages: Sequence[str | None]) -> str | None:
         """The text of one of this view's :data:`Texts` for a reader of ``languages``."""
         return pick(value, languages)[0]
@@ -190,7 +239,7 @@ class CredentialView:
             "ects": plain(self.ects),
             "hours": f"PT{plain(self.hours)}H" if self.hours is not None else None,
             "eqfLevel": self.eqf_level,
-            "field": one(self.field_of_study),
+            "field": default(self.field_of_study),
             "assessment": [c.label for c in self.assessment],
             "participation": self.mode.label if self.mode else None,
             "learningSetting": self.learning_setting.label if self.learning_setting else None,
@@ -230,3 +279,58 @@ def missing_elements(view: dict[str, Any]) -> list[str]:
         "type of quality assurance": view.get("qualityAssurance"),
     }
     return [name for name, value in mandatory.items() if not value]
+
+
+_KEYS = frozenset(
+    [
+        "title",
+        "titles",
+        "description",
+        "learner",
+        "learnerName",
+        "awardingBody",
+        "issuerId",
+        "issuerUrl",
+        "country",
+        "region",
+        "issued",
+        "validUntil",
+        "learningOutcomes",
+        "skills",
+        "ects",
+        "hours",
+        "eqfLevel",
+        "field",
+        "assessment",
+        "participation",
+        "learningSetting",
+        "qualityAssurance",
+        "qualityAssuranceBody",
+        "supervision",
+        "prerequisites",
+        "integration",
+        "partOf",
+        "grade",
+        "furtherInformation",
+        "missing",
+        "id",
+    ]
+)
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def labelled(value: Any) -> Concept | None:
+    """A concept named by its label or IRI, with Merit's IRI, English label and code when it is one of Merit's."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    from merit.core.microcredential import vocab
+
+    tables = (vocab.ASSESSMENT_TYPES, vocab.MODES, vocab.LEARNING_SETTINGS, vocab.QUALITY_ASSURANCE)
+    for table in (*tables, vocab.SUPERVISION, vocab.INTEGRATION):
+        for code, (iri, english) in table.items():
+            if value in (iri, english):
+                return Concept(iri, english, code)
+    return Concept(value if "://" in value else None, value)
