@@ -16,6 +16,8 @@ from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, parse_spec, render_credential, validate_ob3, vocab
 from merit.core.microcredential.view import view_of
+from merit.core.present import presentation, sign_presentation
+from merit.core.status import StatusList, status_list_credential
 from merit.core.verify import Verifier
 
 DATA = Path(__file__).parents[1] / "data" / "legacy"
@@ -156,3 +158,21 @@ def test_a_credential_in_the_first_encoding_still_verifies_and_shows_every_eleme
     ):  # fmt: skip
         assert getattr(legacy, name) == getattr(current, name), name
     assert legacy.missing == []
+
+
+def test_status_lists_and_presentations_name_only_vc2() -> None:
+    key = SigningKey.for_did_key(KeyPair.generate())
+    bits = StatusList()
+    bits.set(3)
+    status = sign_credential(
+        status_list_credential(
+            "https://x.example/status/1", key.controller, "revocation", bits, "2026-01-01T00:00:00Z"
+        ),
+        key,
+    )
+    assert status["@context"] == ["https://www.w3.org/ns/credentials/v2"]
+    assert Verifier(clock=lambda: NOW).verify_credential(status).verified
+    held = presentation([issued(full_spec(), "4")], key.controller)
+    assert held["@context"] == ["https://www.w3.org/ns/credentials/v2"]
+    signed = sign_presentation(held, key, challenge="c", domain="d")
+    assert set(signed["verifiableCredential"][0]["@context"]) <= STANDARD
