@@ -12,11 +12,11 @@ import pytest
 from merit.core.errors import CouldNotVerifyError, DidResolutionError, MalformedValueError, TrustListError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
-from merit.core.trust import OfflineTrustList, TrustRegistry, trust_list
+from merit.core.trust import OfflineTrustList, Scope, TrustRegistry, trust_list
 from merit.core.trust.claims import data_url, trust_list_entries
 from merit.core.verify import Verifier
 from merit.core.verify.report import ACCREDITATION
-from tests.core.trust.conftest import Accredit
+from tests.core.trust.conftest import Accredit, unsigned_accreditation
 from tests.core.trust.test_check import NOW, SENTENCE, micro_credential
 
 LIST_ID = "https://trust.example/lists/se"
@@ -139,3 +139,23 @@ def test_a_trust_list_in_the_first_encoding_still_works() -> None:
 def test_trust_list_entries_must_be_data_urls() -> None:
     with pytest.raises(MalformedValueError, match="must be a list of data: URLs"):
         trust_list_entries({"relatedResource": ["junk"]})
+
+
+def test_a_credential_in_the_first_encoding_is_checked_against_a_current_accreditation(authority: SigningKey) -> None:
+    legacy = Path(__file__).parents[2] / "data" / "legacy"
+    credential = json.loads((legacy / "microcredential.json").read_text())
+    fields = Scope(5, 7, ("06",), ("micro-credential",), ("FI",))
+    unsigned = unsigned_accreditation(authority.controller, credential["issuer"]["id"], scope=fields)
+    offline = OfflineTrustList(
+        signed_list(authority, [sign_credential(unsigned, authority)]), Verifier(clock=lambda: NOW)
+    )
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], offline)).verify_credential(credential)
+    assert report.check(ACCREDITATION).outcome == "passed"  # type: ignore[union-attr]
+    narrow = unsigned_accreditation(authority.controller, credential["issuer"]["id"], scope=Scope(isced_fields=("07",)))
+    offline = OfflineTrustList(
+        signed_list(authority, [sign_credential(narrow, authority)]), Verifier(clock=lambda: NOW)
+    )
+    check = Verifier(clock=lambda: NOW, trust=([authority.controller], offline)).verify_credential(credential)
+    assert check.check(ACCREDITATION).message == (  # type: ignore[union-attr]
+        "outside the accreditation's scope: ISCED-F 0688 is outside the accredited ISCED-F 07"
+    )
