@@ -95,3 +95,32 @@ def test_the_dictionary_form_of_a_credential_already_issued_is_unchanged() -> No
     before = json.loads((LEGACY / "microcredential-view.json").read_text())
     assert extract_spec_view(credential) == before
     assert view_of(credential).as_dict() == before
+
+
+def test_other_issuers_alignments_are_read_by_their_targets() -> None:
+    """SURF's eduCredentials type their alignments ``ext:EQF`` and ``ext:ESCO``; plain ones have no type at all."""
+    skill = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    achievement = {
+        "type": ["Achievement"],
+        "name": "Data",
+        "criteria": {"narrative": "Analyse data."},
+        "alignment": [
+            {
+                "type": ["Alignment"],
+                "targetType": "ext:EQF",
+                "targetName": "EQF 6",
+                "targetUrl": "http://data.europa.eu/snb/eqf/6",
+            },
+            {"type": ["Alignment"], "targetType": "ext:ESCO", "targetName": "Python", "targetUrl": skill},
+            {
+                "type": ["Alignment"],
+                "targetName": "Other",
+                "targetUrl": "https://example.org/x",
+                "targetFramework": "ESCO",
+            },
+        ],
+    }
+    view = view_of({"credentialSubject": {"achievement": achievement}})
+    assert view.eqf_level == 6
+    assert [s.uri for s in view.skills] == [skill, "https://example.org/x"]
+    assert [o.text for o in view.outcomes] == [{"": "Analyse data."}]  # The criteria stand in for outcomes.

@@ -38,6 +38,7 @@ _TABLES: dict[str, dict[str, tuple[str, str]]] = {
     vocab.INTEGRATION_OPTION: vocab.INTEGRATION,
 }
 _ALL_TABLES = (*_TABLES.values(),)
+
 __all__ = ["LEGACY_CONTEXT", "concept", "extract_spec_view", "is_legacy", "missing_elements", "view_of"]
 
 
@@ -135,12 +136,13 @@ def _read_alignments(achievement: dict[str, Any], view: CredentialView) -> None:
     for a in alignments:
         kind = a.get("targetType")
         url = a.get("targetUrl")
-        if kind is None and isinstance(url, str) and url.startswith(vocab.ESCO_SKILL):
-            kind = vocab.ESCO_SKILL_TYPE  # Another issuer's ESCO alignment, typed only by its framework's URL.
-        if kind is None and _eqf(url) is not None:
-            kind = vocab.EQF_LEVEL
-        if a.get("targetFramework") == "ESCO":
-            kind = vocab.ESCO_SKILL_TYPE
+        if kind not in vocab.TARGET_TYPES:
+            # Other issuers' alignments (SURF's ``ext:EQF``, ``ext:ESCO``, or none) are known by their targets.
+            framework = str(a.get("targetFramework", "")).upper()
+            if str(url).startswith(vocab.ESCO_SKILL) or framework.startswith("ESCO"):
+                kind = vocab.ESCO_SKILL_TYPE
+            elif _eqf(url) is not None:
+                kind = vocab.EQF_LEVEL
         if isinstance(kind, str):
             by_kind.setdefault(kind, []).append(a)
 

@@ -131,3 +131,26 @@ PREREQUISITES = "ext:Prerequisites"
 INTEGRATION_OPTION = "ext:IntegrationOption"
 PART_OF = "ext:PartOf"
 FURTHER_INFORMATION = "ext:FurtherInformation"
+TARGET_TYPES = frozenset(
+    {
+        EQF_LEVEL,
+        NQF_LEVEL,
+        ISCED_FIELD,
+        CREDIT_POINT,
+        VOLUME_OF_LEARNING,
+        LEARNING_OUTCOME,
+        ESCO_SKILL_TYPE,
+        ASSESSMENT_TYPE,
+        ASSESSMENT_DESCRIPTION,
+        MODE,
+        LEARNING_SETTING,
+        SUPERVISION_TYPE,
+        QUALITY_ASSURANCE_TYPE,
+        QUALITY_ASSURANCE_BODY,
+        PREREQUISITES,
+        INTEGRATION_OPTION,
+        PART_OF,
+        FURTHER_INFORMATION,
+    }
+)
+"""Every ``targetType`` Merit writes; other issuers' alignments are read by their targets instead."""
