@@ -18,6 +18,7 @@ from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.status import StatusList, status_entry, status_list_credential
 from merit.core.trust import OfflineTrustList, Scope, accreditation_credential, trust_list
+from merit.core.trust.claims import data_url
 from merit.core.verify import Verifier
 from tests.interop.conftest import DigitalBazaar
 from tests.interop.issued import PRIVATE_CONTEXT
@@ -65,12 +66,13 @@ def test_merit_signed_accreditation_and_trust_list_verify_in_the_digital_bazaar_
     )
     result = dbstack.verify(listed)
     assert result["verified"] is True, result
-    tampered = copy.deepcopy(listed)
-    tampered["credentialSubject"]["trustedIssuer"][0]["credentialSubject"]["accreditedFor"]["eqfMax"] = 8
-    assert dbstack.verify(tampered)["verified"] is False
     forged = copy.deepcopy(signed)
-    forged["credentialSubject"]["accreditedFor"]["eqfMax"] = 8
+    top = next(a for a in forged["credentialSubject"]["achievement"]["alignment"] if a["targetType"] == "ext:EQFMax")
+    top["targetCode"] = "8"
     assert dbstack.verify(forged)["verified"] is False
+    tampered = copy.deepcopy(listed)
+    tampered["relatedResource"][0] = data_url(forged)
+    assert dbstack.verify(tampered)["verified"] is False
 
 
 @private_context

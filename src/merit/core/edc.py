@@ -14,18 +14,19 @@ the credential's primary language, then English, then the first one present.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from merit.core import formats
+from merit.core.credview import CredentialView
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, ParsingError, RangeError
 from merit.core.microcredential import vocab
 from merit.core.texts import is_language_map, pick
 from merit.core.verify import parsing
 from merit.core.verify.report import PARSE, PROOF, STRUCTURE, VALIDITY, Check, VerificationReport
 
-__all__ = ["MAX_LANGUAGES", "SEAL_NOT_CHECKED", "edc_view", "is_edc", "unwrap", "verify_edc"]
+__all__ = ["MAX_LANGUAGES", "SEAL_NOT_CHECKED", "edc_view", "is_edc", "unwrap", "verify_edc", "view_of"]
 
 Clock = Callable[[], datetime]
 
@@ -225,6 +226,13 @@ def edc_view(document: Any, language: str = "en") -> dict[str, Any]:
         "sealed": seal is not None,
     }
     return formats.complete_view(view, "edc")
+
+
+def view_of(document: Any, languages: Sequence[str | None] = ("en",)) -> CredentialView:
+    """The :class:`~merit.core.credview.CredentialView` of a Europass credential, its texts read in the first of
+    ``languages`` the credential has (see :func:`edc_view`)."""
+    wanted = next((language for language in languages if language), "en")
+    return CredentialView.from_keys(edc_view(document, wanted), "edc")
 
 
 def _walk_language_maps(document: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -12,7 +12,6 @@ from merit.core.errors import CouldNotVerifyError, TrustRegistryError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, parse_spec, render_credential
-from merit.core.microcredential import vocab as mc_vocab
 from merit.core.status import StatusList, status_entry, status_list_credential
 from merit.core.trust import Scope, check_accreditation, credential_facts, credential_type_of, withdrawal
 from merit.core.verify import Verifier
@@ -42,11 +41,12 @@ class Registry:
         return [copy.deepcopy(a) for a in self.entries if a.get("credentialSubject", {}).get("id") == issuer]
 
 
-def micro_credential(issuer: SigningKey, issued: datetime = ISSUED, **achievement: Any) -> dict[str, Any]:
-    """The vocational example (EQF 5, ISCED-F 0713, Sweden) issued by ``issuer`` at ``issued``, signed."""
-    spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
+def micro_credential(issuer: SigningKey, issued: datetime = ISSUED, **changes: Any) -> dict[str, Any]:
+    """The vocational example (EQF 5, ISCED-F 0713, Sweden), with ``changes`` to its specification, issued by
+    ``issuer`` at ``issued``, signed."""
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    spec = parse_spec({**data, **changes})
     unsigned = render_credential(spec, Learner(email="anna@example.se"), issuer.controller, issued=issued)
-    unsigned["credentialSubject"]["achievement"].update(achievement)
     return sign_credential(unsigned, issuer)
 
 
@@ -131,7 +131,10 @@ def test_several_anchors(authority: SigningKey, issuer: SigningKey, accredit: Ac
 
 def test_a_forged_accreditation_fails(authority: SigningKey, issuer: SigningKey, accredit: Accredit) -> None:
     forged = accredit(scope=Scope(3, 5, ("06",)))
-    forged["credentialSubject"]["accreditedFor"]["iscedField"] = ["http://data.europa.eu/snb/isced-f/07"]
+    field = next(
+        a for a in forged["credentialSubject"]["achievement"]["alignment"] if a["targetType"] == "ext:ISCEDField"
+    )
+    field["targetCode"] = "07"  # The signature covers the scope: changing it is forgery.
     result = check(micro_credential(issuer), Registry(forged), [authority.controller])
     assert result.outcome == "failed"
     assert result.code == "ACCREDITATION_FORGED"
@@ -178,11 +181,11 @@ def test_a_credential_issued_before_the_accreditation_began_fails(
 def test_a_scope_mismatch_names_the_level_and_the_field(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
-    eqf6 = micro_credential(issuer, eqfLevel=mc_vocab.eqf_iri(6))
+    eqf6 = micro_credential(issuer, eqfLevel=6)
     result = check(eqf6, Registry(accredit()), [authority.controller])
     assert (result.outcome, result.code) == ("failed", "ACCREDITATION_SCOPE_MISMATCH")
     assert result.message == "outside the accreditation's scope: EQF level 6 is outside the accredited EQF 3–5"
-    health = micro_credential(issuer, thematicArea=mc_vocab.isced_iri("0913"))
+    health = micro_credential(issuer, iscedField="0913")
     result = check(health, Registry(accredit()), [authority.controller])
     assert result.message == "outside the accreditation's scope: ISCED-F 0913 is outside the accredited ISCED-F 07"
     norway = accredit(scope=Scope(3, 5, ("07",), ("micro-credential",), ("NO",)))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from merit.core.errors import CouldNotVerifyError, DidResolutionError, TrustListError
+from merit.core.errors import CouldNotVerifyError, DidResolutionError, MalformedValueError, TrustListError
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
-from merit.core.trust import OfflineTrustList, TrustRegistry, trust_list
+from merit.core.trust import OfflineTrustList, Scope, TrustRegistry, trust_list
+from merit.core.trust.claims import data_url, trust_list_entries
 from merit.core.verify import Verifier
 from merit.core.verify.report import ACCREDITATION
-from tests.core.trust.conftest import Accredit
+from tests.core.trust.conftest import Accredit, unsigned_accreditation
 from tests.core.trust.test_check import NOW, SENTENCE, micro_credential
 
 LIST_ID = "https://trust.example/lists/se"
@@ -59,7 +62,9 @@ def test_the_verifier_checks_accreditation_against_an_offline_list(
 
 def test_a_tampered_list_is_refused(authority: SigningKey, accredit: Accredit) -> None:
     document = signed_list(authority, [accredit()])
-    document["credentialSubject"]["trustedIssuer"][0]["credentialSubject"]["accreditedFor"]["eqfMax"] = 8
+    changed = accredit()
+    changed["credentialSubject"]["name"] = "Someone else"
+    document["relatedResource"][0] = data_url(changed)
     with pytest.raises(TrustListError, match="the trust list was refused \\(proof:"):
         OfflineTrustList(document, Verifier(clock=lambda: NOW))
     with pytest.raises(TrustListError, match="refused"):
@@ -93,17 +98,64 @@ def test_other_credentials_and_malformed_lists_are_refused(
         },
         authority,
     )
-    with pytest.raises(TrustListError, match="not a TrustListCredential"):
+    with pytest.raises(TrustListError, match="not a trust list"):
         OfflineTrustList(plain, Verifier(clock=lambda: NOW))
     stranger = SigningKey.for_did_key(KeyPair.generate())
     unsigned = trust_list(
         list_id=LIST_ID, authority=authority.controller, authority_name="A", accreditations=[], valid_from=NOW
     )
     for entries, message in (
-        ([accredit(stranger)], "not issued by its authority"),
-        ([{**accredit(), "credentialSubject": {"type": "Accreditation"}}], "names no accredited issuer"),
-        (["junk"], "must be a list"),
+        ([data_url(accredit(stranger))], "not issued by its authority"),
+        ([data_url({**accredit(), "credentialSubject": {"type": "AchievementSubject"}})], "names no accredited issuer"),
+        (
+            [
+                {
+                    "id": "data:application/vc+ld+json,%5B%5D",
+                    "digestSRI": "sha256-T1PNoYwrqgwDVLtfmj7L5e0Sq02OEbqHPC8RFhICuUU=",
+                }
+            ],
+            "not a",
+        ),
     ):
-        unsigned["credentialSubject"]["trustedIssuer"] = entries
+        unsigned["relatedResource"] = entries
         with pytest.raises(TrustListError, match=message):
             OfflineTrustList(sign_credential(unsigned, authority), Verifier(clock=lambda: NOW))
+
+
+def test_a_trust_list_in_the_first_encoding_still_works() -> None:
+    """The trust list in ``tests/data/legacy`` (Merit's trust/v1 context, before decision 0011) is still read."""
+    legacy = Path(__file__).parents[2] / "data" / "legacy"
+    offline = OfflineTrustList(json.loads((legacy / "trust-list.json").read_text()), Verifier(clock=lambda: NOW))
+    credential = json.loads((legacy / "microcredential.json").read_text())
+    assert offline.issuers == [credential["issuer"]["id"]]
+    report = Verifier(clock=lambda: NOW, trust=([offline.authority], offline)).verify_credential(credential)
+    assert report.verified, report.to_json()
+    assert report.check(ACCREDITATION).message == (  # type: ignore[union-attr]
+        "Issued by University of Eastern Finland (example), accredited by Finnish Education Evaluation Centre (FINEEC) "
+        "for EQF 5–7 in ISCED-F 06 (micro-credential; FI) from 2025-01-01 to 2030-12-31"
+    )
+
+
+def test_trust_list_entries_must_be_data_urls() -> None:
+    with pytest.raises(MalformedValueError, match="must be a list of data: URLs"):
+        trust_list_entries({"relatedResource": ["junk"]})
+
+
+def test_a_credential_in_the_first_encoding_is_checked_against_a_current_accreditation(authority: SigningKey) -> None:
+    legacy = Path(__file__).parents[2] / "data" / "legacy"
+    credential = json.loads((legacy / "microcredential.json").read_text())
+    fields = Scope(5, 7, ("06",), ("micro-credential",), ("FI",))
+    unsigned = unsigned_accreditation(authority.controller, credential["issuer"]["id"], scope=fields)
+    offline = OfflineTrustList(
+        signed_list(authority, [sign_credential(unsigned, authority)]), Verifier(clock=lambda: NOW)
+    )
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], offline)).verify_credential(credential)
+    assert report.check(ACCREDITATION).outcome == "passed"  # type: ignore[union-attr]
+    narrow = unsigned_accreditation(authority.controller, credential["issuer"]["id"], scope=Scope(isced_fields=("07",)))
+    offline = OfflineTrustList(
+        signed_list(authority, [sign_credential(narrow, authority)]), Verifier(clock=lambda: NOW)
+    )
+    check = Verifier(clock=lambda: NOW, trust=([authority.controller], offline)).verify_credential(credential)
+    assert check.check(ACCREDITATION).message == (  # type: ignore[union-attr]
+        "outside the accreditation's scope: ISCED-F 0688 is outside the accredited ISCED-F 07"
+    )

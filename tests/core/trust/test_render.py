@@ -2,29 +2,47 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from merit.core import vc
+from merit.core.canon import canonize
 from merit.core.contexts import CONTEXT_FILES
 from merit.core.documents import bundled_document
 from merit.core.errors import InvalidError, MalformedValueError
 from merit.core.issue import sign_credential
 from merit.core.jsonld import check_safe_mode
 from merit.core.keys import SigningKey
+from merit.core.microcredential import validate_ob3
 from merit.core.status import status_entry
-from merit.core.trust import TRUST_CONTEXT, scope_of, trust_list, withdrawal
+from merit.core.trust import (
+    TRUST_CONTEXT,
+    Scope,
+    is_accreditation,
+    is_trust_list,
+    read_accreditation,
+    scope_of,
+    trust_list,
+    trust_list_entries,
+    withdrawal,
+)
+from merit.core.trust.claims import data_url
+from merit.core.trust.render import OB3, VC2
 from merit.core.verify import Verifier
-from tests.core.trust.conftest import END, SCOPE, START, Accredit, unsigned_accreditation
+from tests.core.trust.conftest import AGENCY, END, SCOPE, START, Accredit, unsigned_accreditation
+
+LEGACY = Path(__file__).parents[2] / "data" / "legacy"
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def test_the_trust_context_is_bundled_protected_and_uses_full_iris() -> None:
+def test_the_first_encodings_trust_context_stays_bundled_protected_and_uses_full_iris() -> None:
     assert CONTEXT_FILES[TRUST_CONTEXT] == "merit-trust-v1.jsonld"
     context = bundled_document(TRUST_CONTEXT)["@context"]
     assert context["@version"] == 1.1
@@ -37,37 +55,63 @@ def test_the_trust_context_is_bundled_protected_and_uses_full_iris() -> None:
     assert context["trustedIssuer"]["@type"] == "@json"
     provenance = resources.files("merit.core.contexts").joinpath("PROVENANCE.md").read_text(encoding="utf-8")
     assert "merit-trust-v1.jsonld | https://purl.org/merit/ns/trust/v1" in provenance
-    # No term may clash with Merit's micro-credential context, so that the two can be used together.
-    other = bundled_document("https://purl.org/merit/ns/eu-mc/v1")["@context"]
-    assert not {t for t in context if not t.startswith("@")} & set(other)
 
 
-def test_an_accreditation_is_a_vc2_credential_that_passes_safe_mode(authority: SigningKey, issuer: SigningKey) -> None:
+def alignment(credential: dict[str, Any], kind: str) -> dict[str, Any]:
+    return next(a for a in credential["credentialSubject"]["achievement"]["alignment"] if a["targetType"] == kind)
+
+
+def test_an_accreditation_uses_the_open_badges_vocabulary_in_standard_contexts_only(
+    authority: SigningKey, issuer: SigningKey
+) -> None:
     unsigned = unsigned_accreditation(authority.controller, issuer.controller)
     assert vc.check_credential(unsigned) == 2
     check_safe_mode(unsigned)
-    assert unsigned["type"] == ["VerifiableCredential", "AccreditationCredential"]
-    assert unsigned["issuer"] == {"id": authority.controller, "name": "Myndigheten för yrkeshögskolan"}
+    assert unsigned["@context"] == [VC2, OB3]
+    assert validate_ob3({**unsigned, "type": ["VerifiableCredential", "OpenBadgeCredential"]}) == []
+    assert unsigned["type"] == ["VerifiableCredential", "https://purl.org/merit/ns/trust#AccreditationCredential"]
+    assert unsigned["issuer"] == {
+        "id": authority.controller,
+        "type": ["Profile"],
+        "name": "Myndigheten för yrkeshögskolan",
+    }
     assert unsigned["validFrom"] == "2025-01-01T00:00:00Z"
     assert unsigned["validUntil"] == "2027-12-31T23:59:59Z"
     subject = unsigned["credentialSubject"]
     assert subject["id"] == issuer.controller
-    assert subject["type"] == "Accreditation"
-    assert subject["decision"] == "granted"
-    assert scope_of(unsigned) == SCOPE
+    assert subject["type"] == ["AchievementSubject"]
+    assert subject["achievement"]["achievementType"] == "QualityAssuranceCredential"
+    assert alignment(unsigned, "ext:EQFMin")["targetUrl"] == "http://data.europa.eu/snb/eqf/3"
+    assert alignment(unsigned, "ext:ISCEDField")["targetUrl"] == "http://data.europa.eu/snb/isced-f/07"
+    claims = read_accreditation(unsigned)
+    assert (claims.issuer, claims.issuer_name) == (issuer.controller, "Skellefteå kommun")
+    assert (claims.accrediting_body, claims.qa_framework, claims.decision) == (AGENCY, "ESG 2015", "granted")
+    assert claims.scope == SCOPE
+    assert is_accreditation(unsigned)
+    assert not is_trust_list(unsigned)
+
+
+def test_every_claim_of_an_accreditation_is_signed(authority: SigningKey, issuer: SigningKey) -> None:
+    quads = canonize(unsigned_accreditation(authority.controller, issuer.controller))
+    for value in ("QualityAssuranceCredential", "ext:EQFMin", "ext:EQFMax", "http://data.europa.eu/snb/eqf/5"):
+        assert f'"{value}"' in quads or f"<{value}>" in quads, value
+    for value in ("ext:ISCEDField", '"07"', "ext:CredentialType", '"micro-credential"', "ext:Region", '"SE"'):
+        assert value in quads, value
+    for value in (AGENCY, "ESG 2015", '"granted"', "Skellefteå kommun"):
+        assert value in quads, value
 
 
 def test_an_accreditation_signed_by_a_did_key_authority_verifies(accredit: Accredit) -> None:
     signed = accredit()
     report = Verifier(clock=lambda: NOW).verify_credential(signed)
     assert report.verified, report.to_json()
-    signed["credentialSubject"]["accreditedFor"]["eqfMax"] = 8
+    alignment(signed, "ext:EQFMax")["targetCode"] = "8"
     assert Verifier(clock=lambda: NOW).verify_credential(signed).outcome == "invalid"
 
 
 def test_an_undefined_term_is_refused_before_signing(authority: SigningKey, issuer: SigningKey) -> None:
     unsigned = unsigned_accreditation(authority.controller, issuer.controller)
-    unsigned["credentialSubject"]["accreditedFor"]["level"] = 9
+    unsigned["credentialSubject"]["achievement"]["level"] = 9
     with pytest.raises(InvalidError):
         sign_credential(unsigned, authority)
 
@@ -105,8 +149,9 @@ def test_a_withdrawal_restates_the_accreditation_ending_at_the_withdrawal(accred
     assert "proof" not in replacement
     assert "credentialStatus" not in replacement
     assert replacement["validUntil"] == "2026-03-01T00:00:00Z"
-    assert replacement["credentialSubject"]["decision"] == "withdrawn"
-    assert replacement["credentialSubject"]["accreditedFor"] == original["credentialSubject"]["accreditedFor"]
+    assert read_accreditation(replacement).decision == "withdrawn"
+    assert read_accreditation(original).decision == "granted"
+    assert scope_of(replacement) == scope_of(original)
     assert "proof" in original  # The original is left as it was.
     check_safe_mode(replacement)
     with pytest.raises(MalformedValueError):
@@ -117,7 +162,20 @@ def test_a_withdrawal_restates_the_accreditation_ending_at_the_withdrawal(accred
         withdrawal(original, credential_id="urn:uuid:w", withdrawn_at=END)
 
 
-def test_a_trust_list_carries_signed_accreditations_as_json(authority: SigningKey, accredit: Accredit) -> None:
+def test_an_accreditation_in_the_first_encoding_is_withdrawn_in_that_encoding() -> None:
+    original = json.loads((LEGACY / "accreditation.json").read_text())
+    when = datetime(2026, 3, 1, tzinfo=UTC)
+    replacement = withdrawal(original, credential_id="urn:uuid:withdrawal", withdrawn_at=when)
+    assert replacement["@context"] == original["@context"]
+    assert replacement["credentialSubject"]["decision"] == "withdrawn"
+    assert read_accreditation(replacement).decision == "withdrawn"
+    assert scope_of(replacement) == scope_of(original) == Scope(5, 7, ("06",), ("micro-credential",), ("FI",))
+    check_safe_mode(replacement)
+
+
+def test_a_trust_list_carries_signed_accreditations_as_data_urls_with_digests(
+    authority: SigningKey, accredit: Accredit
+) -> None:
     accreditations = [accredit(), accredit(credential_id="urn:uuid:second", issuer="did:example:other")]
     unsigned = trust_list(
         list_id="https://trust.example/lists/se",
@@ -126,14 +184,31 @@ def test_a_trust_list_carries_signed_accreditations_as_json(authority: SigningKe
         accreditations=accreditations,
         valid_from=NOW,
     )
-    assert unsigned["type"] == ["VerifiableCredential", "TrustListCredential"]
-    assert unsigned["credentialSubject"]["trustedIssuer"] == accreditations
+    assert unsigned["@context"] == [VC2]
+    assert unsigned["type"] == ["VerifiableCredential", "https://purl.org/merit/ns/trust#TrustListCredential"]
+    assert [s["id"] for s in unsigned["credentialSubject"]] == [
+        accreditations[0]["credentialSubject"]["id"],
+        "did:example:other",
+    ]
+    assert all(r["id"].startswith("data:application/vc+ld+json;base64,") for r in unsigned["relatedResource"])
+    assert all(r["digestSRI"].startswith("sha384-") for r in unsigned["relatedResource"])
+    assert trust_list_entries(unsigned) == accreditations
+    assert is_trust_list(unsigned)
     check_safe_mode(unsigned)
     signed = sign_credential(unsigned, authority)
     assert Verifier(clock=lambda: NOW).verify_credential(signed).verified
-    # The list's signature covers the exact JSON of each accreditation it carries.
-    signed["credentialSubject"]["trustedIssuer"][0]["credentialSubject"]["name"] = "Forged"
-    assert Verifier(clock=lambda: NOW).verify_credential(json.dumps(signed)).outcome == "invalid"
+    # The list's signature covers the exact bytes of each accreditation it carries.
+    forged = copy.deepcopy(signed)
+    forged["relatedResource"][0] = data_url({**accreditations[0], "name": "Forged"})
+    assert Verifier(clock=lambda: NOW).verify_credential(json.dumps(forged)).outcome == "invalid"
+    # And an entry whose bytes do not match its digest is refused when the list is read.
+    mismatched = copy.deepcopy(unsigned)
+    mismatched["relatedResource"][0]["digestSRI"] = unsigned["relatedResource"][1]["digestSRI"]
+    with pytest.raises(MalformedValueError, match="does not match its digest"):
+        trust_list_entries(mismatched)
+    for broken, message in (({"id": "https://x.example/a"}, "not a data: URL"), ({"id": "data:,{}"}, "no digestSRI")):
+        with pytest.raises(MalformedValueError, match=message):
+            trust_list_entries({**unsigned, "relatedResource": [broken]})
 
 
 def test_a_trust_list_takes_only_signed_accreditations_by_its_authority(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from merit.core.errors import MalformedValueError
-from merit.core.trust import Scope, scope_of
+from merit.core.trust import TRUST_CONTEXT, Scope, scope_of
+from merit.core.trust.render import VC2, scope_alignments
 
 VOCATIONAL = Scope(3, 5, ("07",), ("micro-credential",), ("SE",))
 
@@ -81,17 +84,37 @@ def test_malformed_scopes_are_refused(arguments: dict[str, object]) -> None:
         Scope(**arguments)  # type: ignore[arg-type]
 
 
+def legacy(scope: dict[str, Any]) -> dict[str, Any]:
+    """An accreditation in the first encoding (Merit's trust/v1 context), with ``scope`` as ``accreditedFor``."""
+    types = ["VerifiableCredential", "AccreditationCredential"]
+    return {"@context": [VC2, TRUST_CONTEXT], "type": types, "credentialSubject": {"accreditedFor": scope}}
+
+
+def current(alignments: list[dict[str, Any]]) -> dict[str, Any]:
+    """An accreditation in the encoding of decision 0011: an OB 3.0 QualityAssuranceCredential achievement."""
+    achievement = {"achievementType": "QualityAssuranceCredential", "alignment": alignments}
+    types = ["VerifiableCredential", "https://purl.org/merit/ns/trust#AccreditationCredential"]
+    return {"type": types, "credentialSubject": {"achievement": achievement}}
+
+
 def test_round_trip_through_json() -> None:
-    accreditation = {"credentialSubject": {"accreditedFor": VOCATIONAL.to_json()}}
     assert VOCATIONAL.to_json()["iscedField"] == ["http://data.europa.eu/snb/isced-f/07"]
-    assert scope_of(accreditation) == VOCATIONAL
-    assert scope_of({"credentialSubject": {"accreditedFor": {"type": "AccreditationScope"}}}) == Scope()
+    assert scope_of(legacy(VOCATIONAL.to_json())) == VOCATIONAL
+    assert Scope.from_accreditation(current(scope_alignments(VOCATIONAL))) == VOCATIONAL
+    assert scope_of(legacy({"type": "AccreditationScope"})) == Scope()
+    assert scope_of(current([])) == Scope()
     with pytest.raises(MalformedValueError):
-        scope_of({"credentialSubject": {}})
+        scope_of({**legacy({}), "credentialSubject": {}})
     with pytest.raises(MalformedValueError):
-        scope_of({"credentialSubject": {"accreditedFor": {"iscedField": [7]}}})
+        scope_of(legacy({"iscedField": [7]}))
     with pytest.raises(MalformedValueError):
-        scope_of({"credentialSubject": {"accreditedFor": {"eqfMin": "3"}}})
+        scope_of(legacy({"eqfMin": "3"}))
+    with pytest.raises(MalformedValueError, match="not an accreditation"):
+        scope_of({"credentialSubject": {"accreditedFor": VOCATIONAL.to_json()}})  # No context: not the old form.
+    eqf = scope_alignments(Scope(eqf_min=3))
+    eqf[0]["targetCode"] = "nine"
+    with pytest.raises(MalformedValueError, match="EQF level"):
+        scope_of(current(eqf))
 
 
 codes = st.text(alphabet="0123456789", min_size=2, max_size=4)
@@ -127,7 +150,8 @@ def test_covers_agrees_with_its_definition(
     region_ok = not places or (region is not None and any(region == p or region.startswith(p + "-") for p in places))
     assert (reasons == []) == (eqf_ok and field_ok and region_ok)
     assert len(reasons) == [eqf_ok, field_ok, region_ok].count(False)
-    assert scope_of({"credentialSubject": {"accreditedFor": scope.to_json()}}) == scope
+    assert scope_of(legacy(scope.to_json())) == scope
+    assert scope_of(current(scope_alignments(scope))) == scope
     # Narrowing the credential never leaves the scope: a detailed field under a covered one is covered too.
     if field_ok and isced is not None and len(isced) < 4:
         assert not any("ISCED" in r for r in scope.covers(eqf, isced + "1", "micro-credential", region))

@@ -209,9 +209,9 @@ def hostile(signed: bytes, text: str) -> bytes:
     credential = json.loads(signed)
     achievement = credential["credentialSubject"]["achievement"]
     credential["name"] = achievement["name"] = text
-    achievement["title"] = {"sv": text, "en": text}
-    achievement["descriptionTranslations"] = {"en": f"{text} description"}
-    achievement["learningOutcome"][0]["title"] = {"en": text}
+    achievement["description"] = f"{text} description"
+    outcome = next(a for a in achievement["alignment"] if a["targetType"] == "ext:LearningOutcome")
+    outcome["targetName"] = text
     credential["issuer"]["name"] = text
     credential["credentialSubject"]["identifier"][1]["identityHash"] = text
     return json.dumps(credential, ensure_ascii=False).encode("utf-8")

@@ -6,7 +6,7 @@ from merit.core.microcredential.lint import LintReport, lint_spec
 from merit.core.microcredential.render import Learner, identity_hash, issuer_profile, render_credential
 from merit.core.microcredential.schema import validate_ob3
 from merit.core.microcredential.spec import Spec, parse_spec
-from merit.core.microcredential.view import extract_spec_view
+from merit.core.microcredential.view import extract_spec_view, view_of
 
 if TYPE_CHECKING:
     from merit.core.microcredential import esco
@@ -26,6 +26,7 @@ __all__ = [
     "parse_spec",
     "render_credential",
     "validate_ob3",
+    "view_of",
 ]
 
 

@@ -1,10 +1,13 @@
 """Rendering a specification and a learner into an Open Badges 3.0 ``OpenBadgeCredential`` (W3C VC 2.0).
 
-https://www.imsglobal.org/spec/ob/v3p0/ . Every Annex I element is carried machine-readably: EQF level and ESCO
-skills as OB alignments with the EU framework URIs (mirrors for plain OB 3.0 wallets), ECTS and hours as ELM
-credit points and volume of learning, and the other elements through Merit's extension context
-(``https://purl.org/merit/ns/eu-mc/v1``, bundled; every term defined so JSON-LD safe mode passes). The learner is
-identified by DID, or else by a salted SHA-256 hash of the e-mail address, never the address itself.
+https://www.imsglobal.org/spec/ob/v3p0/ . The credential names only the VC 2.0 and OB 3.0.3 contexts (and OB 3.0's
+``extensions.json`` for the schema validator type), which every Open Badges verifier bundles
+(``docs/decisions/0011-standard-vocabularies.md``). Every Annex I element is machine-readable and signed: OB 3.0
+built-ins where they fit (``achievementType`` MicroCredential, ``criteria``, ``inLanguage``, ``fieldOfStudy``,
+``resultDescription``, ``creator``, ``version``), every other element an ``alignment`` whose ``targetType`` names it
+(``ext:EQFLevel``, ``ext:CreditPoint``...) and whose ``targetUrl`` is the EU concept IRI, and the texts in other
+languages ``related`` achievements. The learner is identified by DID, or else by a salted SHA-256 hash of the
+e-mail address, never the address itself.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 MERIT_CONTEXT = "https://purl.org/merit/ns/eu-mc/v1"
+"""The context of Merit's first encoding (before decision 0011): no longer issued, still bundled for verifying."""
 OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 _RESULT_TYPES = {"LetterGrade": "LetterGrade", "Percent": "Percent", "PassFail": "Status", "Points": "RawScore"}
 
@@ -58,124 +62,216 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _alignment(
+    target_type: str,
+    name: str,
+    url: str,
+    *,
+    framework: str | None = None,
+    code: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """An OB 3.0 ``Alignment`` (``targetName`` and ``targetUrl`` are required by the OB 3.0 schema)."""
+    alignment: dict[str, Any] = {"type": ["Alignment"], "targetType": target_type, "targetName": name, "targetUrl": url}
+    if framework:
+        alignment["targetFramework"] = framework
+    if code:
+        alignment["targetCode"] = code
+    if description:
+        alignment["targetDescription"] = description
+    return alignment
+
+
+def _part(iri: str, name: str) -> str:
+    """An IRI for a part of the achievement ``iri``: a fragment, or a suffix when it has one already."""
+    return f"{iri}-{name}" if "#" in iri else f"{iri}#{name}"
+
+
+def _texts(spec: Spec, achievement_id: str, language: str | None) -> list[dict[str, Any]]:
+    """The alignments whose texts depend on the language: learning outcomes, prerequisites, the assessment's
+    description, quality assurance and integration (their description). ``language`` None is the default one."""
+
+    def say(value: Text | None) -> str | None:
+        if language is None:
+            return spec.text(value)
+        return value.get(language) if value else None
+
+    found = []
+    for number, outcome in enumerate(spec.learning_outcomes, start=1):
+        if text := say(outcome.text):
+            found.append(
+                _alignment(vocab.LEARNING_OUTCOME, text, _part(achievement_id, f"outcome-{number}"), code=str(number))
+            )
+    if text := say(spec.assessment_description):
+        found.append(_alignment(vocab.ASSESSMENT_DESCRIPTION, text, vocab.ELM + "LearningAssessmentSpecification"))
+    if text := say(spec.prerequisites):
+        found.append(_alignment(vocab.PREREQUISITES, text, vocab.ELM + "entryRequirement"))
+    qa_iri, qa_label = vocab.QUALITY_ASSURANCE[spec.qa_type]
+    if language is None or say(spec.qa_description):
+        found.append(
+            _alignment(
+                vocab.QUALITY_ASSURANCE_TYPE,
+                qa_label,
+                qa_iri,
+                framework="EU micro-credentials: type of quality assurance",
+                code=spec.qa_type,
+                description=say(spec.qa_description),
+            )
+        )
+    if spec.integration_option and (language is None or say(spec.integration_description)):
+        iri, label = vocab.INTEGRATION[spec.integration_option]
+        found.append(
+            _alignment(
+                vocab.INTEGRATION_OPTION,
+                label,
+                iri,
+                framework="EU micro-credentials: integration and stackability",
+                code=spec.integration_option,
+                description=say(spec.integration_description),
+            )
+        )
+    return found
+
+
+def _concept(target_type: str, table: dict[str, tuple[str, str]], key: str, framework: str) -> dict[str, Any]:
+    iri, label = table[key]
+    return _alignment(target_type, label, iri, framework=framework, code=key)
+
+
+def _translations(spec: Spec, achievement_id: str) -> list[dict[str, Any]]:
+    """OB 3.0 ``related`` achievements, one a language other than the default: the same achievement's name,
+    description, criteria (``narrative``) and language-dependent alignments in that language."""
+    criteria = spec.criteria or spec.assessment_description
+    texts = [spec.title, spec.description, criteria, spec.prerequisites, spec.assessment_description]
+    texts += [spec.qa_description, spec.integration_description, *(o.text for o in spec.learning_outcomes)]
+    languages = dict.fromkeys(tag for text in texts if text for tag in text if tag != spec.language)
+    related = []
+    for language in languages:
+        entry: dict[str, Any] = {
+            "id": _part(achievement_id, f"lang-{language}"),
+            "type": ["Related"],
+            "inLanguage": language,
+        }
+        for key, value in (("name", spec.title), ("description", spec.description), ("narrative", criteria)):
+            if value and value.get(language):
+                entry[key] = value[language]
+        if alignments := _texts(spec, achievement_id, language):
+            entry["alignment"] = alignments
+        related.append(entry)
+    return related
+
+
 def _achievement(spec: Spec, issuer: dict[str, Any]) -> dict[str, Any]:
+    """The OB 3.0 ``Achievement``: built-in properties where OB 3.0 has them, every other Annex I element as an
+    ``alignment`` whose ``targetType`` names it and whose ``targetUrl`` is its EU concept IRI (decision 0011)."""
+    achievement_id = spec.id or f"urn:uuid:{_uuid4()}"
     name = spec.text(spec.title) or ""
     criteria = spec.text(spec.criteria) or spec.text(spec.assessment_description)
     outcomes = [spec.text(o.text) or "" for o in spec.learning_outcomes]
     achievement: dict[str, Any] = {
-        "id": spec.id or f"urn:uuid:{secrets.token_hex(16)}",
-        "type": ["Achievement", "EUMicroCredential"],
+        "id": achievement_id,
+        "type": ["Achievement"],
         "achievementType": "MicroCredential",
         "name": name,
         "description": spec.text(spec.description) or name,
         "criteria": {"narrative": criteria or "Learning outcomes: " + "; ".join(outcomes)},
         "inLanguage": spec.language,
         "creator": issuer,
-        "title": spec.title,
     }
     if spec.version:
         achievement["version"] = spec.version
-    if spec.description:
-        achievement["descriptionTranslations"] = spec.description
-    if spec.criteria:
-        achievement["criteriaTranslations"] = spec.criteria
-    achievement["learningOutcome"] = [_outcome(o.text, o.esco_skills) for o in spec.learning_outcomes]
-    alignments = [
-        _esco_alignment(uri, spec.text(outcome.text) or uri)
-        for outcome in spec.learning_outcomes
-        for uri in outcome.esco_skills
-    ]
+    if spec.isced_field:
+        achievement["fieldOfStudy"] = vocab.isced_fields()[spec.isced_field]
+    alignments = _texts(spec, achievement_id, None)
+    for outcome in spec.learning_outcomes:
+        for uri in outcome.esco_skills:
+            alignments.append(
+                _alignment(
+                    vocab.ESCO_SKILL_TYPE,
+                    vocab.esco_label(uri) or spec.text(outcome.text) or uri,
+                    uri,
+                    framework="ESCO",
+                    code=vocab.ESCO_VERSION,
+                    description=spec.text(outcome.text),
+                )
+            )
     if spec.eqf_level is not None:
-        achievement["eqfLevel"] = vocab.eqf_iri(spec.eqf_level)
         alignments.append(
-            {
-                "type": ["Alignment"],
-                "targetType": "ext:EQFLevel",
-                "targetFramework": "European Qualifications Framework",
-                "targetName": f"EQF level {spec.eqf_level}",
-                "targetCode": str(spec.eqf_level),
-                "targetUrl": vocab.eqf_iri(spec.eqf_level),
-            }
+            _alignment(
+                vocab.EQF_LEVEL,
+                f"EQF level {spec.eqf_level}",
+                vocab.eqf_iri(spec.eqf_level),
+                framework="European Qualifications Framework",
+                code=str(spec.eqf_level),
+            )
         )
     if spec.national_level:
-        level: dict[str, Any] = {"type": "NationalQualificationLevel"}
-        if spec.national_level.get("iri"):
-            level["id"] = spec.national_level["iri"]
-        level["nqfFramework"] = spec.national_level.get("framework", "")
-        level["nqfLevelCode"] = spec.national_level.get("level", "")
-        achievement["nationalQualificationLevel"] = level
+        framework = spec.national_level.get("framework", "")
+        level = spec.national_level.get("level", "")
+        alignments.append(
+            _alignment(
+                vocab.NQF_LEVEL,
+                f"{framework} level {level}".strip(),
+                spec.national_level.get("iri") or vocab.ELM + "nqfLevel",
+                framework=framework,
+                code=level,
+            )
+        )
     if spec.isced_field:
-        achievement["thematicArea"] = vocab.isced_iri(spec.isced_field)
-        achievement["fieldOfStudy"] = vocab.isced_fields()[spec.isced_field]
-    credits = []
+        alignments.append(
+            _alignment(
+                vocab.ISCED_FIELD,
+                vocab.isced_fields()[spec.isced_field],
+                vocab.isced_iri(spec.isced_field),
+                framework="ISCED-F 2013",
+                code=spec.isced_field,
+            )
+        )
     if spec.ects is not None:
-        credits.append({"type": "CreditPoint", "framework": vocab.ECTS, "point": _number(spec.ects)})
-    if credits:
-        achievement["creditPoint"] = credits
+        alignments.append(
+            _alignment(
+                vocab.CREDIT_POINT,
+                f"{_number(spec.ects)} ECTS credits",
+                vocab.ECTS,
+                framework="European Credit Transfer and Accumulation System",
+                code=_number(spec.ects),
+            )
+        )
     if spec.hours is not None:
-        achievement["volumeOfLearning"] = _hours(spec.hours)
-    achievement["assessmentType"] = [vocab.ASSESSMENT_TYPES[t][0] for t in spec.assessment_types]
-    if spec.assessment_description:
-        achievement["assessmentDescription"] = spec.assessment_description
-    achievement["mode"] = vocab.MODES[spec.mode][0]
+        alignments.append(
+            _alignment(
+                vocab.VOLUME_OF_LEARNING,
+                f"{_number(spec.hours)} hours",
+                vocab.ELM + "volumeOfLearning",
+                framework="ISO 8601 duration",
+                code=_hours(spec.hours),
+            )
+        )
+    for kind in spec.assessment_types:
+        alignments.append(_concept(vocab.ASSESSMENT_TYPE, vocab.ASSESSMENT_TYPES, kind, "EU assessment types"))
+    alignments.append(_concept(vocab.MODE, vocab.MODES, spec.mode, "EU learning and assessment modes"))
     if spec.learning_setting:
-        achievement["learningSetting"] = vocab.LEARNING_SETTINGS[spec.learning_setting][0]
+        alignments.append(
+            _concept(vocab.LEARNING_SETTING, vocab.LEARNING_SETTINGS, spec.learning_setting, "EU learning settings")
+        )
     if spec.supervision:
-        achievement["supervision"] = vocab.SUPERVISION[spec.supervision][0]
-    achievement["qualityAssurance"] = [_quality(spec)]
-    alignments.append(
-        {
-            "type": ["Alignment"],
-            "targetType": "ext:QualityAssurance",
-            "targetName": vocab.QUALITY_ASSURANCE[spec.qa_type][1],
-            "targetUrl": spec.qa_url or vocab.QUALITY_ASSURANCE[spec.qa_type][0],
-        }
-    )
-    if spec.prerequisites:
-        achievement["prerequisites"] = spec.prerequisites
-    if spec.integration_option:
-        achievement["integrationOption"] = vocab.INTEGRATION[spec.integration_option][0]
-    if spec.part_of:
-        achievement["partOf"] = list(spec.part_of)
-    if spec.integration_description:
-        achievement["integrationDescription"] = spec.integration_description
+        alignments.append(
+            _concept(vocab.SUPERVISION_TYPE, vocab.SUPERVISION, spec.supervision, "EU supervision and verification")
+        )
+    if spec.qa_body or spec.qa_url:
+        qa_iri = vocab.QUALITY_ASSURANCE[spec.qa_type][0]
+        body_url = spec.qa_url or qa_iri
+        alignments.append(_alignment(vocab.QUALITY_ASSURANCE_BODY, spec.qa_body or body_url, body_url))
+    for iri in spec.part_of:
+        alignments.append(_alignment(vocab.PART_OF, iri, iri))
     if spec.further_information:
-        achievement["furtherInformation"] = spec.further_information
+        alignments.append(_alignment(vocab.FURTHER_INFORMATION, spec.further_information, spec.further_information))
     if spec.grading:
         achievement["resultDescription"] = [_result_description(spec)]
     achievement["alignment"] = alignments
+    if related := _translations(spec, achievement_id):
+        achievement["related"] = related
     return achievement
-
-
-def _outcome(text: Text, skills: tuple[str, ...]) -> dict[str, Any]:
-    outcome: dict[str, Any] = {"type": "LearningOutcome", "title": text}
-    if skills:
-        outcome["relatedESCOSkill"] = list(skills)
-    return outcome
-
-
-def _esco_alignment(uri: str, fallback: str) -> dict[str, Any]:
-    return {
-        "type": ["Alignment"],
-        "targetType": "ext:ESCOSkill",
-        "targetFramework": "ESCO",
-        "targetName": vocab.esco_label(uri) or fallback,
-        "targetCode": vocab.ESCO_VERSION,
-        "targetUrl": uri,
-    }
-
-
-def _quality(spec: Spec) -> dict[str, Any]:
-    quality: dict[str, Any] = {}
-    if spec.qa_url:
-        quality["id"] = spec.qa_url
-    quality["type"] = "QualityAssurance"
-    quality["qaType"] = vocab.QUALITY_ASSURANCE[spec.qa_type][0]
-    if spec.qa_body:
-        quality["accreditingAgent"] = spec.qa_body
-    if spec.qa_description:
-        quality["qaDescription"] = spec.qa_description
-    return quality
 
 
 def _result_description(spec: Spec) -> dict[str, Any]:
@@ -272,7 +368,7 @@ def render_credential(
             {"type": ["Result"], "resultDescription": achievement["resultDescription"][0]["id"], "value": grade}
         ]
     credential: dict[str, Any] = {
-        "@context": [VC2, OB3, OB3_EXTENSIONS, MERIT_CONTEXT],
+        "@context": [VC2, OB3, OB3_EXTENSIONS],
         "id": credential_id or f"urn:uuid:{_uuid4()}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": achievement["name"],

@@ -107,3 +107,50 @@ def esco_label(uri: str) -> str | None:
 
 
 ESCO_VERSION = "ESCO v1.1.1"
+
+ELM = SNB + "model/elm/"
+"""The European Learning Model's namespace: where Merit has no concept IRI for a value, an alignment's ``targetUrl``
+is the ELM property that defines the element (decision 0011)."""
+
+# Open Badges 3.0 ``Alignment.targetType`` of each Annex I element Merit carries as an alignment (decision 0011).
+EQF_LEVEL = "ext:EQFLevel"
+NQF_LEVEL = "ext:NQFLevel"
+ISCED_FIELD = "ext:ISCEDField"
+CREDIT_POINT = "ext:CreditPoint"
+VOLUME_OF_LEARNING = "ext:VolumeOfLearning"
+LEARNING_OUTCOME = "ext:LearningOutcome"
+ESCO_SKILL_TYPE = "ext:ESCOSkill"
+ASSESSMENT_TYPE = "ext:AssessmentType"
+ASSESSMENT_DESCRIPTION = "ext:AssessmentDescription"
+MODE = "ext:Mode"
+LEARNING_SETTING = "ext:LearningSetting"
+SUPERVISION_TYPE = "ext:Supervision"
+QUALITY_ASSURANCE_TYPE = "ext:QualityAssurance"
+QUALITY_ASSURANCE_BODY = "ext:QualityAssuranceBody"
+PREREQUISITES = "ext:Prerequisites"
+INTEGRATION_OPTION = "ext:IntegrationOption"
+PART_OF = "ext:PartOf"
+FURTHER_INFORMATION = "ext:FurtherInformation"
+TARGET_TYPES = frozenset(
+    {
+        EQF_LEVEL,
+        NQF_LEVEL,
+        ISCED_FIELD,
+        CREDIT_POINT,
+        VOLUME_OF_LEARNING,
+        LEARNING_OUTCOME,
+        ESCO_SKILL_TYPE,
+        ASSESSMENT_TYPE,
+        ASSESSMENT_DESCRIPTION,
+        MODE,
+        LEARNING_SETTING,
+        SUPERVISION_TYPE,
+        QUALITY_ASSURANCE_TYPE,
+        QUALITY_ASSURANCE_BODY,
+        PREREQUISITES,
+        INTEGRATION_OPTION,
+        PART_OF,
+        FURTHER_INFORMATION,
+    }
+)
+"""Every ``targetType`` Merit writes; other issuers' alignments are read by their targets instead."""

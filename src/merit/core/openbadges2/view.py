@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from merit.core import formats
+from merit.core.credview import CredentialView
 from merit.core.microcredential import vocab
 from merit.core.openbadges2.model import link_id
 
@@ -104,3 +105,13 @@ def assertion_view(
         "grade": None,
     }
     return formats.complete_view(view, "ob2")
+
+
+def view_of(
+    assertion: dict[str, Any],
+    languages: Any = None,
+    badge: dict[str, Any] | None = None,
+    issuer: dict[str, Any] | None = None,
+) -> CredentialView:
+    """The :class:`~merit.core.credview.CredentialView` of an assertion (Open Badges 2.0 texts have no language)."""
+    return CredentialView.from_keys(assertion_view(assertion, badge, issuer), "ob2")

@@ -6,6 +6,13 @@ See ``docs/decisions/0008-trust-registry.md`` for the model, the EBSI Trusted Is
 """
 
 from merit.core.trust.check import check_accreditation, credential_facts, credential_type_of, issued_at
+from merit.core.trust.claims import (
+    Accreditation,
+    is_accreditation,
+    is_trust_list,
+    read_accreditation,
+    trust_list_entries,
+)
 from merit.core.trust.registry import OfflineTrustList, TrustRegistry
 from merit.core.trust.render import (
     ACCREDITATION_TYPE,
@@ -21,6 +28,7 @@ __all__ = [
     "ACCREDITATION_TYPE",
     "TRUST_CONTEXT",
     "TRUST_LIST_TYPE",
+    "Accreditation",
     "OfflineTrustList",
     "Scope",
     "TrustRegistry",
@@ -28,8 +36,12 @@ __all__ = [
     "check_accreditation",
     "credential_facts",
     "credential_type_of",
+    "is_accreditation",
+    "is_trust_list",
     "issued_at",
+    "read_accreditation",
     "scope_of",
     "trust_list",
+    "trust_list_entries",
     "withdrawal",
 ]

@@ -22,15 +22,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from merit.core import vc
 from merit.core.errors import CouldNotVerifyError, MeritError
+from merit.core.trust.claims import is_accreditation, read_accreditation
 from merit.core.trust.registry import TrustRegistry
-from merit.core.trust.render import ACCREDITATION_TYPE
-from merit.core.trust.scope import ISCED_IRI, scope_of
 from merit.core.verify.report import ACCREDITATION, VALIDITY, Check
 
 if TYPE_CHECKING:
     from merit.core.verify.verifier import Verifier
 
-_EQF_IRI = "http://data.europa.eu/snb/eqf/"
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 Kind = Literal["good", "bad", "unknown", "untrusted"]
 
@@ -83,16 +81,15 @@ def credential_type_of(credential: dict[str, Any]) -> str:
 def credential_facts(credential: dict[str, Any]) -> tuple[int | None, list[str], str, str | None]:
     """The EQF level, ISCED-F codes, credential type and region of ``credential``, as scopes read them.
 
-    The EQF level is ``achievement.eqfLevel`` (an EU EQF concept IRI), the fields ``achievement.thematicArea``
-    (ISCED-F concept IRIs), the region the issuer's ``address``: ``addressRegion`` when it is an ISO 3166-2 code
-    of the issuer's country, otherwise ``addressCountryCode``.
+    The EQF level and the ISCED-F field are read as the credential's view has them (either of Merit's encodings,
+    :func:`merit.core.microcredential.view.view_of`), the region from the issuer's ``address``: ``addressRegion``
+    when it is an ISO 3166-2 code of the issuer's country, otherwise ``addressCountryCode``.
     """
-    achievement = _achievement(credential)
-    eqf_iri = achievement.get("eqfLevel")
-    level = eqf_iri.removeprefix(_EQF_IRI) if isinstance(eqf_iri, str) and eqf_iri.startswith(_EQF_IRI) else ""
-    eqf = int(level) if level.isdigit() else None
-    areas = achievement.get("thematicArea", [])
-    fields = [a.removeprefix(ISCED_IRI) for a in (areas if isinstance(areas, list) else [areas]) if isinstance(a, str)]
+    from merit.core.microcredential.view import view_of
+
+    view = view_of(credential)
+    eqf = view.eqf_level
+    fields = [view.isced_field] if view.isced_field else []
     issuer = credential.get("issuer")
     address = issuer.get("address") if isinstance(issuer, dict) else None
     address = address if isinstance(address, dict) else {}
@@ -121,8 +118,7 @@ def _assess(
             "bad", "the registry returned an accreditation that is not a JSON object", "ACCREDITATION_FORGED"
         )
     name = accreditation.get("id", "(no id)")
-    types = accreditation.get("type", [])
-    if ACCREDITATION_TYPE not in (types if isinstance(types, list) else [types]):
+    if not is_accreditation(accreditation):
         return _Finding("bad", f"{name} is not an accreditation credential", "ACCREDITATION_FORGED")
     authority = vc.issuer_id(accreditation)
     if authority not in anchors:
@@ -165,13 +161,14 @@ def _assess(
             "ACCREDITATION_NOT_YET_VALID",
         )
     if end is not None and issued > end:
-        verb = "was withdrawn" if subject.get("decision") == "withdrawn" else "expired"
+        verb = "was withdrawn" if read_accreditation(accreditation).decision == "withdrawn" else "expired"
         return _Finding(
             "bad",
             f"the accreditation {verb} on {_date(end)}, before the credential was issued on {when}",
             "ACCREDITATION_WITHDRAWN" if verb == "was withdrawn" else "ACCREDITATION_EXPIRED",
         )
-    scope = scope_of(accreditation)
+    claims = read_accreditation(accreditation)
+    scope = claims.scope
     eqf, fields, kind, region = credential_facts(credential)
     wanted: list[str | None] = list(fields) or [None]
     reasons = [r for isced in wanted for r in scope.covers(eqf, isced, kind, region)]
@@ -199,8 +196,8 @@ def _assess(
     period = f"from {_date(start)} to {_date(end)}" if end is not None else f"from {_date(start)}, with no end date"
     if start is None:
         period = f"until {_date(end)}" if end is not None else "with no end date"
-    body = subject.get("accreditingBody") or authority
-    message = f"Issued by {subject.get('name') or issuer}, accredited by {body} for {scope.describe()} {period}"
+    body = claims.accrediting_body or authority
+    message = f"Issued by {claims.issuer_name or issuer}, accredited by {body} for {scope.describe()} {period}"
     return _Finding("good", message, details={"accreditation": name, "authority": authority, "scope": scope.to_json()})
 
 

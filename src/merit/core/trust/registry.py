@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from merit.core import vc
 from merit.core.errors import CouldNotVerifyError, MalformedValueError, TrustListError
-from merit.core.trust.render import TRUST_LIST_TYPE
+from merit.core.trust import claims
 
 if TYPE_CHECKING:
     from merit.core.verify.verifier import Verifier
@@ -47,15 +47,14 @@ class OfflineTrustList:
         if not report.verified or report.document is None:
             raise CouldNotVerifyError(f"the trust list could not be verified ({report.reason})")
         document = report.document
-        types = document.get("type", [])
-        if TRUST_LIST_TYPE not in (types if isinstance(types, list) else [types]):
-            raise TrustListError(f"the document is not a {TRUST_LIST_TYPE}")
+        if not claims.is_trust_list(document):
+            raise TrustListError("the document is not a trust list")
         self.authority = vc.issuer_id(document)
         self.list_id = document.get("id")
-        subject = document.get("credentialSubject")
-        entries = subject.get("trustedIssuer") if isinstance(subject, dict) else None
-        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
-            raise TrustListError("the trust list's trustedIssuer must be a list of accreditation credentials")
+        try:
+            entries = claims.trust_list_entries(document)
+        except MalformedValueError as exc:
+            raise TrustListError(exc.message) from exc
         self._by_issuer: dict[str, list[dict[str, Any]]] = {}
         for entry in entries:
             if _issuer(entry) != self.authority:

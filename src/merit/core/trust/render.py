@@ -1,10 +1,15 @@
 """Rendering accreditation credentials and trust lists as unsigned W3C VC 2.0 documents.
 
 A registry authority (the root of trust, identified by its DID) accredits an issuer organisation by signing an
-``AccreditationCredential`` whose subject is the issuer's DID, in the manner of the EBSI Trusted Issuers Registry
-(https://hub.ebsi.eu/). A ``TrustListCredential`` bundles the signed accreditations for verifiers that work
-offline. Both use the VC 2.0 context (https://www.w3.org/TR/vc-data-model-2.0/) and Merit's trust context
-(``https://purl.org/merit/ns/trust/v1``, bundled). Signing is :func:`merit.core.issue.sign_credential` with the
+accreditation credential whose subject is the issuer's DID, in the manner of the EBSI Trusted Issuers Registry
+(https://hub.ebsi.eu/). A trust list bundles the signed accreditations for verifiers that work offline. Both name
+only contexts every Open Badges verifier bundles (decision 0011): an accreditation is a VC 2.0 credential in the
+Open Badges 3.0 vocabulary (https://www.imsglobal.org/spec/ob/v3p0/; not an ``OpenBadgeCredential``, whose
+schema allows one status entry where the registry needs revocation and suspension) whose achievement is a
+``QualityAssuranceCredential`` with its scope, body, framework and decision as alignments; a trust list is a VC 2.0
+credential (https://www.w3.org/TR/vc-data-model-2.0/) whose ``relatedResource`` entries are the accreditations as
+``data:`` URLs with their digests. :mod:`merit.core.trust.claims` reads both, and the first encoding
+(``https://purl.org/merit/ns/trust/v1``) too. Signing is :func:`merit.core.issue.sign_credential` with the
 authority's key; withdrawal is described in ``docs/decisions/0008-trust-registry.md``.
 """
 
@@ -16,13 +21,18 @@ from typing import Any
 
 from merit.core import vc
 from merit.core.errors import InvalidError, MalformedValueError
-from merit.core.trust.scope import Scope
+from merit.core.trust import claims
+from merit.core.trust.scope import ISCED_IRI, Scope
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
-TRUST_CONTEXT = "https://purl.org/merit/ns/trust/v1"
-ACCREDITATION_TYPE = "AccreditationCredential"
-TRUST_LIST_TYPE = "TrustListCredential"
+OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+TRUST_CONTEXT = claims.LEGACY_CONTEXT
+"""The context of the first encoding: no longer issued, still bundled so that earlier credentials verify."""
+ACCREDITATION_TYPE = claims.LEGACY_ACCREDITATION_TYPE
+TRUST_LIST_TYPE = claims.TRUST_LIST_TYPE
 DECISIONS = ("granted", "renewed", "withdrawn")
+_EQF_IRI = "http://data.europa.eu/snb/eqf/"
+_ISO_3166 = "https://www.iso.org/obp/ui/#iso:code:3166:"
 
 
 def _required(value: str, name: str) -> str:
@@ -64,24 +74,34 @@ def accreditation_credential(
         raise MalformedValueError(f"decision must be one of {', '.join(DECISIONS)}")
     if valid_until is not None and valid_until <= valid_from:
         raise MalformedValueError("valid_until must be after valid_from")
+    issuer_name = _required(issuer_name, "issuer_name")
+    body = _required(accrediting_body, "accrediting_body")
+    framework = _required(qa_framework, "qa_framework")
+    authority_name = _required(authority_name, "authority_name")
     credential: dict[str, Any] = {
-        "@context": [VC2, TRUST_CONTEXT],
+        "@context": [VC2, OB3],
         "id": credential_id,
-        "type": ["VerifiableCredential", ACCREDITATION_TYPE],
-        "name": f"Accreditation of {_required(issuer_name, 'issuer_name')}",
-        "issuer": {"id": _did(authority, "authority"), "name": _required(authority_name, "authority_name")},
+        "type": ["VerifiableCredential", claims.ACCREDITATION_TYPE],
+        "name": f"Accreditation of {issuer_name}",
+        "issuer": {"id": _did(authority, "authority"), "type": ["Profile"], "name": authority_name},
         "validFrom": vc.stamp(valid_from),
     }
     if valid_until is not None:
         credential["validUntil"] = vc.stamp(valid_until)
     credential["credentialSubject"] = {
         "id": _did(issuer, "issuer"),
-        "type": "Accreditation",
+        "type": ["AchievementSubject"],
         "name": issuer_name,
-        "accreditingBody": _required(accrediting_body, "accrediting_body"),
-        "qualityAssuranceFramework": _required(qa_framework, "qa_framework"),
-        "accreditedFor": scope.to_json(),
-        "decision": decision,
+        "achievement": {
+            "id": f"{credential_id}#accreditation" if "#" not in credential_id else f"{credential_id}-accreditation",
+            "type": ["Achievement"],
+            "achievementType": claims.ACHIEVEMENT_TYPE,
+            "name": f"Accredited issuer: {scope.describe()}",
+            "description": f"{authority_name} accredits {issuer_name} for {scope.describe()}, "
+            f"quality assured by {body} under {framework}.",
+            "criteria": {"narrative": f"Accreditation {decision} by {authority_name} under {framework}."},
+            "alignment": [*scope_alignments(scope), *_about(body, framework, decision)],
+        },
     }
     if status_entries:
         credential["credentialStatus"] = status_entries[0] if len(status_entries) == 1 else list(status_entries)
@@ -113,7 +133,15 @@ def withdrawal(
         raise InvalidError("the accreditation had already ended before the withdrawal")
     replacement["id"] = credential_id
     replacement["validUntil"] = vc.stamp(withdrawn_at)
-    replacement["credentialSubject"]["decision"] = "withdrawn"
+    if claims.is_legacy(replacement):
+        replacement["credentialSubject"]["decision"] = "withdrawn"
+    else:
+        alignments = replacement["credentialSubject"]["achievement"]["alignment"]
+        kept = [a for a in alignments if a.get("targetType") != claims.DECISION]
+        replacement["credentialSubject"]["achievement"]["alignment"] = [*kept, _decision("withdrawn")]
+        replacement["credentialSubject"]["achievement"]["criteria"] = {
+            "narrative": f"Accreditation withdrawn on {vc.stamp(withdrawn_at)[:10]}."
+        }
     if status_entries:
         replacement["credentialStatus"] = status_entries[0] if len(status_entries) == 1 else list(status_entries)
     return replacement
@@ -140,15 +168,64 @@ def trust_list(
             raise MalformedValueError(f"the accreditation {accreditation.get('id')} is not signed")
         if vc.issuer_id(accreditation) != authority:
             raise MalformedValueError(f"the accreditation {accreditation.get('id')} was not issued by {authority}")
+    subjects: dict[str, dict[str, Any]] = {}
+    for accreditation in accreditations:
+        accredited = claims.read_accreditation(accreditation)
+        if accredited.issuer is not None:
+            subject = {"id": accredited.issuer, **({"name": accredited.issuer_name} if accredited.issuer_name else {})}
+            subjects.setdefault(accredited.issuer, subject)
     credential: dict[str, Any] = {
-        "@context": [VC2, TRUST_CONTEXT],
+        "@context": [VC2],
         "id": list_id,
         "type": ["VerifiableCredential", TRUST_LIST_TYPE],
         "name": f"Trust list of {_required(authority_name, 'authority_name')}",
+        "description": "The issuers this authority accredits; each signed accreditation credential is a data: URL "
+        "in relatedResource, with its digest.",
         "issuer": {"id": _did(authority, "authority"), "name": authority_name},
         "validFrom": vc.stamp(valid_from),
     }
     if valid_until is not None:
         credential["validUntil"] = vc.stamp(valid_until)
-    credential["credentialSubject"] = {"type": "TrustList", "trustedIssuer": [copy.deepcopy(a) for a in accreditations]}
+    credential["credentialSubject"] = list(subjects.values()) or {"id": authority, "name": authority_name}
+    credential["relatedResource"] = [claims.data_url(a) for a in accreditations]
     return credential
+
+
+def _alignment(kind: str, name: str, url: str, code: str | None = None, framework: str | None = None) -> dict[str, Any]:
+    alignment: dict[str, Any] = {"type": ["Alignment"], "targetType": kind, "targetName": name, "targetUrl": url}
+    if framework:
+        alignment["targetFramework"] = framework
+    if code is not None:
+        alignment["targetCode"] = code
+    return alignment
+
+
+def scope_alignments(scope: Scope) -> list[dict[str, Any]]:
+    """The OB 3.0 alignments that state ``scope`` in an accreditation (decision 0011)."""
+    found = []
+    for kind, level in ((claims.EQF_MIN, scope.eqf_min), (claims.EQF_MAX, scope.eqf_max)):
+        if level is not None:
+            found.append(
+                _alignment(
+                    kind, f"EQF level {level}", f"{_EQF_IRI}{level}", str(level), "European Qualifications Framework"
+                )
+            )
+    for field in scope.isced_fields:
+        found.append(_alignment(claims.ISCED_FIELD, f"ISCED-F {field}", ISCED_IRI + field, field, "ISCED-F 2013"))
+    for kind in scope.credential_types:
+        found.append(_alignment(claims.CREDENTIAL_TYPE, kind, claims.NS + "credentialType", kind))
+    for region in scope.regions:
+        found.append(_alignment(claims.REGION, region, _ISO_3166 + region.split("-")[0], region, "ISO 3166"))
+    return found
+
+
+def _decision(decision: str) -> dict[str, Any]:
+    return _alignment(claims.DECISION, decision, claims.NS + decision, decision)
+
+
+def _about(body: str, framework: str, decision: str) -> list[dict[str, Any]]:
+    return [
+        _alignment(claims.ACCREDITING_BODY, body, claims.NS + "accreditingBody"),
+        _alignment(claims.QA_FRAMEWORK, framework, claims.NS + "qualityAssuranceFramework"),
+        _decision(decision),
+    ]

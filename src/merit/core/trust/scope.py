@@ -24,7 +24,8 @@ _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _TYPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-def _check_eqf(value: Any, name: str) -> int | None:
+def check_eqf(value: Any, name: str) -> int | None:
+    """``value`` as an EQF level (1 to 8) or None; raises when it is anything else."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 8:
@@ -67,8 +68,8 @@ class Scope:
     regions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        low = _check_eqf(self.eqf_min, "eqf_min")
-        high = _check_eqf(self.eqf_max, "eqf_max")
+        low = check_eqf(self.eqf_min, "eqf_min")
+        high = check_eqf(self.eqf_max, "eqf_max")
         if low is not None and high is not None and low > high:
             raise MalformedValueError(f"eqf_min ({low}) is above eqf_max ({high})")
         object.__setattr__(self, "isced_fields", tuple(isced_code(code) for code in self.isced_fields))
@@ -128,8 +129,16 @@ class Scope:
         extra += [", ".join(self.regions)] if self.regions else []
         return f"{text} ({'; '.join(extra)})" if extra else text
 
+    @classmethod
+    def from_accreditation(cls, credential: dict[str, Any]) -> Scope:
+        """The scope an accreditation credential states, in either of Merit's encodings
+        (:func:`merit.core.trust.claims.read_accreditation`); raises :class:`MalformedValueError`."""
+        from merit.core.trust.claims import read_accreditation  # claims imports this module.
+
+        return read_accreditation(credential).scope
+
     def to_json(self) -> dict[str, Any]:
-        """The ``accreditedFor`` object of an accreditation credential (Merit's trust context)."""
+        """The scope as JSON (the registry API's ``scope``, and ``accreditedFor`` in the first encoding)."""
         data: dict[str, Any] = {"type": "AccreditationScope"}
         if self.eqf_min is not None:
             data["eqfMin"] = self.eqf_min
@@ -144,23 +153,14 @@ class Scope:
         return data
 
 
-def _strings(value: Any, name: str) -> tuple[str, ...]:
+def strings(value: Any, name: str) -> tuple[str, ...]:
+    """``value`` (a string or a list of strings) as a tuple; raises naming ``name`` when it is anything else."""
     items = value if isinstance(value, list) else [] if value is None else [value]
     if not all(isinstance(item, str) for item in items):
-        raise MalformedValueError(f"accreditedFor.{name} must be a string or a list of strings")
+        raise MalformedValueError(f"{name} must be a string or a list of strings")
     return tuple(items)
 
 
 def scope_of(accreditation: dict[str, Any]) -> Scope:
-    """The :class:`Scope` that an accreditation credential states in ``credentialSubject.accreditedFor``."""
-    subject = accreditation.get("credentialSubject")
-    scope = subject.get("accreditedFor") if isinstance(subject, dict) else None
-    if not isinstance(scope, dict):
-        raise MalformedValueError("the accreditation credential has no accreditedFor scope")
-    return Scope(
-        eqf_min=_check_eqf(scope.get("eqfMin"), "accreditedFor.eqfMin"),
-        eqf_max=_check_eqf(scope.get("eqfMax"), "accreditedFor.eqfMax"),
-        isced_fields=_strings(scope.get("iscedField"), "iscedField"),
-        credential_types=_strings(scope.get("credentialType"), "credentialType"),
-        regions=_strings(scope.get("region"), "region"),
-    )
+    """The :class:`Scope` an accreditation credential states, in either encoding (:meth:`Scope.from_accreditation`)."""
+    return Scope.from_accreditation(accreditation)

@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.translation import get_language
 
 from merit.core import texts
-from merit.core.microcredential import extract_spec_view
+from merit.core.credview import Concept, CredentialView
+from merit.core.microcredential.view import view_of
 from merit.core.verify import VerificationReport
 from merit.server.passport.models import HeldCredential
 from merit.server.portal.report import describe
@@ -27,49 +28,52 @@ def pick(value: Any, language: str | None = None) -> str:
     return texts.pick(value, [language])[0] or ""
 
 
-def concept(label: Any) -> str:
+def concept(value: Concept | None) -> str:
     """An EU concept's name in the reader's language (credentials from other issuers keep their own text)."""
-    text = pick(label)
-    return next((name for _iri, english, name in vocabulary.concepts() if english == text), text)
+    if value is None:
+        return ""
+    return next((name for iri, english, name in vocabulary.concepts() if value.iri == iri), None) or next(
+        (name for _iri, english, name in vocabulary.concepts() if english == value.label), value.label
+    )
 
 
-def content(held: HeldCredential, view: dict[str, Any] | None = None) -> dict[str, Any]:
+def content(held: HeldCredential, view: CredentialView | None = None) -> dict[str, Any]:
     """Everything the credential says, for its page: learning outcomes, skills, level, workload, assessment,
-    participation and quality assurance. ``view`` is the format's display view (``extract_spec_view`` keys)."""
+    participation and quality assurance. ``view`` is the credential's typed view, from its format's reader."""
     if view is None:
-        view = extract_spec_view(held.document) if held.format == HeldCredential.Format.VC else {}
-    titles = held.titles or view.get("titles")
-    document = held.document if held.format == HeldCredential.Format.VC else {}
-    subject = document.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    achievement = achievement if isinstance(achievement, dict) else {}
+        view = view_of(held.document) if held.format == HeldCredential.Format.VC else CredentialView(held.format)
+    wanted = [reader_language()]
+
+    def text(value: dict[str, str]) -> str:
+        return view.text(value, wanted) or ""
+
+    titles = held.titles or {k: v for k, v in view.title.items() if k}
     return {
-        "title": pick(titles) if titles else pick(view.get("title")) or held.display_title,
-        "description": pick(achievement.get("descriptionTranslations") or view.get("description")),
-        "issuer": view.get("awardingBody") or held.issuer_name,
-        "issuer_id": view.get("issuerId") or held.issuer_id,
-        "country": view.get("country"),
-        "learner": view.get("learnerName"),
+        "title": pick(titles) if titles else text(view.title) or held.display_title,
+        "description": text(view.description),
+        "issuer": view.awarding_body or held.issuer_name,
+        "issuer_id": view.issuer_id or held.issuer_id,
+        "country": view.country,
+        "learner": view.learner_name,
         "issued": held.issued_at,
         "valid_until": held.valid_until,
-        "outcomes": [pick(o) for o in view.get("learningOutcomes") or [] if pick(o)],
+        "outcomes": [t for t in (text(o.text) for o in view.outcomes) if t],
         "skills": held.skills,
-        "eqf": view.get("eqfLevel"),
+        "eqf": view.eqf_level,
         "ects": held.ects,
         "hours": held.hours,
-        "field": pick(view.get("field")),
-        "assessment": [concept(a) for a in view.get("assessment") or []],
-        "participation": concept(view.get("participation")),
-        "setting": concept(view.get("learningSetting")),
-        "quality": concept(view.get("qualityAssurance")),
-        "quality_body": pick(view.get("qualityAssuranceBody")),
-        "supervision": concept(view.get("supervision")),
-        "prerequisites": pick(view.get("prerequisites")),
-        "integration": concept(view.get("integration")),
-        "grade": view.get("grade"),
-        "further": view.get("furtherInformation"),
-        "missing": view.get("missing") or [],
+        "field": text(view.field_of_study),
+        "assessment": [concept(a) for a in view.assessment],
+        "participation": concept(view.mode),
+        "setting": concept(view.learning_setting),
+        "quality": concept(view.quality_assurance),
+        "quality_body": view.quality_assurance_body or "",
+        "supervision": concept(view.supervision),
+        "prerequisites": text(view.prerequisites),
+        "integration": concept(view.integration),
+        "grade": view.grade,
+        "further": view.further_information,
+        "missing": view.missing,
     }
 
 

@@ -26,9 +26,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from merit.core import edc, formats, openbadges2
+from merit.core.credview import CredentialView
 from merit.core.errors import MeritError
 from merit.core.keys import KeyPair, SigningKey, did_key
-from merit.core.microcredential import extract_spec_view, identity_hash
+from merit.core.microcredential import identity_hash
+from merit.core.microcredential.view import view_of
+from merit.core.openbadges2.view import view_of as ob2_view
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import VerificationReport
 from merit.server.accounts.models import Account, AuditEvent, Membership, Role
@@ -107,10 +110,10 @@ def verify(document: Any) -> VerificationReport:
     return portal.verify_document(document)[1]
 
 
-def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, VerificationReport, dict[str, Any]]:
+def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, VerificationReport, CredentialView]:
     """What ``content`` holds: the credential's format (``vc``, ``ob2`` or ``edc``), the credential's exact bytes
-    (unwrapped from a PDF attachment or a baked PNG/SVG badge), its verification report and its display view (the
-    keys of ``extract_spec_view``). Raises :class:`ImportRefused` for anything else, with the reason."""
+    (unwrapped from a PDF attachment or a baked PNG/SVG badge), its verification report and its typed view
+    (:class:`~merit.core.credview.CredentialView`). Raises :class:`ImportRefused` for anything else, with the reason."""
     try:
         found = containers.open_text(content.decode("utf-8")) if pasted else containers.open_file(content)
         if found.url is not None and not found.data:
@@ -130,20 +133,21 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
     return kind, found.data, report, _view(kind, document, report)
 
 
-def _view(kind: str, document: Any, report: VerificationReport) -> dict[str, Any]:
+def _view(kind: str, document: Any, report: VerificationReport) -> CredentialView:
+    """The credential's typed view, from its format's reader."""
     if kind == "ob2":
         assertion = report.document if isinstance(report.document, dict) else document
         if not isinstance(assertion, dict):
-            return formats.complete_view({}, "ob2")
+            return CredentialView(format="ob2")
         badge = assertion.get("badge") if isinstance(assertion.get("badge"), dict) else None
         issuer = badge.get("issuer") if isinstance(badge, dict) and isinstance(badge.get("issuer"), dict) else None
-        return openbadges2.assertion_view(assertion, badge, issuer)
+        return ob2_view(assertion, [reader_language()], badge, issuer)
     if kind == "edc":
-        return edc.edc_view(document, reader_language())
-    return extract_spec_view(document)
+        return edc.view_of(document, [reader_language()])
+    return view_of(document)
 
 
-def examine(held: HeldCredential) -> tuple[VerificationReport, dict[str, Any]]:
+def examine(held: HeldCredential) -> tuple[VerificationReport, CredentialView]:
     """A held credential verified again now, with its display view."""
     _kind, _content, report, view = read(bytes(held.original), pasted=held.format == HeldCredential.Format.OB2)
     return report, view
@@ -162,17 +166,6 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if 0 < number < 100_000 else None
-
-
-def _hours(value: Any) -> float | None:
-    """Hours from an ``xsd:duration`` such as ``PT200H`` (ELM's volume of learning)."""
-    match = (
-        re.fullmatch(r"P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+)M)?)?", value) if isinstance(value, str) else None
-    )
-    if match is None or value in ("P", "PT"):
-        return None
-    days, hours, minutes = (float(group) if group else 0.0 for group in match.groups())
-    return _number(days * 24 + hours + minutes / 60)
 
 
 def _status_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -203,8 +196,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
     existing = HeldCredential.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:
         return Added(existing, report, duplicate=True)
-    titles = view.get("titles")
-    titles = {str(k): str(v)[:500] for k, v in titles.items() if isinstance(v, str)} if isinstance(titles, dict) else {}
+    titles = {str(k): str(v)[:500] for k, v in view.title.items() if k}
     fields = document
     if kind == "ob2":
         matched = bool(document) and any(openbadges2.recipient_matches(document, a) for a in verified_addresses(user))
@@ -218,21 +210,19 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
                 sha256=digest,
                 format=kind,
                 source=source,
-                credential_id=str(view.get("id") or fields.get("id") or "")[:500],
-                title=_text(view.get("title")) or str(fields.get("name") or "")[:500] or "(untitled)",
+                credential_id=str(view.id or fields.get("id") or "")[:500],
+                title=_text(view.text(view.title, [view.language]))
+                or str(fields.get("name") or "")[:500]
+                or "(untitled)",
                 titles=dict(list(titles.items())[:30]),
-                issuer_name=_text(view.get("awardingBody")),
-                issuer_id=str(view.get("issuerId") or "")[:500],
-                issued_at=_when(view.get("issued")),
-                valid_until=_when(view.get("validUntil")),
-                eqf_level=view.get("eqfLevel") if isinstance(view.get("eqfLevel"), int) else None,
-                ects=_number(view.get("ects")),
-                hours=_hours(view.get("hours")) if isinstance(view.get("hours"), str) else _number(view.get("hours")),
-                skills=[
-                    {"uri": str(s["uri"]), "label": str(s.get("label") or s["uri"])}
-                    for s in view.get("skills") or []
-                    if isinstance(s, dict) and isinstance(s.get("uri"), str)
-                ][:200],
+                issuer_name=_text(view.awarding_body),
+                issuer_id=str(view.issuer_id or "")[:500],
+                issued_at=_when(view.issued),
+                valid_until=_when(view.valid_until),
+                eqf_level=view.eqf_level,
+                ects=_number(view.ects),
+                hours=_number(view.hours),
+                skills=[{"uri": s.uri, "label": s.label or s.uri} for s in view.skills if s.uri][:200],
                 outcome=report.outcome,
                 recipient_verified=matched,
                 status_entries=_status_entries(fields) if kind == "vc" else [],

@@ -1,7 +1,7 @@
 """What a credential's PDF shows: the readable elements of one credential, in the reader's language.
 
-The Annex I elements come from :func:`merit.core.microcredential.extract_spec_view`; the credential's own fields
-(its name, issuer, validity period, the learner's name) and the language maps of Merit's extension are read here.
+The elements come from the credential's :class:`~merit.core.credview.CredentialView` (either of Merit's
+encodings); the issuer's web address and registration are read from the credential here.
 A text in a language map is shown in the reader's language when the credential has it, otherwise in the
 credential's own language; each text keeps the language it is written in, so that the page can mark it.
 Every value is untrusted: the template escapes it and nothing here turns it into markup.
@@ -18,12 +18,12 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from merit.core import texts
-from merit.core.microcredential import extract_spec_view, vocab
+from merit.core import credview, texts
+from merit.core.credview import Concept, CredentialView
+from merit.core.microcredential.view import view_of
 from merit.server.workspace import vocabulary
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-_DURATION = re.compile(r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+)M)?)?$")
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,6 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _first(value: Any) -> Any:
-    return value[0] if isinstance(value, list) and value else value
-
-
 def _tag(language: Any) -> str | None:
     """``language`` when it looks like a BCP 47 language tag (the page marks texts with it), else ``None``."""
     return language if isinstance(language, str) and _LANGUAGE_TAG.match(language) else None
@@ -105,57 +101,38 @@ def _number(value: Any) -> str | None:
     return str(formats.number_format(number.normalize() if number == number.to_integral() else number))
 
 
-def _hours(value: Any) -> str | None:
-    """An ISO 8601 duration (``PT200H``, ``PT90M``, ``P2D``) in hours, or ``None``."""
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if not match or not any(match.groupdict().values()):
-        return None
-    parts = {name: Decimal(amount or 0) for name, amount in match.groupdict().items()}
-    total = parts["days"] * 24 + parts["hours"] + parts["minutes"] / 60
-    return _number(total.quantize(Decimal("0.1")))
-
-
 def _present(*found: Text | None) -> list[Text]:
     return [text for text in found if text is not None]
 
 
-def _concept(label: Any, table: dict[str, tuple[str, str]], names: dict[str, Any]) -> Text | None:
-    """A concept's label from the view (its English label, or its IRI when unknown), in the reader's language when
-    Merit's vocabulary knows the concept."""
-    if not isinstance(label, str) or not label:
+def _concept(concept: Concept | None, names: dict[str, Any]) -> Text | None:
+    """A concept's label in the reader's language when Merit's vocabulary knows it (by its code), else the
+    credential's own label."""
+    if concept is None:
         return None
-    for code, (iri, english) in table.items():
-        if label in (iri, english) and code in names:
-            return Text(str(names[code]))
-    return Text(label)
+    if concept.code is not None and concept.code in names:
+        return Text(str(names[concept.code]))
+    return Text(concept.label)
 
 
-def _field(view: dict[str, Any], achievement: dict[str, Any], default: str | None) -> Text | None:
-    """The field of education: Merit writes the English ISCED-F name next to the ISCED-F concept."""
-    field = view.get("field")
-    if not isinstance(field, str) or not field:
-        return None
-    isced = str(achievement.get("thematicArea", "")).startswith(vocab.SNB + "isced-f/")
-    return Text(field, "en" if isced else _tag(default))
-
-
-def _workload(view: dict[str, Any]) -> list[Text]:
+def _workload(view: CredentialView) -> list[Text]:
     parts = []
-    if (ects := _number(view.get("ects"))) is not None:
+    if (ects := _number(view.ects)) is not None:
         parts.append(Text(_("%(n)s ECTS credits") % {"n": ects}))
-    if (hours := _hours(view.get("hours"))) is not None:
+    if view.hours is not None and (hours := _number(view.hours.quantize(Decimal("0.1")))) is not None:
         parts.append(Text(_("%(n)s hours") % {"n": hours}))
     return parts
 
 
-def _levels(view: dict[str, Any], achievement: dict[str, Any]) -> list[Text]:
+def _levels(view: CredentialView) -> list[Text]:
     levels = []
-    if view.get("eqfLevel"):
-        levels.append(Text(_("EQF level %(level)s") % {"level": view["eqfLevel"]}))
-    national = _dict(achievement.get("nationalQualificationLevel"))
-    framework, code = national.get("nqfFramework"), national.get("nqfLevelCode")
-    if isinstance(framework, str) and isinstance(code, str) and framework and code:
-        levels.append(Text(_("%(framework)s level %(level)s") % {"framework": framework, "level": code}))
+    if view.eqf_level:
+        levels.append(Text(_("EQF level %(level)s") % {"level": view.eqf_level}))
+    national = view.national_level
+    if national is not None and national.framework and national.level:
+        levels.append(
+            Text(_("%(framework)s level %(level)s") % {"framework": national.framework, "level": national.level})
+        )
     return levels
 
 
@@ -174,68 +151,65 @@ def _web_url(value: Any) -> str:
 
 def display(credential: dict[str, Any], language: str) -> Display:
     """The readable elements of ``credential`` for a reader of ``language`` (call with that language active)."""
-    view = extract_spec_view(credential)
-    subject = _dict(_first(credential.get("credentialSubject")))
-    achievement = _dict(subject.get("achievement"))
+    view = view_of(credential)
     issuer = _dict(credential.get("issuer"))
-    default = achievement.get("inLanguage") if isinstance(achievement.get("inLanguage"), str) else None
+    default = _tag(view.language)
 
-    def text(value: Any) -> Text | None:
-        return pick(value, language, default)
+    def text(value: dict[str, str]) -> Text | None:
+        found, tag = credview.pick(value, [language, default])
+        return None if found is None else Text(found, _tag(tag or default))
 
-    title = text(view.get("titles")) or text(view.get("title")) or text(credential.get("name"))
     result = Display(
-        title=title or Text(_("Credential")),
-        issuer=text(view.get("awardingBody")) or Text(str(view.get("issuerId") or "")),
+        title=text(view.title) or pick(credential.get("name"), language, default) or Text(_("Credential")),
+        issuer=Text(view.awarding_body) if view.awarding_body else Text(str(view.issuer_id or "")),
         language=language,
-        description=text(achievement.get("descriptionTranslations")) or text(view.get("description")),
-        learner=pick(view.get("learnerName"), language, None),
-        issuer_place=", ".join(str(p) for p in (view.get("region"), view.get("country")) if isinstance(p, str) and p),
+        description=text(view.description),
+        learner=Text(view.learner_name) if view.learner_name else None,
+        issuer_place=", ".join(p for p in (view.region, view.country) if p),
         issuer_url=_web_url(issuer.get("url")),
         issuer_registration=_issuer_registration(issuer),
-        issued=_date(view.get("issued")),
-        valid_until=_date(view.get("validUntil")),
+        issued=_date(view.issued),
+        valid_until=_date(view.valid_until),
         credential_id=str(credential.get("id") or ""),
-        micro="EUMicroCredential" in (achievement.get("type") or [])
-        or achievement.get("achievementType") == "MicroCredential",
+        micro=view.micro,
     )
     if result.description is not None and result.description.text == result.title.text:
         result.description = None  # Merit's renderer repeats the title when there is no description.
-    assessment = [_concept(a, vocab.ASSESSMENT_TYPES, vocabulary.ASSESSMENT_TYPES) for a in view["assessment"]]
-    qa_description = text(_dict(_first(achievement.get("qualityAssurance"))).get("qaDescription"))
+    field_of_study = text(view.field_of_study)
     facts = [
-        Fact(_("Level"), _levels(view, achievement)),
+        Fact(_("Level"), _levels(view)),
         Fact(_("Workload"), _workload(view)),
-        Fact(_("Field of education"), _present(_field(view, achievement, default))),
-        Fact(_("Type of assessment"), _present(*assessment), text(achievement.get("assessmentDescription"))),
+        Fact(_("Field of education"), _present(field_of_study)),
+        Fact(
+            _("Type of assessment"),
+            _present(*(_concept(c, vocabulary.ASSESSMENT_TYPES) for c in view.assessment)),
+            text(view.assessment_description),
+        ),
         Fact(
             _("Form of participation"),
-            _present(
-                _concept(view.get("participation"), vocab.MODES, vocabulary.MODES),
-                _concept(view.get("learningSetting"), vocab.LEARNING_SETTINGS, vocabulary.SETTINGS),
-            ),
+            _present(_concept(view.mode, vocabulary.MODES), _concept(view.learning_setting, vocabulary.SETTINGS)),
         ),
         Fact(
             _("Type of quality assurance"),
             _present(
-                _concept(view.get("qualityAssurance"), vocab.QUALITY_ASSURANCE, vocabulary.QUALITY_ASSURANCE),
-                text(view.get("qualityAssuranceBody")),
+                _concept(view.quality_assurance, vocabulary.QUALITY_ASSURANCE),
+                Text(view.quality_assurance_body) if view.quality_assurance_body else None,
             ),
-            qa_description,
+            text(view.quality_assurance_description),
         ),
         Fact(
             _("Supervision and identity verification during assessment"),
-            _present(_concept(view.get("supervision"), vocab.SUPERVISION, vocabulary.SUPERVISION)),
+            _present(_concept(view.supervision, vocabulary.SUPERVISION)),
         ),
-        Fact(_("Prerequisites"), _present(text(view.get("prerequisites")))),
+        Fact(_("Prerequisites"), _present(text(view.prerequisites))),
         Fact(
             _("Integration and stackability"),
-            _present(_concept(view.get("integration"), vocab.INTEGRATION, vocabulary.INTEGRATION)),
-            text(achievement.get("integrationDescription")),
+            _present(_concept(view.integration, vocabulary.INTEGRATION)),
+            text(view.integration_description),
         ),
-        Fact(_("Grade"), _present(text(view.get("grade")))),
+        Fact(_("Grade"), _present(Text(view.grade) if view.grade else None)),
     ]
     result.facts = [fact for fact in facts if fact.values or fact.detail]
-    result.outcomes = [t for t in (text(o) for o in view["learningOutcomes"]) if t]
-    result.skills = [Text(str(s["label"] or s["uri"]), "en") for s in view["skills"] if s.get("label") or s.get("uri")]
+    result.outcomes = [t for t in (text(o.text) for o in view.outcomes) if t]
+    result.skills = [Text(str(s.label or s.uri), "en") for s in view.skills if s.label or s.uri]
     return result

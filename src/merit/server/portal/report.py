@@ -16,8 +16,9 @@ from typing import Any
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from merit.core import edc, formats, openbadges2, texts
-from merit.core.microcredential.view import extract_spec_view
+from merit.core import credview, edc, formats, openbadges2, texts
+from merit.core.credview import Concept
+from merit.core.microcredential.view import extract_spec_view, view_of
 from merit.core.verify import Check, VerificationReport
 from merit.core.verify.report import (
     ACCREDITATION,
@@ -205,59 +206,50 @@ def _labels() -> dict[str, str]:
     return {iri: name for iri, _english, name in vocabulary.concepts()}
 
 
-def _hours(duration: Any) -> str | None:
-    found = re.fullmatch(r"PT(\d+(?:\.\d+)?)H", duration) if isinstance(duration, str) else None
-    return found.group(1) if found else None
-
-
 def _web_link(value: Any) -> str | None:
     """``value`` when it is an http(s) URL, so that a credential cannot put a ``javascript:`` link on the page."""
     return value if isinstance(value, str) and re.match(r"https?://", value) else None
 
 
+def _label(concept: Concept | None, labels: dict[str, str]) -> str | None:
+    """A concept in the reader's language when Merit's vocabulary knows it, else its own label."""
+    if concept is None:
+        return None
+    return labels.get(concept.iri or "", concept.label)
+
+
 def content(document: dict[str, Any]) -> dict[str, Any]:
-    """The credential's content, readable, in the reader's language where the credential has it."""
+    """The credential's content, readable, in the reader's language where the credential has it (from its
+    :class:`~merit.core.credview.CredentialView`, whichever of Merit's encodings it uses)."""
     language = (get_language() or "en").split("-")[0]
-    view = extract_spec_view(document)
-    subject = document.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    achievement = achievement if isinstance(achievement, dict) else {}
+    view = view_of(document)
+    wanted = [language]
     labels = _labels()
-    quality = achievement.get("qualityAssurance")
-    quality = quality[0] if isinstance(quality, list) and quality else quality
-    quality = quality if isinstance(quality, dict) else {}
-    assessment = achievement.get("assessmentType")
+
+    def text(value: dict[str, str]) -> str | None:
+        return view.text(value, wanted)
+
     return {
-        "title": _pick(view["titles"], language)
-        or _pick(view["title"], language)
-        or _pick(document.get("name"), language),
-        "description": _pick(achievement.get("descriptionTranslations"), language)
-        or _pick(view["description"], language),
-        "issuer": _pick(view["awardingBody"], language),
-        "issuer_id": view["issuerId"] if isinstance(view["issuerId"], str) else None,
-        "country": view["country"],
-        "region": view["region"],
-        "learner": view["learnerName"] if isinstance(view["learnerName"], str) else None,
-        "issued": _date(view["issued"]) if isinstance(view["issued"], str) else None,
-        "valid_until": _date(view["validUntil"]) if isinstance(view["validUntil"], str) else None,
-        "outcomes": [text for text in (_pick(o, language) for o in view["learningOutcomes"]) if text],
-        "skills": [
-            {"label": s.get("label") if isinstance(s.get("label"), str) else None, "uri": _web_link(s.get("uri"))}
-            for s in view["skills"]
-            if isinstance(s.get("label") or s.get("uri"), str)
-        ],
-        "eqf": view["eqfLevel"],
-        "ects": view["ects"] if isinstance(view["ects"], str | int | float) else None,
-        "hours": _hours(view["hours"]),
-        "assessment": [labels.get(t, str(t)) for t in assessment if isinstance(t, str)]
-        if isinstance(assessment, list)
-        else [],
-        "assessment_description": _pick(achievement.get("assessmentDescription"), language),
-        "participation": labels.get(achievement.get("mode", ""), view["participation"]),
-        "quality_assurance": labels.get(quality.get("qaType", ""), view["qualityAssurance"]),
-        "quality_assurance_body": _pick(quality.get("accreditingAgent"), language),
-        "grade": _pick(view["grade"], language),
+        "title": text(view.title) or _pick(document.get("name"), language),
+        "description": text(view.description),
+        "issuer": view.awarding_body,
+        "issuer_id": view.issuer_id,
+        "country": view.country,
+        "region": view.region,
+        "learner": view.learner_name,
+        "issued": _date(view.issued) if view.issued else None,
+        "valid_until": _date(view.valid_until) if view.valid_until else None,
+        "outcomes": [t for t in (text(o.text) for o in view.outcomes) if t],
+        "skills": [{"label": s.label, "uri": _web_link(s.uri)} for s in view.skills if s.label or s.uri],
+        "eqf": view.eqf_level,
+        "ects": credview.plain(view.ects),
+        "hours": credview.plain(view.hours),
+        "assessment": [_label(c, labels) for c in view.assessment],
+        "assessment_description": text(view.assessment_description),
+        "participation": _label(view.mode, labels),
+        "quality_assurance": _label(view.quality_assurance, labels),
+        "quality_assurance_body": view.quality_assurance_body,
+        "grade": view.grade,
     }
 
 
