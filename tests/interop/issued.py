@@ -26,7 +26,6 @@ from tests.interop.conftest import DigitalBazaar, Driver, OpenBadgesLib, Verifie
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 VERIFIERS = ["dcc", "openbadgeslib", "dbstack"]
-PRIVATE_CONTEXT = "private context; fixed by the vocab branch"
 
 
 def merit(*args: str) -> Any:

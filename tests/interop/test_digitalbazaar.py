@@ -22,7 +22,7 @@ from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import Verifier
 from tests.interop.conftest import DigitalBazaar
-from tests.interop.issued import PRIVATE_CONTEXT, plain_open_badge
+from tests.interop.issued import plain_open_badge
 
 pytestmark = pytest.mark.interop
 ROOT = Path(__file__).parents[2]
@@ -56,18 +56,12 @@ DOCUMENTS = {"open-badge": open_badge, "micro-credential": micro_credential, "w3
 VECTOR_CONTEXTS = {"w3c-example": {EXAMPLES_CONTEXT: bundled_document(EXAMPLES_CONTEXT)}}
 
 
-def _xfail_rdfc_only(request: pytest.FixtureRequest, name: str, suite: str) -> None:
-    """The micro-credential fails only where contexts are loaded (the rdfc suites); jcs signs the JSON itself."""
-    if name == "micro-credential" and "-rdfc-" in suite:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT))
-
 
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_merit_signs_digital_bazaar_verifies(
     dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
 ) -> None:
-    _xfail_rdfc_only(request, name, suite)
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     signed = sign_credential(DOCUMENTS[name](key.controller), key, suite=suite)
     documents = VECTOR_CONTEXTS.get(name, {})
@@ -84,7 +78,6 @@ def test_merit_signs_digital_bazaar_verifies(
 def test_digital_bazaar_signs_merit_verifies(
     dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
 ) -> None:
-    _xfail_rdfc_only(request, name, suite)
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     signed = dbstack.sign(
         DOCUMENTS[name](key.controller), key.to_secret_json(), suite, documents=VECTOR_CONTEXTS.get(name, {})

@@ -6,8 +6,8 @@ Digital Bazaar stack with its stock contexts (tests/interop/conftest.py). None i
 runs under a guard that refuses every connection not to loopback, and a refused connection fails the test. Status
 lists are served over HTTPS on loopback, where the verifiers fetch them themselves.
 
-Kinds whose credentials still carry Merit's private contexts (``https://purl.org/merit/ns/...``, published
-nowhere) are marked ``xfail(strict=True)``: they fail today, and must pass once they use standard vocabularies.
+Micro-credentials, accreditations and trust lists name only the VC 2.0 and Open Badges 3.0 contexts (decision
+0011); before that they named Merit's private contexts, and every independent verifier refused them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from merit.core.status import status_entry
 from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
 from tests.interop.issued import (
     EXAMPLES,
-    PRIVATE_CONTEXT,
     VERIFIERS,
     accreditation,
     issued,
@@ -40,7 +39,6 @@ from tests.interop.issued import (
 )
 
 pytestmark = pytest.mark.interop
-private_context = pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT)
 
 
 @pytest.fixture(params=VERIFIERS)
@@ -100,7 +98,6 @@ def test_an_open_badge_naming_the_clr_context_is_read_by_none(
     assert not verdict(dbstack, signed).accepted
 
 
-@private_context
 @pytest.mark.parametrize("spec", EXAMPLES, ids=[path.stem for path in EXAMPLES])
 def test_merit_issue_examples(verifier: Any, tmp_path: Path, spec: Path) -> None:
     """(b) ``merit issue`` of each example micro-credential with a did:key."""
@@ -150,7 +147,6 @@ def test_verifier_core_refuses_every_authentication_presentation(dcc: VerifierCo
         assert [dcc.accepted(c) for c in result.answer["credentialResults"]] == [True]
 
 
-@private_context
 def test_presentation_of_a_micro_credential(verifier: Any, tmp_path: Path) -> None:
     """(c) A presentation of an issued micro-credential (verifier-core: its credential result)."""
     key, _ = keygen(tmp_path)
@@ -229,7 +225,6 @@ def test_status_lists_over_plain_http(dcc: VerifierCore, openbadgeslib: OpenBadg
     assert allowed["error"] == f"OB3VerificationError: Credential status 'revocation' is set at index 7 in {url}"
 
 
-@private_context
 def test_issued_micro_credential_with_status(verifier: Any, loopback: Loopback, tmp_path: Path) -> None:
     """(d) ``merit issue --status-list``: a micro-credential with a revocation entry."""
     key, _ = keygen(tmp_path)
@@ -240,7 +235,6 @@ def test_issued_micro_credential_with_status(verifier: Any, loopback: Loopback, 
     assert result.accepted, result
 
 
-@private_context
 def test_accreditation_credential(verifier: Any) -> None:
     """(e) An accreditation credential (merit.core.trust.render, issue.sign_credential)."""
     authority = SigningKey.for_did_key(KeyPair.generate())
@@ -250,7 +244,6 @@ def test_accreditation_credential(verifier: Any) -> None:
     assert result.accepted, result
 
 
-@private_context
 def test_trust_list(verifier: Any) -> None:
     """(e) A trust list carrying an accreditation."""
     authority = SigningKey.for_did_key(KeyPair.generate())

@@ -17,11 +17,10 @@ import pytest
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.issuing import services
 from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
-from tests.interop.issued import PRIVATE_CONTEXT, VERIFIERS, plain_open_badge, verdict
+from tests.interop.issued import VERIFIERS, plain_open_badge, verdict
 
 pytestmark = pytest.mark.interop
 ROOT = Path(__file__).parents[2]
-private_context = pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT)
 
 
 @pytest.fixture(params=VERIFIERS)
@@ -91,7 +90,6 @@ def test_p256_organisations_verify_only_in_the_digital_bazaar_stack(
     )
 
 
-@private_context
 def test_server_issued_micro_credential(verifier: Any, installation: Loopback, client: Any, db: None) -> None:
     organisation = services.create_organisation(slug="college-mc", name="College", country="SE")
     spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
@@ -101,7 +99,6 @@ def test_server_issued_micro_credential(verifier: Any, installation: Loopback, c
     assert result.accepted, result
 
 
-@private_context
 def test_server_accreditations_and_trust_lists(verifier: Any, installation: Loopback, client: Any, db: None) -> None:
     from django.contrib.auth import get_user_model
 

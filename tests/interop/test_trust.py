@@ -1,9 +1,7 @@
 """Accreditation credentials and trust lists signed by Merit verify in the Digital Bazaar stack, and back.
 
-The Digital Bazaar stack has only its stock contexts, so these fail while accreditations and trust lists use
-Merit's private trust context (``https://purl.org/merit/ns/trust/v1``): they are marked ``xfail(strict=True)`` until
-that vocabulary is replaced by standard ones, and must pass then. The trust list's accreditations are ``@json``
-literals, which both sides canonicalize with JCS (RFC 8785), non-ASCII names included.
+The Digital Bazaar stack has only its stock contexts: accreditations and trust lists name only VC 2.0 and
+Open Badges 3.0 (decision 0011), so it needs no context of Merit's.
 """
 
 from __future__ import annotations
@@ -21,12 +19,10 @@ from merit.core.trust import OfflineTrustList, Scope, accreditation_credential, 
 from merit.core.trust.claims import data_url
 from merit.core.verify import Verifier
 from tests.interop.conftest import DigitalBazaar
-from tests.interop.issued import PRIVATE_CONTEXT
 
 pytestmark = pytest.mark.interop
 STATUS_URL = "https://trust.example/status/1"
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
-private_context = pytest.mark.xfail(strict=True, reason=PRIVATE_CONTEXT)
 
 
 def accreditation(authority: str, issuer: str, **options: Any) -> dict[str, Any]:
@@ -45,7 +41,6 @@ def accreditation(authority: str, issuer: str, **options: Any) -> dict[str, Any]
     )
 
 
-@private_context
 @pytest.mark.parametrize("algorithm", ["Ed25519", "P-256"])
 def test_merit_signed_accreditation_and_trust_list_verify_in_the_digital_bazaar_stack(
     dbstack: DigitalBazaar, algorithm: str
@@ -75,7 +70,6 @@ def test_merit_signed_accreditation_and_trust_list_verify_in_the_digital_bazaar_
     assert dbstack.verify(tampered)["verified"] is False
 
 
-@private_context
 def test_an_accreditations_status_entry_is_read_by_the_digital_bazaar_stack(dbstack: DigitalBazaar) -> None:
     authority = SigningKey.for_did_key(KeyPair.generate())
     unsigned = accreditation(authority.controller, "did:example:school", status_entries=[status_entry(STATUS_URL, 7)])
@@ -89,7 +83,6 @@ def test_an_accreditations_status_entry_is_read_by_the_digital_bazaar_stack(dbst
     assert result["statuses"] == [{"purpose": "revocation", "verified": True, "status": True}]
 
 
-@private_context
 def test_digital_bazaar_signed_trust_list_is_read_by_merit(dbstack: DigitalBazaar) -> None:
     authority = SigningKey.for_did_key(KeyPair.generate())
     issuer = "did:example:school"
