@@ -56,7 +56,6 @@ DOCUMENTS = {"open-badge": open_badge, "micro-credential": micro_credential, "w3
 VECTOR_CONTEXTS = {"w3c-example": {EXAMPLES_CONTEXT: bundled_document(EXAMPLES_CONTEXT)}}
 
 
-
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_merit_signs_digital_bazaar_verifies(
