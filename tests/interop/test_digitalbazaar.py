@@ -58,9 +58,7 @@ VECTOR_CONTEXTS = {"w3c-example": {EXAMPLES_CONTEXT: bundled_document(EXAMPLES_C
 
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_merit_signs_digital_bazaar_verifies(
-    dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
-) -> None:
+def test_merit_signs_digital_bazaar_verifies(dbstack: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     signed = sign_credential(DOCUMENTS[name](key.controller), key, suite=suite)
     documents = VECTOR_CONTEXTS.get(name, {})
@@ -74,9 +72,7 @@ def test_merit_signs_digital_bazaar_verifies(
 
 @pytest.mark.parametrize(("suite", "algorithm"), SUITES, ids=[s[0] for s in SUITES])
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_digital_bazaar_signs_merit_verifies(
-    dbstack: DigitalBazaar, request: pytest.FixtureRequest, suite: str, algorithm: str, name: str
-) -> None:
+def test_digital_bazaar_signs_merit_verifies(dbstack: DigitalBazaar, suite: str, algorithm: str, name: str) -> None:
     key = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     signed = dbstack.sign(
         DOCUMENTS[name](key.controller), key.to_secret_json(), suite, documents=VECTOR_CONTEXTS.get(name, {})
