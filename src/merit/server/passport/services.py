@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from merit.core import edc, formats, openbadges2
+from merit.core import formats, openbadges2
 from merit.core.errors import MeritError
 from merit.core.keys import KeyPair, SigningKey, did_key
-from merit.core.microcredential import extract_spec_view, identity_hash
+from merit.core.microcredential import identity_hash
 from merit.core.present import presentation, sign_presentation
-from merit.core.verify import VerificationReport
+from merit.core.verify import VerificationReport, dispatch
 from merit.server.accounts.models import Account, AuditEvent, Membership, Role
 from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_email, send_account_email
 from merit.server.delivery import services as delivery
@@ -122,25 +122,12 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
         reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": exc.message}
         raise ImportRefused(reason) from exc
     kind = formats.detect(document)
-    if kind == "vp":
+    if kind in ("vp", "vp-jose"):
         raise ImportRefused(_("this is a presentation: import the credentials inside it one by one"))
     if kind == "unknown":
         raise ImportRefused(_("this is not a credential Merit recognises (W3C VC, Open Badges 2.0 or 3.0, Europass)"))
     kind, report = portal.verify_document(document)
-    return kind, found.data, report, _view(kind, document, report)
-
-
-def _view(kind: str, document: Any, report: VerificationReport) -> dict[str, Any]:
-    if kind == "ob2":
-        assertion = report.document if isinstance(report.document, dict) else document
-        if not isinstance(assertion, dict):
-            return formats.complete_view({}, "ob2")
-        badge = assertion.get("badge") if isinstance(assertion.get("badge"), dict) else None
-        issuer = badge.get("issuer") if isinstance(badge, dict) and isinstance(badge.get("issuer"), dict) else None
-        return openbadges2.assertion_view(assertion, badge, issuer)
-    if kind == "edc":
-        return edc.edc_view(document, reader_language())
-    return extract_spec_view(document)
+    return kind, found.data, report, dispatch.view(kind, document, report, reader_language())
 
 
 def examine(held: HeldCredential) -> tuple[VerificationReport, dict[str, Any]]:
@@ -199,6 +186,9 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
     document: dict[str, Any] = report.document if isinstance(report.document, dict) else {}
     if report.outcome == "invalid":
         raise ImportRefused(_("the credential did not verify: %(reason)s") % {"reason": report.reason}, report)
+    if kind not in HeldCredential.Format.values:
+        refused = _("the passport does not keep credentials in this format (%(format)s) yet") % {"format": kind}
+        raise ImportRefused(refused, report)
     digest = hashlib.sha256(content).hexdigest()
     existing = HeldCredential.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:
