@@ -5,6 +5,7 @@
 * PDF: a JSON file embedded in the document's ``/Names /EmbeddedFiles`` tree or listed in its ``/AF`` associated
   files (ISO 32000-2 §7.11.4 and §14.13), such as the ``credential.json`` that Merit's PDFs carry.
 * PNG and SVG: a baked Open Badge (``merit.core.baking``).
+* A compact JWS, as a ``.jwt`` file or pasted text.
 
 A baked or embedded text may also be a URL (an Open Badges 2.0 hosted assertion); the caller fetches it through
 ``netfetch``. A compact JWS (VC-JOSE, an Open Badges 3.0 JWT, a signed Open Badges 2.0 assertion) stays the text
@@ -149,6 +150,9 @@ def open_file(data: bytes) -> Found:
         if text is None:
             raise ContainerError("this image has no credential baked into it", "image-no-credential")
         return _text(kind, text)
+    compact = data.strip().decode("ascii", errors="replace")
+    if _JWS.match(compact):
+        return _text("text", compact)  # A .jwt file: VC-JOSE, an Open Badges 3.0 JWT, a signed OB 2.0 assertion.
     raise ContainerError("Merit reads JSON, PDF, PNG and SVG files; this is none of them", "unsupported-file")
 
 

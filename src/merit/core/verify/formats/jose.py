@@ -36,16 +36,14 @@ from merit.core.verify.report import HOLDER, ISSUER, PARSE, STRUCTURE, VALIDITY,
 Kind = Literal["vc", "vp"]
 _ENVELOPES: dict[str, Kind] = {"EnvelopedVerifiableCredential": "vc", "EnvelopedVerifiablePresentation": "vp"}
 _DATA_URL = {"vc": "data:application/vc+jwt,", "vp": "data:application/vp+jwt,"}
-_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "nonce")
-"""JWT claims that may stand beside the data model's properties in the payload (RFC 7519 section 4.1)."""
 
 
 def _kind_of_payload(header: dict[str, Any], payload: dict[str, Any]) -> Kind | None:
     typ = jws.media_type(header.get("typ"))
     if typ in ("vc+jwt", "vp+jwt"):
         return "vc" if typ == "vc+jwt" else "vp"
-    if typ is not None or "vc" in payload or "vp" in payload:
-        return None  # "JWT" and the vc/vp claims are VC 1.1's JWT form (the Open Badges 3.0 JWT).
+    if typ is not None or "vc" in payload or "vp" in payload or vc.claims_open_badge(payload):
+        return None  # "JWT", the vc/vp claims and an untyped Open Badge are the Open Badges 3.0 JWT (ob3jwt).
     named = formats.contexts(payload)
     if not named or named[0] != formats.VC2_CONTEXT:
         return None
@@ -176,8 +174,8 @@ def verify_jose(document: Any, context: Context, kind: Kind) -> VerificationRepo
         report = VerificationReport("credential" if kind == "vc" else "presentation")
         report.add(Check(PARSE, "failed", exc.message, exc.code))
         return report
-    claims = {name: token.payload[name] for name in _CLAIMS if name in token.payload}
-    secured = {name: value for name, value in token.payload.items() if name not in _CLAIMS}
+    claims = {name: token.payload[name] for name in jws.CLAIMS if name in token.payload}
+    secured = {name: value for name, value in token.payload.items() if name not in jws.CLAIMS}
     warnings: list[str] = []
     securing = _Securing(token, kind, context, warnings, claims)
     if kind == "vc":

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import JWKRegistry
+from joserfc.jws import JWSRegistry
 
 from merit.core import formats
 from merit.core.errors import (
@@ -44,8 +45,21 @@ KEY_TYPES: dict[str, tuple[str, str | None]] = {
 JOSE_ALGORITHMS = frozenset({"EdDSA", "Ed25519", "ES256", "ES384"})
 """What VC-JOSE credentials are checked with (the key types of Merit's DID documents; ``Ed25519`` is RFC 9864's
 fully specified name for what ``EdDSA`` means here)."""
-CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "nonce", "vc", "vp")
-"""Registered JWT claim names (RFC 7519 section 4.1, and ``nonce``, ``cnf``, VC 1.1's ``vc``/``vp``)."""
+CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "nonce")
+"""JWT claims that may stand beside the data model's properties in a payload (RFC 7519 section 4.1, ``nonce``,
+``cnf``): checked against them, and left out of the JSON-LD checks, since they are not data-model terms."""
+
+
+class _Sizes(JWSRegistry):
+    """joserfc's registry with Merit's own size limits (``read`` has enforced them): a header with an RSA ``jwk``
+    is larger than joserfc's default 512 bytes, a credential larger than its 128 kB."""
+
+    max_header_length = 16_384
+    max_payload_length = 3 * parsing.MAX_BYTES
+    max_signature_length = 2_048
+
+
+_REGISTRY = _Sizes()
 
 
 @dataclass(frozen=True)
@@ -176,7 +190,7 @@ def check_signature(token: Token, key: Key, alg: str) -> None:
             # joserfc warns that RFC 9864 deprecates "EdDSA"; VC-JOSE and Open Badges issuers use it, and the key
             # type is checked above, which is what the deprecation is about.
             warnings.simplefilter("ignore", SecurityWarning)
-            jws.deserialize_compact(token.text, public, algorithms=[alg])
+            jws.deserialize_compact(token.text, public, algorithms=[alg], registry=_REGISTRY)
     except JoseError as exc:
         if "signature" in str(exc).lower():
             raise ProofVerificationError("the JWS signature does not match") from exc

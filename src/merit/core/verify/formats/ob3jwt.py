@@ -1,13 +1,14 @@
 """The Open Badges 3.0 JWT form (https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof, section 8.2; VC 1.1's JWT
 encoding, https://www.w3.org/TR/vc-data-model-1.1/#jwt-encoding).
 
-A compact JWS whose payload carries the credential in its ``vc`` claim, with ``iss`` (``issuer.id``), ``nbf``
-(``validFrom``/``issuanceDate``), ``jti`` (``id``), ``sub`` (``credentialSubject.id``) and ``exp``
-(``validUntil``/``expirationDate``) beside it. Decoding fills a property the credential leaves out from its claim;
-when both are present they must agree. The key is the header's ``kid`` (a DID URL through the resolver, or a URL
-of a JWK through ``fetch_json``) or its ``jwk``; RS256, which the specification requires, EdDSA, ES256 and ES384
-are verified. A ``jwk`` proves the token is intact, not who signed it: unless the issuer is the ``did:key`` of that
-very key, the issuer check says it could not be confirmed.
+A compact JWS (``typ`` absent or ``JWT``) whose payload carries the credential in its ``vc`` claim (OB 3.0.0 to
+3.0.2) or is the Open Badges credential itself (OB 3.0.3, as the 1EdTech validator's samples), with ``iss``
+(``issuer.id``), ``nbf`` (``validFrom``/``issuanceDate``), ``jti`` (``id``), ``sub`` (``credentialSubject.id``) and
+``exp`` (``validUntil``/``expirationDate``) beside it. Decoding fills a property the credential leaves out from
+its claim; when both are present they must agree. The key is the header's ``kid`` (a DID URL through the
+resolver, or a URL of a JWK through ``fetch_json``) or its ``jwk``; RS256, which the specification requires,
+EdDSA, ES256 and ES384 are verified. A ``jwk`` proves the token is intact, not who signed it: unless the issuer
+is the ``did:key`` of that very key, the issuer check says it could not be confirmed.
 """
 
 from __future__ import annotations
@@ -41,9 +42,9 @@ def _same_moment(text: Any, claim: datetime, name: str) -> bool:
 def decode(payload: dict[str, Any]) -> dict[str, Any]:
     """The credential of a JWT payload (VC 1.1 section 6.3.2): the ``vc`` claim, completed from the registered
     claims; raises :class:`MalformedValueError` when a claim and the property it stands for disagree."""
-    inner = payload.get("vc")
+    inner = payload.get("vc", {k: v for k, v in payload.items() if k not in jws.CLAIMS})
     if not isinstance(inner, dict):
-        raise MalformedValueError("the JWT has no vc claim holding the credential")
+        raise MalformedValueError("the JWT's vc claim is not a credential object")
     credential = dict(inner)
     version = vc.context_version(credential)
     start_name, end_name = ("validFrom", "validUntil") if version == 2 else ("issuanceDate", "expirationDate")
@@ -116,7 +117,8 @@ def verify_ob3_jwt(document: Any, context: Context) -> VerificationReport:
         return report
     securing = _Securing(token, context)
     report = verifier.verify_credential(credential, proof=securing.check)
-    replace_check(report, Check(PARSE, "passed", "a JWT (Open Badges 3.0 section 8.2) with the credential in vc"))
+    where = "in its vc claim" if "vc" in token.payload else "as its payload"
+    replace_check(report, Check(PARSE, "passed", f"a JWT (Open Badges 3.0 section 8.2) with the credential {where}"))
     key = securing.key
     if key is not None and key.controller is None and report.check(ISSUER) is not None:
         problem = jws.unbound(key, securing.issuer or "named")
@@ -131,7 +133,16 @@ class OpenBadgesJwt:
     name: Format = "ob3-jwt"
 
     def detect(self, sample: Sample) -> bool:
-        return sample.header is not None and isinstance(sample.document.get("vc"), dict)
+        if sample.header is None or jws.media_type(sample.header.get("typ")) not in (None, "jwt"):
+            return False
+        if "vc" in sample.document:
+            return isinstance(sample.document["vc"], dict)
+        named = formats.contexts(sample.document)
+        return (
+            bool(named)
+            and named[0] in (formats.VC1_CONTEXT, formats.VC2_CONTEXT)
+            and vc.claims_open_badge(sample.document)
+        )
 
     def verify(self, document: Any, context: Context) -> VerificationReport:
         return verify_ob3_jwt(document, context)
