@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from merit.core import formats, vc
 from merit.core.errors import (
+    CouldNotVerifyError,
     InvalidChallengeError,
     InvalidDomainError,
     InvalidError,
@@ -172,7 +173,10 @@ def verify_jose(document: Any, context: Context, kind: Kind) -> VerificationRepo
         token, how = _token(document, kind, verifier.max_bytes)
     except MeritError as exc:
         report = VerificationReport("credential" if kind == "vc" else "presentation")
-        report.add(Check(PARSE, "failed", exc.message, exc.code))
+        if isinstance(exc, CouldNotVerifyError):
+            report.add(Check(PARSE, "could_not_check", exc.message, exc.code))
+        else:
+            report.add(Check(PARSE, "failed", exc.message, exc.code))
         return report
     claims = {name: token.payload[name] for name in jws.CLAIMS if name in token.payload}
     secured = {name: value for name, value in token.payload.items() if name not in jws.CLAIMS}

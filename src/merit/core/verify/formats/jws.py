@@ -59,7 +59,7 @@ class _Sizes(JWSRegistry):
     max_signature_length = 2_048
 
 
-_REGISTRY = _Sizes()
+_REGISTRY = _Sizes(algorithms=list(KEY_TYPES))
 
 
 @dataclass(frozen=True)
