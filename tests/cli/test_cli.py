@@ -173,3 +173,50 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "verify", "/no/such/file.json")
     assert code == 64
     assert "no such file" in err
+
+
+@pytest.mark.parametrize(("form", "fmt"), [("jwt", "ob3-jwt"), ("vc-jose", "vc-jose")])
+def test_issue_as_a_jwt_and_verify_it(
+    key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path, form: str, fmt: str
+) -> None:
+    code, out, err = run(
+        capsys, "issue", str(SPEC), "--learner", "anna@example.se", "--key", str(key[0]), "--format", form
+    )
+    assert code == 0, err
+    token = out.strip()
+    assert token.count(".") == 2
+    path = tmp_path / "credential.jwt"
+    path.write_text(token)
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    report = json.loads(out)
+    assert code == 0, report["reason"]
+    assert report["format"] == fmt
+    assert report["checks"][0]["message"].startswith("a JWT" if form == "jwt" else "a compact JWS")
+    code, out, _ = run(capsys, "verify", str(path), "--now", "2020-01-01T00:00:00Z")
+    assert code == 1
+    assert "not yet valid" in out
+    code, _, err = run(
+        capsys,
+        "issue",
+        str(SPEC),
+        "--learner",
+        "a@b.se",
+        "--key",
+        str(key[0]),
+        "--format",
+        form,
+        "--suite",
+        "eddsa-rdfc-2022",
+    )
+    assert code == 64
+    assert "--suite is for Data Integrity proofs" in err
+
+
+def test_verify_refuses_what_is_not_a_credential(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Regression: a key file was reported INVALID ("@context must start with ..."); the portal refuses it."""
+    path = tmp_path / "keypair.json"
+    path.write_text(json.dumps({"publicKeyMultibase": "z6Mk", "secretKeyMultibase": "z3u2"}))
+    code, out, err = run(capsys, "verify", str(path))
+    assert code == 1
+    assert out == ""
+    assert err.startswith("merit verify: this is not a credential Merit recognises")

@@ -64,7 +64,14 @@ def issue(args: argparse.Namespace) -> int:
             grade=args.grade,
             status_entries=entries,
         )
-        dump(sign_credential(credential, key, suite=args.suite))
+        if args.format == "di":
+            dump(sign_credential(credential, key, suite=args.suite))
+        else:
+            from merit.core.jwt import sign_jwt
+
+            if args.suite:
+                raise UsageError("--suite is for Data Integrity proofs; a JWT's algorithm follows the key")
+            print(sign_jwt(credential, key, form="ob3" if args.format == "jwt" else "vc-jose"))
     except MeritError as exc:
         print(f"merit issue: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -77,3 +77,21 @@ def sign_jwt(credential: Any, key: SigningKey, *, form: Form = "ob3", loader: Lo
     signing_input = _part(header) + b"." + _part(payload)
     signature = base64.urlsafe_b64encode(key.key_pair.sign(signing_input)).rstrip(b"=")
     return (signing_input + b"." + signature).decode("ascii")
+
+
+def credential_of(token: str) -> dict[str, Any]:
+    """The credential a JWT that :func:`sign_jwt` made carries (the ``vc`` claim, or the VC-JOSE payload), read
+    with :func:`merit.core.verify.parsing.parse_json` and not verified: for a record of what was issued."""
+    from merit.core.formats import jws_parts
+
+    payload = jws_parts(token)[1]
+    inner = payload.get("vc", payload)
+    if not isinstance(inner, dict):
+        raise MalformedValueError("the JWT's vc claim is not a credential object")
+    return inner
+
+
+def enveloped(token: str) -> dict[str, Any]:
+    """A VC-JOSE credential as an ``EnvelopedVerifiableCredential`` (VC-JOSE-COSE section 3.3), how the VC-API
+    returns it."""
+    return {"@context": [vc.VC2], "type": "EnvelopedVerifiableCredential", "id": f"data:application/vc+jwt,{token}"}
