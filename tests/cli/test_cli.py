@@ -220,3 +220,27 @@ def test_verify_refuses_what_is_not_a_credential(capsys: pytest.CaptureFixture[s
     assert code == 1
     assert out == ""
     assert err.startswith("merit verify: this is not a credential Merit recognises")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "a", "name": "b"}', "duplicate key 'name'"),
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "n": NaN}', "NaN is not valid JSON"),
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "n": -Infinity}', "-Infinity is not valid JSON"),
+    ],
+)
+def test_duplicate_keys_nan_and_infinity_are_refused(
+    key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "document.json"
+    path.write_text(text)
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 1
+    assert reason in err
+    code, _, err = run(capsys, "issue", str(path), "--learner", "a@b.se", "--key", str(key[0]), "--format", "jwt")
+    assert code == 64
+    assert reason in err
+    code, _, err = run(capsys, "sign", str(path), "--key", str(key[0]))
+    assert code == 64
+    assert reason in err

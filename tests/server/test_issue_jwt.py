@@ -3,6 +3,7 @@ Merit's one way in, revocable like any other credential, refused with a problem 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -67,4 +68,12 @@ def test_an_unknown_format_is_a_problem(college_api: Api, college: Organisation)
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert "options.format must be one of" in response.json()["detail"]
+    assert not IssuedCredential.objects.exists()
+
+
+def test_nan_is_refused_not_a_500(college_api: Api, college: Organisation) -> None:
+    body = json.dumps({"credential": unsigned(college) | {"name": "NAN_HERE"}, "options": {"format": "jwt"}})
+    response = college_api.post("/credentials/issue", body.replace('"NAN_HERE"', "NaN"))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
     assert not IssuedCredential.objects.exists()

@@ -30,7 +30,10 @@ ALGORITHMS = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384"}
 
 
 def _part(value: dict[str, Any]) -> bytes:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError as exc:
+        raise MalformedValueError("the credential holds NaN or Infinity, which JSON does not allow") from exc
     return base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=")
 
 

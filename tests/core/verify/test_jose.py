@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from merit.core.dids import Resolver
+from merit.core.errors import MalformedValueError
 from merit.core.formats import detect
 from merit.core.jwt import sign_jwt
 from merit.core.keys import KeyPair, SigningKey
@@ -302,3 +303,10 @@ def test_the_1edtech_validator_samples(name: str, outcome: str, reason: str) -> 
         head, body, signature = text.strip().split(".")
         changed = f"{head}.{body}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
         assert dispatch.verify(changed)[1].check("proof").outcome == "failed"
+
+
+def test_nan_is_never_signed(ed_key: SigningKey) -> None:
+    credential = ob3_unsigned(ed_key.controller)
+    credential["name"] = float("nan")
+    with pytest.raises(MalformedValueError, match="NaN or Infinity"):
+        sign_jwt(credential, ed_key)
