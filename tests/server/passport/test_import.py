@@ -146,3 +146,24 @@ def test_a_baked_badge_and_a_credential_pdf_are_unwrapped(solar: Specification, 
     dropped = {"source": "file", "file": SimpleUploadedFile("credential.pdf", pdf, "application/pdf")}
     portal = Client().post("/verify/", dropped)
     assert "Verified: the credential is authentic and valid." in portal.content.decode(), "the PDF alone verifies"
+
+
+def test_a_jwt_credential_is_verified_and_then_said_not_to_be_kept_yet(anna: tuple[Any, Client]) -> None:
+    """The import goes through the one way in: a VC-JOSE credential is verified (a forged one is refused for
+    that), and a genuine one is refused only because the passport does not keep JWTs yet."""
+    from merit.core.jwt import sign_jwt
+
+    user, client = anna
+    key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    unsigned = json.loads(external_credential())
+    del unsigned["proof"]
+    unsigned["issuer"] = key.controller
+    token = sign_jwt(unsigned, key, form="vc-jose")
+    response = client.post("/passport/import", {"json": token})
+    assert response.status_code == 422
+    assert "the passport does not keep credentials in this format (vc-jose) yet" in response.content.decode()
+    head, _body, signature = token.split(".")
+    forged = sign_jwt(unsigned | {"validFrom": "2020-01-01T00:00:00Z"}, key, form="vc-jose").split(".")[1]
+    response = client.post("/passport/import", {"json": f"{head}.{forged}.{signature}"})
+    assert "the credential did not verify: proof" in response.content.decode()
+    assert not HeldCredential.objects.filter(owner=user).exists()
