@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from merit.core.errors import InvalidError, MeritError
 from merit.core.formats import Format, sample
-from merit.core.openbadges2.model import FetchJson
 from merit.core.verify.formats import BY_NAME, Context, CredentialFormat, find
+from merit.core.verify.formats.base import FetchJson
 from merit.core.verify.report import VerificationReport
 from merit.core.verify.verifier import Verifier
 

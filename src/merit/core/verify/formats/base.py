@@ -8,13 +8,16 @@ listing it in :data:`merit.core.verify.formats.FORMATS`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from merit.core.formats import Format, Sample
-from merit.core.openbadges2.model import FetchJson
 from merit.core.verify.report import Check, VerificationReport
 from merit.core.verify.verifier import Verifier
+
+FetchJson = Callable[[str], Any]
+"""Fetches a linked JSON document (as :data:`merit.core.openbadges2.FetchJson`)."""
 
 
 @dataclass(frozen=True)

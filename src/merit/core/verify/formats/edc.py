@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from merit.core import edc, formats
+from merit.core import formats
 from merit.core.errors import MeritError
 from merit.core.formats import Format, Sample
 from merit.core.verify.formats.base import Context
@@ -27,10 +27,14 @@ class Europass:
         return bool(formats.ELM_CONTEXTS.intersection(formats.contexts(sealed or document)))
 
     def verify(self, document: Any, context: Context) -> VerificationReport:
+        from merit.core import edc  # Loaded for the first Europass credential.
+
         verifier = context.verifier
         return edc.verify_edc(document, clock=verifier.clock, max_bytes=verifier.max_bytes)
 
     def view(self, document: Any, report: VerificationReport, language: str) -> dict[str, Any]:
+        from merit.core import edc
+
         return edc.edc_view(document, language)
 
 

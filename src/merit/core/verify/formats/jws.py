@@ -15,11 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from joserfc import jws
-from joserfc.errors import JoseError, SecurityWarning
-from joserfc.jwk import JWKRegistry
-from joserfc.jws import JWSRegistry
-
 from merit.core import formats
 from merit.core.errors import (
     CouldNotVerifyError,
@@ -30,9 +25,9 @@ from merit.core.errors import (
     ProofVerificationError,
     UnsupportedCryptosuiteError,
 )
-from merit.core.openbadges2.model import FetchJson
 from merit.core.proofs import MethodResolver, ProofResult
 from merit.core.verify import parsing
+from merit.core.verify.formats.base import FetchJson
 
 KEY_TYPES: dict[str, tuple[str, str | None]] = {
     "EdDSA": ("OKP", "Ed25519"),
@@ -50,16 +45,9 @@ CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "nonce")
 ``cnf``): checked against them, and left out of the JSON-LD checks, since they are not data-model terms."""
 
 
-class _Sizes(JWSRegistry):
-    """joserfc's registry with Merit's own size limits (``read`` has enforced them): a header with an RSA ``jwk``
-    is larger than joserfc's default 512 bytes, a credential larger than its 128 kB."""
-
-    max_header_length = 16_384
-    max_payload_length = 3 * parsing.MAX_BYTES
-    max_signature_length = 2_048
-
-
-_REGISTRY = _Sizes(algorithms=list(KEY_TYPES))
+_SIZES = {"max_header_length": 16_384, "max_payload_length": 3 * parsing.MAX_BYTES, "max_signature_length": 2_048}
+"""Merit's own size limits for joserfc (``read`` has enforced them): a header with an RSA ``jwk`` is larger than
+joserfc's default 512 bytes, a credential larger than its 128 kB."""
 
 
 @dataclass(frozen=True)
@@ -184,13 +172,21 @@ def check_signature(token: Token, key: Key, alg: str) -> None:
     if key.jwk.get("kty") != kty or (crv is not None and key.jwk.get("crv") != crv):
         found = "/".join(str(key.jwk.get(k)) for k in ("kty", "crv") if key.jwk.get(k))
         raise ProofVerificationError(f"{alg} needs a {kty}{'/' + crv if crv else ''} key; {key.method} is {found}")
+    from joserfc import jws  # Loaded when a signature is checked: merit verify starts without it.
+    from joserfc.errors import JoseError, SecurityWarning
+    from joserfc.jwk import JWKRegistry
+    from joserfc.jws import JWSRegistry
+
+    registry = JWSRegistry(algorithms=list(KEY_TYPES))
+    for name, size in _SIZES.items():
+        setattr(registry, name, size)
     try:
         public = JWKRegistry.import_key(dict(key.jwk))
         with warnings.catch_warnings():
             # joserfc warns that RFC 9864 deprecates "EdDSA"; VC-JOSE and Open Badges issuers use it, and the key
             # type is checked above, which is what the deprecation is about.
             warnings.simplefilter("ignore", SecurityWarning)
-            jws.deserialize_compact(token.text, public, algorithms=[alg], registry=_REGISTRY)
+            jws.deserialize_compact(token.text, public, algorithms=[alg], registry=registry)
     except JoseError as exc:
         if "signature" in str(exc).lower():
             raise ProofVerificationError("the JWS signature does not match") from exc

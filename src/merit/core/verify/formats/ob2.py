@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from merit.core import formats, openbadges2
+from merit.core import formats
 from merit.core.formats import Format, Sample
 from merit.core.verify.formats.base import Context
 from merit.core.verify.report import VerificationReport
@@ -23,6 +23,8 @@ class OpenBadges2:
         return bool(formats.OB2_CONTEXT_ALIASES.intersection(named)) or "Assertion" in formats.types(sample.document)
 
     def verify(self, document: Any, context: Context) -> VerificationReport:
+        from merit.core import openbadges2  # Loaded for the first assertion: merit verify starts without it.
+
         verifier = context.verifier
         return openbadges2.verify_assertion(
             document,
@@ -33,6 +35,8 @@ class OpenBadges2:
         )
 
     def view(self, document: Any, report: VerificationReport, language: str) -> dict[str, Any]:
+        from merit.core import openbadges2
+
         assertion = report.document if isinstance(report.document, dict) else document
         if not isinstance(assertion, dict):
             return formats.complete_view({}, self.name)
