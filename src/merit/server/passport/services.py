@@ -42,6 +42,8 @@ from merit.server.portal import containers
 from merit.server.portal import services as portal
 
 SHARE_DAYS = (7, 30, 90, 365)
+_W3C = ("vc", "vc-jose", "ob3-jwt")
+"""The formats whose credentials carry W3C status entries (Bitstring Status List) for the cards to re-check."""
 DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+)M)?)?")
 MAX_SHARED = 200
 
@@ -186,9 +188,6 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
     document: dict[str, Any] = report.document if isinstance(report.document, dict) else {}
     if report.outcome == "invalid":
         raise ImportRefused(_("the credential did not verify: %(reason)s") % {"reason": report.reason}, report)
-    if kind not in HeldCredential.Format.values:
-        refused = _("the passport does not keep credentials in this format (%(format)s) yet") % {"format": kind}
-        raise ImportRefused(refused, report)
     digest = hashlib.sha256(content).hexdigest()
     existing = HeldCredential.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:
@@ -225,7 +224,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
                 ][:200],
                 outcome=report.outcome,
                 recipient_verified=matched,
-                status_entries=_status_entries(fields) if kind == "vc" else [],
+                status_entries=_status_entries(fields) if kind in _W3C else [],
             )
     except IntegrityError:
         return Added(HeldCredential.objects.get(owner=user, sha256=digest), report, duplicate=True)
@@ -364,7 +363,7 @@ def export(user: AbstractBaseUser) -> bytes:
     }
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in held:
-            name = f"credentials/{item.pk:06d}-{item.sha256[:12]}.json"
+            name = f"credentials/{item.pk:06d}-{item.sha256[:12]}.{item.media_type[1]}"
             archive.writestr(name, bytes(item.original))
             summary["credentials"].append(
                 {
