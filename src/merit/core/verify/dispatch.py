@@ -59,7 +59,10 @@ def _verify(document: Any, context: Context, expect: Expect | None) -> tuple[For
     found: CredentialFormat | None
     reason = "this is not a credential Merit recognises (W3C VC or VP, VC-JOSE, Open Badges 2.0 or 3.0, Europass)"
     try:
-        found = find(sample(document, context.verifier.max_bytes))
+        seen = sample(document, context.verifier.max_bytes)
+        found = find(seen)
+        if seen.header is None:
+            document = seen.document  # JSON text is parsed once; a JWS stays the text its signature covers.
     except (MeritError, RecursionError) as exc:
         found = None
         detail = exc.message if isinstance(exc, MeritError) else "it is nested too deeply"
