@@ -244,3 +244,19 @@ def test_duplicate_keys_nan_and_infinity_are_refused(
     code, _, err = run(capsys, "sign", str(path), "--key", str(key[0]))
     assert code == 64
     assert reason in err
+
+
+def test_inspect_a_jwt(key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(
+        capsys, "issue", str(SPEC), "--learner", "anna@example.se", "--key", str(key[0]), "--format", "jwt"
+    )
+    path = tmp_path / "credential.jwt"
+    path.write_text(out)
+    code, out, _ = run(capsys, "inspect", str(path))
+    assert code == 0
+    assert "Applied data analysis with Python" in out
+    assert f"JWS EdDSA (JWT) by {key[1]['verificationMethod']}" in out
+    path.write_text("not.a.jwt")
+    code, _, err = run(capsys, "inspect", str(path))
+    assert code == 64
+    assert "neither a JSON credential nor a JWT" in err

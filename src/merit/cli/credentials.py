@@ -86,12 +86,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _read_credential(path: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """A credential file: JSON, or a JWT (the JOSE header and the credential it carries, not verified)."""
+    from merit.cli.io import read_text
+    from merit.core.formats import jws_parts
+    from merit.core.jwt import credential_of
+
+    text = read_text(path).strip()
+    if text.startswith("{"):
+        return None, read_json_file(path)
+    try:
+        header, _payload = jws_parts(text)
+        return header, credential_of(text)
+    except MeritError as exc:
+        raise UsageError(f"{path}: neither a JSON credential nor a JWT ({exc.message})") from exc
+
+
 def inspect(args: argparse.Namespace) -> int:
     from merit.core.microcredential import extract_spec_view
 
-    document = read_json_file(args.file)
-    if not isinstance(document, dict):
-        raise UsageError(f"{args.file}: a credential must be a JSON object")
+    header, document = _read_credential(args.file)
     view = extract_spec_view(document)
     rows = [
         ("Micro-credential", view["title"]),
@@ -132,7 +146,11 @@ def inspect(args: argparse.Namespace) -> int:
         if isinstance(proof, dict):
             suite = proof.get("cryptosuite") or proof.get("type")
             print(f"{'Signed':<20} {suite} by {proof.get('verificationMethod')} at {proof.get('created')}")
-    if not proofs:
+    if header is not None:
+        print(
+            f"{'Signed':<20} JWS {header.get('alg')} ({header.get('typ') or 'no typ'}) by {header.get('kid') or 'jwk'}"
+        )
+    elif not proofs:
         print(f"{'Signed':<20} no (unsigned)")
     if view["missing"]:
         print(f"{'Missing (Annex I)':<20} {', '.join(view['missing'])}")
