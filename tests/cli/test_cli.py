@@ -173,3 +173,90 @@ def test_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "verify", "/no/such/file.json")
     assert code == 64
     assert "no such file" in err
+
+
+@pytest.mark.parametrize(("form", "fmt"), [("jwt", "ob3-jwt"), ("vc-jose", "vc-jose")])
+def test_issue_as_a_jwt_and_verify_it(
+    key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path, form: str, fmt: str
+) -> None:
+    code, out, err = run(
+        capsys, "issue", str(SPEC), "--learner", "anna@example.se", "--key", str(key[0]), "--format", form
+    )
+    assert code == 0, err
+    token = out.strip()
+    assert token.count(".") == 2
+    path = tmp_path / "credential.jwt"
+    path.write_text(token)
+    code, out, _ = run(capsys, "verify", str(path), "--json")
+    report = json.loads(out)
+    assert code == 0, report["reason"]
+    assert report["format"] == fmt
+    assert report["checks"][0]["message"].startswith("a JWT" if form == "jwt" else "a compact JWS")
+    code, out, _ = run(capsys, "verify", str(path), "--now", "2020-01-01T00:00:00Z")
+    assert code == 1
+    assert "not yet valid" in out
+    code, _, err = run(
+        capsys,
+        "issue",
+        str(SPEC),
+        "--learner",
+        "a@b.se",
+        "--key",
+        str(key[0]),
+        "--format",
+        form,
+        "--suite",
+        "eddsa-rdfc-2022",
+    )
+    assert code == 64
+    assert "--suite is for Data Integrity proofs" in err
+
+
+def test_verify_refuses_what_is_not_a_credential(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Regression: a key file was reported INVALID ("@context must start with ..."); the portal refuses it."""
+    path = tmp_path / "keypair.json"
+    path.write_text(json.dumps({"publicKeyMultibase": "z6Mk", "secretKeyMultibase": "z3u2"}))
+    code, out, err = run(capsys, "verify", str(path))
+    assert code == 1
+    assert out == ""
+    assert err.startswith("merit verify: this is not a credential Merit recognises")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "name": "a", "name": "b"}', "duplicate key 'name'"),
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "n": NaN}', "NaN is not valid JSON"),
+        ('{"@context": ["https://www.w3.org/ns/credentials/v2"], "n": -Infinity}', "-Infinity is not valid JSON"),
+    ],
+)
+def test_duplicate_keys_nan_and_infinity_are_refused(
+    key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, reason: str
+) -> None:
+    path = tmp_path / "document.json"
+    path.write_text(text)
+    code, _, err = run(capsys, "verify", str(path))
+    assert code == 1
+    assert reason in err
+    code, _, err = run(capsys, "issue", str(path), "--learner", "a@b.se", "--key", str(key[0]), "--format", "jwt")
+    assert code == 64
+    assert reason in err
+    code, _, err = run(capsys, "sign", str(path), "--key", str(key[0]))
+    assert code == 64
+    assert reason in err
+
+
+def test_inspect_a_jwt(key: tuple[Path, dict[str, Any]], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(
+        capsys, "issue", str(SPEC), "--learner", "anna@example.se", "--key", str(key[0]), "--format", "jwt"
+    )
+    path = tmp_path / "credential.jwt"
+    path.write_text(out)
+    code, out, _ = run(capsys, "inspect", str(path))
+    assert code == 0
+    assert "Applied data analysis with Python" in out
+    assert f"JWS EdDSA (JWT) by {key[1]['verificationMethod']}" in out
+    path.write_text("not.a.jwt")
+    code, _, err = run(capsys, "inspect", str(path))
+    assert code == 64
+    assert "neither a JSON credential nor a JWT" in err

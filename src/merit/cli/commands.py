@@ -142,17 +142,11 @@ def _parse_now(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _verify_text(verifier: Any, text: str, args: argparse.Namespace) -> Any:
-    from merit.core.verify.parsing import parse_json
+def _verify_text(verifier: Any, text: str, args: argparse.Namespace) -> tuple[str, Any]:
+    """The format and report of one document, through the core's one way in (as the portal does)."""
+    from merit.core.verify.dispatch import verify
 
-    try:
-        document: Any = parse_json(text)
-    except MeritError:
-        document = text  # The verifier reports the parse error as its first check.
-    types = document.get("type") if isinstance(document, dict) else None
-    if isinstance(types, list | str) and "VerifiablePresentation" in types:
-        return verifier.verify_presentation(document, challenge=args.challenge, domain=args.domain)
-    return verifier.verify_credential(document)
+    return verify(text, verifier=verifier, challenge=args.challenge, domain=args.domain)
 
 
 def _exit_code(outcome: str) -> int:
@@ -171,22 +165,46 @@ def print_report(report: Any, indent: str = "") -> None:
 
 
 def verify(args: argparse.Namespace) -> int:
+    from merit.core.verify.dispatch import NotACredentialError
+
     verifier = _verifier(args)
     if args.jsonl:
         progress = Progress("verified")
         worst = EXIT_OK
         for line in _lines(args.file):
-            report = _verify_text(verifier, line, args)
-            dump(report.to_json(), compact=True)
+            try:
+                fmt, report = _verify_text(verifier, line, args)
+            except NotACredentialError as exc:
+                dump({"verified": False, "reason": exc.message, "code": exc.code}, compact=True)
+                progress.step(False)
+                worst = max(worst, EXIT_INVALID)
+                continue
+            dump({"format": fmt, **report.to_json()}, compact=True)
             progress.step(report.verified)
             worst = max(worst, _exit_code(report.outcome))
         progress.close()
         return worst
-    report = _verify_text(verifier, read_text(args.file), args)
+    try:
+        fmt, report = _verify_text(verifier, read_text(args.file), args)
+    except NotACredentialError as exc:
+        print(f"merit verify: {exc.message}", file=sys.stderr)
+        return EXIT_INVALID
     if args.json:
-        dump(report.to_json())
+        dump({"format": fmt, **report.to_json()})
     else:
+        print(f"{'format':<18} {_FORMATS.get(fmt, fmt)}")
         print_report(report)
         verdict = {"verified": "VERIFIED", "invalid": "INVALID", "could_not_verify": "COULD NOT VERIFY"}
         print(f"{verdict[report.outcome]}: {report.reason}")
     return _exit_code(report.outcome)
+
+
+_FORMATS = {
+    "vc": "W3C verifiable credential (Data Integrity)",
+    "vp": "W3C verifiable presentation (Data Integrity)",
+    "vc-jose": "W3C verifiable credential (VC-JOSE, application/vc+jwt)",
+    "vp-jose": "W3C verifiable presentation (VC-JOSE, application/vp+jwt)",
+    "ob3-jwt": "Open Badges 3.0 credential as a JWT",
+    "ob2": "Open Badges 2.0 assertion",
+    "edc": "Europass Digital Credential (ELM 3)",
+}

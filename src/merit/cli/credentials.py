@@ -64,7 +64,14 @@ def issue(args: argparse.Namespace) -> int:
             grade=args.grade,
             status_entries=entries,
         )
-        dump(sign_credential(credential, key, suite=args.suite))
+        if args.format == "di":
+            dump(sign_credential(credential, key, suite=args.suite))
+        else:
+            from merit.core.jwt import sign_jwt
+
+            if args.suite:
+                raise UsageError("--suite is for Data Integrity proofs; a JWT's algorithm follows the key")
+            print(sign_jwt(credential, key, form="ob3" if args.format == "jwt" else "vc-jose"))
     except MeritError as exc:
         print(f"merit issue: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -79,12 +86,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _read_credential(path: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """A credential file: JSON, or a JWT (the JOSE header and the credential it carries, not verified)."""
+    from merit.cli.io import read_text
+    from merit.core.formats import jws_parts
+    from merit.core.jwt import credential_of
+
+    text = read_text(path).strip()
+    if text.startswith("{"):
+        return None, read_json_file(path)
+    try:
+        header, _payload = jws_parts(text)
+        return header, credential_of(text)
+    except MeritError as exc:
+        raise UsageError(f"{path}: neither a JSON credential nor a JWT ({exc.message})") from exc
+
+
 def inspect(args: argparse.Namespace) -> int:
     from merit.core.microcredential import extract_spec_view
 
-    document = read_json_file(args.file)
-    if not isinstance(document, dict):
-        raise UsageError(f"{args.file}: a credential must be a JSON object")
+    header, document = _read_credential(args.file)
     view = extract_spec_view(document)
     rows = [
         ("Micro-credential", view["title"]),
@@ -125,7 +146,11 @@ def inspect(args: argparse.Namespace) -> int:
         if isinstance(proof, dict):
             suite = proof.get("cryptosuite") or proof.get("type")
             print(f"{'Signed':<20} {suite} by {proof.get('verificationMethod')} at {proof.get('created')}")
-    if not proofs:
+    if header is not None:
+        print(
+            f"{'Signed':<20} JWS {header.get('alg')} ({header.get('typ') or 'no typ'}) by {header.get('kid') or 'jwk'}"
+        )
+    elif not proofs:
         print(f"{'Signed':<20} no (unsigned)")
     if view["missing"]:
         print(f"{'Missing (Annex I)':<20} {', '.join(view['missing'])}")

@@ -45,9 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--grade", help="the learner's grade, when the specification defines results")
     issue.add_argument("--status-list", metavar="URL", help="status list credential URL for a revocation entry")
     issue.add_argument("--status-index", type=int, help="index in that status list")
+    issue.add_argument(
+        "--format",
+        choices=("di", "jwt", "vc-jose"),
+        default="di",
+        help="di: JSON with a Data Integrity proof (default); jwt: an Open Badges 3.0 JWT; vc-jose: application/vc+jwt",
+    )
 
     verify = commands.add_parser("verify", help="verify a credential or presentation")
-    verify.add_argument("file", nargs="?", default="-", help="JSON file, or - for standard input")
+    verify.add_argument(
+        "file", nargs="?", default="-", help="JSON or JWT file (any format Merit reads), or - for standard input"
+    )
     verify.add_argument("--json", action="store_true", help="print the full report as JSON")
     verify.add_argument("--status-list", action="append", default=[], metavar="FILE", help="a status list credential")
     verify.add_argument("--did-document", action="append", default=[], metavar="FILE", help="a DID document")

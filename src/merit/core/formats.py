@@ -1,10 +1,14 @@
 """Telling credential formats apart, and the display view that every format's reader fills in.
 
 :func:`detect` names the format of a document a learner brings in, so a caller can dispatch it to the right
-verifier: a W3C verifiable credential or presentation (https://www.w3.org/TR/vc-data-model-2.0/, and 1.1), an
-Open Badges 2.0 assertion (https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html, plain JSON
-or signed as a JWS) or a Europass Digital Credential (ELM v3, https://europa.eu/europass/elm-browser/, plain or
-sealed in a JAdES envelope). It never fetches anything and never raises.
+verifier: a W3C verifiable credential or presentation with Data Integrity proofs
+(https://www.w3.org/TR/vc-data-model-2.0/, and 1.1), one secured with JOSE (``application/vc+jwt`` and
+``application/vp+jwt``, https://www.w3.org/TR/vc-jose-cose/, also enveloped), an Open Badges 3.0 credential as a
+JWT (https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof), an Open Badges 2.0 assertion
+(https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html, plain JSON or signed as a JWS) or a
+Europass Digital Credential (ELM v3, https://europa.eu/europass/elm-browser/, plain or sealed in a JAdES envelope).
+It never fetches anything and never raises. Each format's own rule is in its module of
+:mod:`merit.core.verify.formats`; :func:`sample` is what they all look at.
 
 :func:`complete_view` gives the views of :mod:`merit.core.openbadges2` and :mod:`merit.core.edc` the keys of
 :func:`merit.core.microcredential.view.extract_spec_view`, so one template can show all of them.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from merit.core.errors import MeritError, ParsingError, RangeError
@@ -21,9 +26,9 @@ from merit.core.microcredential.view import missing_elements
 from merit.core.vc import is_url as is_iri
 from merit.core.verify import parsing
 
-__all__ = ["ELM_CONTEXT", "OB2_CONTEXT", "Format", "complete_view", "detect", "is_iri"]
+__all__ = ["ELM_CONTEXT", "OB2_CONTEXT", "Format", "Sample", "complete_view", "detect", "is_iri", "sample"]
 
-Format = Literal["vc", "vp", "ob2", "edc", "unknown"]
+Format = Literal["vc", "vp", "vc-jose", "vp-jose", "ob3-jwt", "ob2", "edc", "unknown"]
 
 VC1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -98,7 +103,9 @@ def b64url_decode(text: str) -> bytes:
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
-def _jws_parts(text: str, max_bytes: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def jws_parts(text: str, max_bytes: int = parsing.MAX_BYTES) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The protected header and the JSON payload of a JWS compact serialisation (RFC 7515 section 7.1), both read
+    with :func:`merit.core.verify.parsing.parse_json`; the signature is not checked."""
     if len(text) > max_bytes * 2:
         raise RangeError(f"the signed document is larger than {max_bytes * 2 // 1_048_576} MiB")
     parts = text.strip().split(".")
@@ -121,12 +128,12 @@ def jws_payload(text: str, max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any]
     Raises :class:`merit.core.errors.ParsingError` or :class:`merit.core.errors.RangeError` like
     :func:`merit.core.verify.parsing.parse_json`.
     """
-    return _jws_parts(text, max_bytes)[1]
+    return jws_parts(text, max_bytes)[1]
 
 
 def jws_header(text: str, max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any]:
     """The protected header of a JWS compact serialisation, parsed like :func:`jws_payload`."""
-    return _jws_parts(text, max_bytes)[0]
+    return jws_parts(text, max_bytes)[0]
 
 
 def jades_payload(document: dict[str, Any], max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any] | None:
@@ -147,52 +154,56 @@ def jades_payload(document: dict[str, Any], max_bytes: int = parsing.MAX_BYTES) 
     return parsing.parse_json(decoded, max_bytes)
 
 
-def _load(document: Any) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Sample:
+    """What format detection looks at: the JSON object, or a compact JWS's protected header and JSON payload."""
+
+    document: dict[str, Any]
+    header: dict[str, Any] | None = None
+    """The JWS protected header when the input was a compact JWS (then ``document`` is its payload)."""
+
+
+def sample(document: Any, max_bytes: int = parsing.MAX_BYTES) -> Sample:
+    """The :class:`Sample` of a JSON object, its text or bytes, or a compact JWS string.
+
+    Raises :class:`~merit.core.errors.ParsingError` or :class:`~merit.core.errors.RangeError` like
+    :func:`merit.core.verify.parsing.parse_json` when it is none of them.
+    """
     if isinstance(document, bytes):
         try:
             document = document.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        except UnicodeDecodeError as exc:
+            raise ParsingError(f"the document is not UTF-8 text (byte {exc.start})") from exc
     if isinstance(document, str):
         text = document.strip()
         if text.startswith("{"):
-            return parsing.parse_json(text)
-        return jws_payload(text)
+            return Sample(parsing.parse_json(text, max_bytes))
+        header, payload = jws_parts(text, max_bytes)
+        return Sample(payload, header)
     if isinstance(document, dict):
         parsing.check_depth(document)
-        return document
-    return None
+        return Sample(document)
+    raise ParsingError("the document must be a JSON object or a compact JWS")
 
 
 def detect(document: Any) -> Format:
-    """The format of ``document`` (a JSON object, its text, or a JWS compact string): ``vc``, ``vp``, ``ob2``,
-    ``edc`` or ``unknown``.
+    """The format of ``document`` (a JSON object, its text, or a JWS compact string): ``vc``, ``vp``,
+    ``vc-jose``, ``vp-jose``, ``ob3-jwt``, ``ob2``, ``edc`` or ``unknown``.
 
     EDC is recognised by the ELM context (https://europa.eu/europass/elm-browser/), also inside a JAdES seal; OB 2.0
-    by its context ``https://w3id.org/openbadges/v2`` or ``type: Assertion``, also as a signed JWS; W3C VCs and VPs by
-    the VC 1.1 or 2.0 context and their type. Malformed or oversized input is ``unknown``.
+    by its context ``https://w3id.org/openbadges/v2`` or ``type: Assertion``, also as a signed JWS; VC-JOSE by the
+    ``vc+jwt``/``vp+jwt`` header or a VC 2.0 payload, and enveloped credentials and presentations by their type;
+    an Open Badges 3.0 JWT by its ``vc`` claim; W3C VCs and VPs by the VC 1.1 or 2.0 context and their type.
+    Malformed or oversized input is ``unknown``.
     """
+    from merit.core.verify.formats import find  # The formats' modules import this one.
+
     try:
-        loaded = _load(document)
-        if loaded is None:
-            return "unknown"
-        sealed = jades_payload(loaded)
+        seen = sample(document)
     except (MeritError, RecursionError):
         return "unknown"
-    if sealed is not None:
-        loaded = sealed
-    named = contexts(loaded)
-    kinds = types(loaded)
-    if ELM_CONTEXTS.intersection(named):
-        return "edc"
-    if OB2_CONTEXT_ALIASES.intersection(named) or "Assertion" in kinds:
-        return "ob2"
-    if named and named[0] in (VC1_CONTEXT, VC2_CONTEXT):
-        if "VerifiablePresentation" in kinds:
-            return "vp"
-        if "VerifiableCredential" in kinds:
-            return "vc"
-    return "unknown"
+    found = find(seen)
+    return found.name if found is not None else "unknown"
 
 
 def complete_view(view: dict[str, Any], format_name: Format) -> dict[str, Any]:

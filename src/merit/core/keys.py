@@ -31,6 +31,10 @@ _HEADER_OF_PUB = {v: k for k, v in _PUB_HEADERS.items()}
 _HEADER_OF_PRIV = {v: k for k, v in _PRIV_HEADERS.items()}
 
 
+def _b64url(data: bytes) -> str:
+    return mb.encode_base64url(data)[1:]  # Without the multibase prefix "u".
+
+
 @dataclass(frozen=True)
 class PublicKey:
     """A public key that verifies signatures; :meth:`verify` raises on a bad signature."""
@@ -68,6 +72,15 @@ class PublicKey:
             return ec.EllipticCurvePublicKey.from_encoded_point(curve, self.raw)
         except ValueError as exc:
             raise MalformedValueError(f"invalid {self.algorithm} public key: {exc}") from exc
+
+    def jwk(self) -> dict[str, str]:
+        """The key as a public JSON Web Key: ``OKP``/``Ed25519`` (RFC 8037), or ``EC`` with ``x`` and ``y``."""
+        key = self._loaded
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            return {"kty": "OKP", "crv": "Ed25519", "x": _b64url(self.raw)}
+        numbers, size = key.public_numbers(), _CURVES[self.algorithm][2]
+        x, y = numbers.x.to_bytes(size, "big"), numbers.y.to_bytes(size, "big")
+        return {"kty": "EC", "crv": self.algorithm, "x": _b64url(x), "y": _b64url(y)}
 
     def verify(self, signature: bytes, data: bytes) -> None:
         """Verify ``signature`` over ``data``; raise :class:`ProofVerificationError` if it does not match.

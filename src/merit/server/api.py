@@ -14,6 +14,7 @@ from ninja import File, NinjaAPI, Schema, UploadedFile
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 
+from merit.core.errors import MalformedValueError
 from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.models import AuditEvent
@@ -82,11 +83,24 @@ def _actor(token: Any) -> str:
     return f"token:{token.name}"
 
 
+_SECURING = {"di": "di", "jwt": "jwt", "vc+jwt": "vc-jose", "vc-jose": "vc-jose"}
+
+
+def securing_option(options: dict[str, Any] | None) -> services.Securing:
+    """Merit's ``format`` option of ``/credentials/issue``: ``di`` (a Data Integrity proof, the default), ``jwt``
+    (the Open Badges 3.0 JWT, returned as its compact text) or ``vc+jwt`` (VC-JOSE, returned enveloped)."""
+    value = (options or {}).get("format", "di")
+    if value not in _SECURING:
+        raise MalformedValueError(f"options.format must be one of {', '.join(_SECURING)}")
+    return _SECURING[value]  # type: ignore[return-value]
+
+
 @api.post("/credentials/issue", tags=["VC-API"], auth=TokenAuth("issue"), summary="Sign a credential")
 def issue(request: HttpRequest, body: IssueRequest) -> JsonResponse:
     token = request.auth  # type: ignore[attr-defined]
-    record = services.issue_credential(token.organisation, body.credential, actor=_actor(token))
-    return JsonResponse({"verifiableCredential": record.document}, status=201)
+    securing = securing_option(body.options)
+    record = services.issue_credential(token.organisation, body.credential, actor=_actor(token), securing=securing)
+    return JsonResponse({"verifiableCredential": record.secured}, status=201)
 
 
 @api.post("/credentials/status", tags=["VC-API"], auth=TokenAuth("status"), summary="Revoke, suspend, reinstate")
@@ -153,7 +167,7 @@ def get_credential(request: HttpRequest, credential_id: str) -> JsonResponse:
     """One issued credential, with its current status."""
     token = request.auth  # type: ignore[attr-defined]
     record = IssuedCredential.objects.get(organisation=token.organisation, credential_id=credential_id)
-    return JsonResponse({"state": record.state, "reason": record.state_reason, "verifiableCredential": record.document})
+    return JsonResponse({"state": record.state, "reason": record.state_reason, "verifiableCredential": record.secured})
 
 
 class SpecificationBody(Schema):

@@ -146,3 +146,34 @@ def test_a_baked_badge_and_a_credential_pdf_are_unwrapped(solar: Specification, 
     dropped = {"source": "file", "file": SimpleUploadedFile("credential.pdf", pdf, "application/pdf")}
     portal = Client().post("/verify/", dropped)
     assert "Verified: the credential is authentic and valid." in portal.content.decode(), "the PDF alone verifies"
+
+
+def test_a_jwt_credential_is_verified_and_kept_exactly(anna: tuple[Any, Client]) -> None:
+    """The import goes through the one way in: a VC-JOSE credential is verified, kept byte for byte and read on
+    its page; a forged one is refused."""
+    from merit.core.jwt import sign_jwt
+
+    user, client = anna
+    key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    unsigned = json.loads(external_credential())
+    del unsigned["proof"]
+    unsigned["issuer"] = key.controller
+    token = sign_jwt(unsigned, key, form="vc-jose")
+    head, _body, signature = token.split(".")
+    forged = sign_jwt(unsigned | {"validFrom": "2020-01-01T00:00:00Z"}, key, form="vc-jose").split(".")[1]
+    response = client.post("/passport/import", {"json": f"{head}.{forged}.{signature}"})
+    assert "the credential did not verify: proof" in response.content.decode()
+    assert not HeldCredential.objects.filter(owner=user).exists()
+    upload = SimpleUploadedFile("first-aid.jwt", token.encode(), "application/jwt")
+    response = client.post("/passport/import", {"file": upload})
+    held = HeldCredential.objects.get(owner=user)
+    assert response["Location"] == f"/passport/credentials/{held.pk}/"
+    assert (held.format, held.outcome, bytes(held.original)) == ("vc-jose", "verified", token.encode())
+    assert held.issuer_id == key.controller
+    assert held.document["credentialSubject"]["name"] == "First aid at work"
+    page = client.get(f"/passport/credentials/{held.pk}/")
+    assert page.status_code == 200
+    download = client.get(f"/passport/credentials/{held.pk}/credential.json")
+    assert download["Content-Type"] == "application/vc+jwt"
+    assert download["Content-Disposition"].endswith('.jwt"')
+    assert download.content == token.encode()

@@ -258,7 +258,7 @@ def test_a_minimal_open_badges_2_assertion_is_invalid(client: Client) -> None:
     [
         ('{"name": "a shopping list"}', "not a credential Merit recognises"),
         ("{not json", "This is not valid JSON."),
-        ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln", "compact JWS"),
+        ("eyJhbGciOiJFZERTQSJ9.eyJhIjoxfQ.c2ln", "compact JWS"),
         ("   ", "empty"),
     ],
 )

@@ -53,6 +53,9 @@ if TYPE_CHECKING:
 
 StatusFetcher = Callable[[str], dict[str, Any]]
 Clock = Callable[[], datetime]
+ProofCheck = Callable[[dict[str, Any]], list[ProofResult]]
+"""A securing mechanism other than the document's Data Integrity proofs (a JWS around it, for VC-JOSE): given the
+document, the signatures that verified, or an error as :meth:`Verifier._step` maps them."""
 
 
 class _Stop(Exception):
@@ -77,6 +80,9 @@ class Verifier:
     trust: tuple[Sequence[str], TrustRegistry] | None = field(default=None, kw_only=True)
     """Trust anchors (authority DIDs) and the registry of their accreditations: when given, every credential gets
     an ``accreditation`` check after the issuer check (:func:`merit.core.trust.check_accreditation`)."""
+    embedded: Callable[[Any], VerificationReport] | None = field(default=None, kw_only=True)
+    """How a credential inside a presentation is verified (default :meth:`verify_credential`); the format dispatcher
+    (:mod:`merit.core.verify.dispatch`) sets it so that enveloped credentials are verified as what they are."""
 
     @contextmanager
     def _step(self, report: VerificationReport, name: str, *, stop_on_failure: bool = False) -> Iterator[None]:
@@ -118,11 +124,20 @@ class Verifier:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _proofs(
-        self, report: VerificationReport, document: dict[str, Any], purpose: str, **options: Any
+        self,
+        report: VerificationReport,
+        document: dict[str, Any],
+        purpose: str,
+        check: ProofCheck | None = None,
+        **options: Any,
     ) -> list[ProofResult]:
+        """The proof check: the document's Data Integrity proofs, or the securing mechanism ``check`` given."""
         results: list[ProofResult] = []
         try:
-            results = verify_proofs(document, self.resolve, purpose=purpose, loader=self.loader, **options)
+            if check is not None:
+                results = check(document)
+            else:
+                results = verify_proofs(document, self.resolve, purpose=purpose, loader=self.loader, **options)
         except (InvalidChallengeError, InvalidDomainError) as exc:
             report.add(Check(CHALLENGE, "failed", exc.message, exc.code))
             return []
@@ -134,8 +149,11 @@ class Verifier:
         report.add(Check(PROOF, "passed", f"signature valid ({described})", details={"proofs": len(results)}))
         return results
 
-    def verify_credential(self, document: Any, *, check_status_entries: bool = True) -> VerificationReport:
-        """Verify a credential (a JSON object, or its JSON text or bytes)."""
+    def verify_credential(
+        self, document: Any, *, check_status_entries: bool = True, proof: ProofCheck | None = None
+    ) -> VerificationReport:
+        """Verify a credential (a JSON object, or its JSON text or bytes); ``proof`` replaces its Data Integrity
+        proofs by another securing mechanism (:data:`ProofCheck`)."""
         report = VerificationReport("credential")
         now = self.clock()
         report.checked_at = vc.stamp(now)
@@ -152,7 +170,7 @@ class Verifier:
             with self._step(report, SAFE_MODE, stop_on_failure=True):
                 quads = safe_quads(credential, self.loader)
                 report.add(Check(SAFE_MODE, "passed", "every term and type is defined"))
-            results = self._proofs(report, credential, "assertionMethod", document_quads=quads)
+            results = self._proofs(report, credential, "assertionMethod", proof, document_quads=quads)
             if results:
                 with self._step(report, ISSUER):
                     strangers = sorted({r.controller for r in results if r.controller != issuer})
@@ -231,9 +249,15 @@ class Verifier:
         return Check(STATUS, "passed", "not revoked or suspended", details=details)
 
     def verify_presentation(
-        self, document: Any, *, challenge: str | None = None, domain: str | None = None
+        self,
+        document: Any,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        proof: ProofCheck | None = None,
     ) -> VerificationReport:
-        """Verify a presentation and every credential in it; ``challenge``/``domain`` must match when given."""
+        """Verify a presentation and every credential in it; ``challenge``/``domain`` must match when given (a
+        ``proof`` check of another securing mechanism checks them itself)."""
         report = VerificationReport("presentation")
         report.checked_at = vc.stamp(self.clock())
         try:
@@ -244,7 +268,7 @@ class Verifier:
             with self._step(report, SAFE_MODE, stop_on_failure=True):
                 check_safe_mode(presentation, self.loader)
                 report.add(Check(SAFE_MODE, "passed", "every term and type is defined"))
-            results = self._proofs(report, presentation, "authentication", challenge=challenge, domain=domain)
+            results = self._proofs(report, presentation, "authentication", proof, challenge=challenge, domain=domain)
             if results and (challenge is not None or domain is not None):
                 report.add(Check(CHALLENGE, "passed", "challenge and domain match"))
             holder = presentation.get("holder")
@@ -262,7 +286,8 @@ class Verifier:
     def _embedded(self, report: VerificationReport, presentation: dict[str, Any]) -> None:
         credentials = presentation.get("verifiableCredential", [])
         credentials = credentials if isinstance(credentials, list) else [credentials]
-        report.credentials = [self.verify_credential(credential) for credential in credentials]
+        verify = self.embedded or self.verify_credential
+        report.credentials = [verify(credential) for credential in credentials]
         outcomes = [r.outcome for r in report.credentials]
         count = len(outcomes)
         if "invalid" in outcomes:

@@ -50,8 +50,11 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(link, HttpResponse):
         return link
     services.mark_claimed(link)
-    response = HttpResponse(link.credential.document_json, content_type="application/vc+ld+json; charset=utf-8")
-    name = "".join(c if c.isalnum() else "-" for c in link.credential.document.get("name", "credential"))[:60]
-    response["Content-Disposition"] = f'attachment; filename="{name or "credential"}.json"'
+    record = link.credential
+    response = HttpResponse(record.document_json, content_type=f"{record.media_type}; charset=utf-8")
+    name = "".join(c if c.isalnum() else "-" for c in record.document.get("name", "credential"))[:60]
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name or "credential"}.{"jwt" if record.is_jwt else "json"}"'
+    )
     response["Cache-Control"] = "no-store"
     return response

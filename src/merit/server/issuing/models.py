@@ -114,7 +114,37 @@ class IssuedCredential(models.Model):
 
     @property
     def document(self) -> dict[str, Any]:
+        """The credential as JSON (for a JWT, the credential it secures)."""
+        if self.is_jwt:
+            from merit.core.jwt import credential_of
+
+            return dict(credential_of(self.document_json))
         return dict(json.loads(self.document_json))
+
+    @property
+    def is_jwt(self) -> bool:
+        """Whether it was issued as a JWT (``merit.core.jwt``: the OB 3.0 JWT or VC-JOSE) rather than JSON."""
+        return not self.document_json.lstrip().startswith("{")
+
+    @property
+    def secured(self) -> Any:
+        """The credential as issued, for the VC-API: the JSON credential with its proof, a VC-JOSE credential as an
+        ``EnvelopedVerifiableCredential``, an Open Badges 3.0 JWT as its compact text."""
+        if not self.is_jwt:
+            return self.document
+        from merit.core.formats import jws_header
+        from merit.core.jwt import enveloped
+
+        vc_jose = jws_header(self.document_json).get("typ") == "vc+jwt"
+        return enveloped(self.document_json) if vc_jose else self.document_json
+
+    @property
+    def media_type(self) -> str:
+        """The media type of ``document_json``."""
+        if not self.is_jwt:
+            return "application/vc+ld+json"
+        secured = self.secured
+        return "application/vc+jwt" if isinstance(secured, dict) else "application/jwt"
 
 
 class StatusEntry(models.Model):

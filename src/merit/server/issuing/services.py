@@ -7,7 +7,7 @@ import math
 import secrets
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -18,6 +18,7 @@ from merit.core import vc
 from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, StatusRetrievalError
 from merit.core.issue import sign_credential
+from merit.core.jwt import sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
 from merit.core.microcredential.spec import AwardingBody
@@ -30,6 +31,8 @@ from merit.server.issuing.models import IssuedCredential, OrganisationKey, Speci
 from merit.server.issuing.sealing import seal, unseal
 
 PURPOSES = ("revocation", "suspension")
+Securing = Literal["di", "jwt", "vc-jose"]
+"""How a credential is secured: a Data Integrity proof, the Open Badges 3.0 JWT, or VC-JOSE (``vc+jwt``)."""
 FILL_LIMIT = 0.75
 """A list stops taking new entries at 75% so that random allocation stays cheap; then a new list opens."""
 
@@ -223,8 +226,10 @@ def issue_credential(
     actor: str,
     specification: Any = None,
     suite: str | None = None,
+    securing: Securing = "di",
 ) -> IssuedCredential:
-    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it."""
+    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it; ``securing``
+    ``jwt`` or ``vc-jose`` issues it as a JWT (:func:`merit.core.jwt.sign_jwt`) instead of with a proof."""
     document = _prepared(organisation, credential)
     key = signing_key(organisation)
     # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
@@ -233,17 +238,20 @@ def issue_credential(
         allocations = [_allocate(organisation, purpose) for purpose in purposes]
         entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
         document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
-        signed = sign_credential(document, key, suite=suite)
+        if securing == "di":
+            text = json.dumps(sign_credential(document, key, suite=suite), ensure_ascii=False)
+        else:
+            text = sign_jwt(document, key, form="ob3" if securing == "jwt" else "vc-jose")
         record = IssuedCredential.objects.create(
             organisation=organisation,
-            credential_id=signed["id"],
-            document_json=json.dumps(signed, ensure_ascii=False),
+            credential_id=document["id"],
+            document_json=text,
             specification=specification,
         )
         StatusEntry.objects.bulk_create(
             StatusEntry(credential=record, status_list=lst, index=index) for lst, index in allocations
         )
-        audit(organisation, actor, "credential.issued", signed["id"])
+        audit(organisation, actor, "credential.issued", document["id"])
     return record
 
 

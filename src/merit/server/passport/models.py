@@ -54,6 +54,8 @@ class HeldCredential(models.Model):
 
     class Format(models.TextChoices):
         VC = "vc", _("Verifiable Credential")
+        VC_JOSE = "vc-jose", _("Verifiable Credential (VC-JOSE)")
+        OB3_JWT = "ob3-jwt", _("Open Badges 3.0 (JWT)")
         OB2 = "ob2", _("Open Badges 2.0")
         EDC = "edc", _("Europass Digital Credential")
 
@@ -88,7 +90,25 @@ class HeldCredential(models.Model):
 
     @property
     def document(self) -> dict[str, Any]:
+        """The credential as JSON (for a JWT, the credential it carries, as its verification read it)."""
+        if self.is_jws:
+            from merit.core.jwt import credential_of
+
+            return dict(credential_of(bytes(self.original).decode("ascii")))
         return dict(json.loads(bytes(self.original)))
+
+    @property
+    def is_jws(self) -> bool:
+        """Whether the original is a compact JWS (VC-JOSE, an Open Badges 3.0 JWT, a signed Open Badges 2.0
+        assertion) rather than a JSON document."""
+        return not bytes(self.original).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+    @property
+    def media_type(self) -> tuple[str, str]:
+        """The original's media type and file extension, for downloads."""
+        if not self.is_jws:
+            return "application/vc+ld+json", "json"
+        return ("application/vc+jwt" if self.format == self.Format.VC_JOSE else "application/jwt"), "jwt"
 
     @property
     def display_title(self) -> str:

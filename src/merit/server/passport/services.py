@@ -25,15 +25,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from merit.core import edc, formats, openbadges2
+from merit.core import formats, openbadges2
 from merit.core.credview import CredentialView
 from merit.core.errors import MeritError
 from merit.core.keys import KeyPair, SigningKey, did_key
 from merit.core.microcredential import identity_hash
-from merit.core.microcredential.view import view_of
-from merit.core.openbadges2.view import view_of as ob2_view
 from merit.core.present import presentation, sign_presentation
-from merit.core.verify import VerificationReport
+from merit.core.verify import VerificationReport, dispatch
 from merit.server.accounts.models import Account, AuditEvent, Membership, Role
 from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_email, send_account_email
 from merit.server.delivery import services as delivery
@@ -45,6 +43,8 @@ from merit.server.portal import containers
 from merit.server.portal import services as portal
 
 SHARE_DAYS = (7, 30, 90, 365)
+_W3C = ("vc", "vc-jose", "ob3-jwt")
+"""The formats whose credentials carry W3C status entries (Bitstring Status List) for the cards to re-check."""
 DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+)M)?)?")
 MAX_SHARED = 200
 
@@ -125,26 +125,12 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
         reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": exc.message}
         raise ImportRefused(reason) from exc
     kind = formats.detect(document)
-    if kind == "vp":
+    if kind in ("vp", "vp-jose"):
         raise ImportRefused(_("this is a presentation: import the credentials inside it one by one"))
     if kind == "unknown":
         raise ImportRefused(_("this is not a credential Merit recognises (W3C VC, Open Badges 2.0 or 3.0, Europass)"))
     kind, report = portal.verify_document(document)
-    return kind, found.data, report, _view(kind, document, report)
-
-
-def _view(kind: str, document: Any, report: VerificationReport) -> CredentialView:
-    """The credential's typed view, from its format's reader."""
-    if kind == "ob2":
-        assertion = report.document if isinstance(report.document, dict) else document
-        if not isinstance(assertion, dict):
-            return CredentialView(format="ob2")
-        badge = assertion.get("badge") if isinstance(assertion.get("badge"), dict) else None
-        issuer = badge.get("issuer") if isinstance(badge, dict) and isinstance(badge.get("issuer"), dict) else None
-        return ob2_view(assertion, [reader_language()], badge, issuer)
-    if kind == "edc":
-        return edc.view_of(document, [reader_language()])
-    return view_of(document)
+    return kind, found.data, report, dispatch.view(kind, document, report, reader_language())
 
 
 def examine(held: HeldCredential) -> tuple[VerificationReport, CredentialView]:
@@ -225,7 +211,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
                 skills=[{"uri": s.uri, "label": s.label or s.uri} for s in view.skills if s.uri][:200],
                 outcome=report.outcome,
                 recipient_verified=matched,
-                status_entries=_status_entries(fields) if kind == "vc" else [],
+                status_entries=_status_entries(fields) if kind in _W3C else [],
             )
     except IntegrityError:
         return Added(HeldCredential.objects.get(owner=user, sha256=digest), report, duplicate=True)
@@ -364,7 +350,7 @@ def export(user: AbstractBaseUser) -> bytes:
     }
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in held:
-            name = f"credentials/{item.pk:06d}-{item.sha256[:12]}.json"
+            name = f"credentials/{item.pk:06d}-{item.sha256[:12]}.{item.media_type[1]}"
             archive.writestr(name, bytes(item.original))
             summary["credentials"].append(
                 {

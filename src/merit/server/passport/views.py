@@ -94,9 +94,10 @@ def credential(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     held = held_by(request, pk)
-    response = HttpResponse(bytes(held.original), content_type="application/vc+ld+json")
+    media_type, extension = held.media_type
+    response = HttpResponse(bytes(held.original), content_type=media_type)
     name = "".join(c if c.isalnum() else "-" for c in held.title)[:60].strip("-") or "credential"
-    response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
 
 

@@ -5,9 +5,11 @@
 * PDF: a JSON file embedded in the document's ``/Names /EmbeddedFiles`` tree or listed in its ``/AF`` associated
   files (ISO 32000-2 §7.11.4 and §14.13), such as the ``credential.json`` that Merit's PDFs carry.
 * PNG and SVG: a baked Open Badge (``merit.core.baking``).
+* A compact JWS, as a ``.jwt`` file or pasted text.
 
 A baked or embedded text may also be a URL (an Open Badges 2.0 hosted assertion); the caller fetches it through
-``netfetch``. Compact JWS credentials (VC-JOSE) are recognised and refused with a clear message.
+``netfetch``. A compact JWS (VC-JOSE, an Open Badges 3.0 JWT, a signed Open Badges 2.0 assertion) stays the text
+it is, since its signature covers those bytes; one that holds no credential Merit recognises is refused.
 """
 
 from __future__ import annotations
@@ -83,9 +85,9 @@ def _text(container: Container, text: str) -> Found:
     if stripped.startswith(("https://", "http://")) and len(stripped) < 2048 and not any(c.isspace() for c in stripped):
         return Found(container, url=stripped)
     if _JWS.match(stripped):
-        if formats.detect(stripped) == "ob2":
-            return Found(container, stripped.encode("ascii"))  # A signed Open Badges 2.0 assertion.
-        raise ContainerError("the credential is a compact JWS (VC-JOSE), which Merit does not verify yet", "jws")
+        if formats.detect(stripped) == "unknown":
+            raise ContainerError("the compact JWS holds no credential Merit recognises", "jws")
+        return Found(container, stripped.encode("ascii"))
     return Found(container, stripped.encode("utf-8"))
 
 
@@ -148,11 +150,14 @@ def open_file(data: bytes) -> Found:
         if text is None:
             raise ContainerError("this image has no credential baked into it", "image-no-credential")
         return _text(kind, text)
+    compact = data.strip().decode("ascii", errors="replace")
+    if _JWS.match(compact):
+        return _text("text", compact)  # A .jwt file: VC-JOSE, an Open Badges 3.0 JWT, a signed OB 2.0 assertion.
     raise ContainerError("Merit reads JSON, PDF, PNG and SVG files; this is none of them", "unsupported-file")
 
 
 def open_text(text: str) -> Found:
-    """The credential in pasted text (JSON, or a compact JWS that is refused)."""
+    """The credential in pasted text (JSON, or a compact JWS)."""
     if not text.strip():
         raise ContainerError("nothing was pasted", "empty")
     found = _text("text", text)
@@ -162,8 +167,8 @@ def open_text(text: str) -> Found:
 
 
 def parse(found: Found) -> Any:
-    """The JSON object in ``found``, unwrapped from a VC-API request body when it is one; a signed Open Badges 2.0
-    assertion stays the compact JWS text it is, since its signature covers those bytes."""
+    """The JSON object in ``found``, unwrapped from a VC-API request body when it is one; a compact JWS stays the
+    text it is, since its signature covers those bytes."""
     if _JWS.match(found.data.decode("ascii", errors="replace").strip()):
         return found.data.decode("ascii").strip()
     try:

@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 from django.conf import settings
 
-from merit.core import edc, formats, openbadges2
+from merit.core import openbadges2
 from merit.core.dids import Resolver
 from merit.core.errors import DidResolutionError, MeritError, StatusRetrievalError
 from merit.core.formats import Format
-from merit.core.verify import Check, VerificationReport, Verifier
+from merit.core.verify import Check, VerificationReport, Verifier, dispatch
 from merit.core.verify.parsing import parse_json
 from merit.core.verify.report import HOLDER, PROOF
 from merit.server import netfetch
@@ -114,16 +114,17 @@ def verify_document(
     consulted: Consulted | None = None,
     expect: Literal["credential", "presentation"] | None = None,
 ) -> tuple[Format, VerificationReport]:
-    """Verify a parsed document in the way its format needs; ``expect`` is what an API endpoint was given."""
-    fmt = formats.detect(document)
-    if fmt == "ob2":
-        return fmt, openbadges2.verify_assertion(document, fetch_json=fetch_json)
-    if fmt == "edc":
-        return fmt, edc.verify_edc(document)
-    checker = verifier(consulted)
-    if expect == "presentation" or (expect is None and fmt == "vp"):
-        return fmt, checker.verify_presentation(document, challenge=challenge, domain=domain)
-    return fmt, checker.verify_credential(document)
+    """Verify a parsed document through ``merit.core``'s one way in (:func:`merit.core.verify.dispatch.verify`),
+    with this installation's verifier and netfetch; ``expect`` is what an API endpoint was given. Without it, a
+    document in no format Merit reads raises :class:`~merit.core.verify.dispatch.NotACredentialError`."""
+    return dispatch.verify(
+        document,
+        verifier=verifier(consulted),
+        fetch_json=fetch_json,
+        challenge=challenge,
+        domain=domain,
+        expect=expect,
+    )
 
 
 def fetch_credential(url: str) -> Found:
@@ -157,11 +158,11 @@ def verify_found(found: Found, *, challenge: str | None = None, domain: str | No
     if len(found.data) > MAX_UPLOAD_BYTES:
         raise NotACredential("the document is too large")
     document = parse(found)
-    fmt = formats.detect(document)
-    if fmt == "unknown":
-        raise NotACredential("this is not a credential Merit recognises")
     consulted = Consulted()
-    fmt, report = verify_document(document, challenge=challenge, domain=domain, consulted=consulted)
+    try:
+        fmt, report = verify_document(document, challenge=challenge, domain=domain, consulted=consulted)
+    except dispatch.NotACredentialError as exc:
+        raise NotACredential(exc.message) from exc
     if not isinstance(document, dict):
         document = report.document if isinstance(report.document, dict) else {}
     verification = Verification(found, fmt, report, document, consulted)

@@ -44,7 +44,7 @@ def _container_message(error: ContainerError) -> str:
         "pdf-no-credential": _("This PDF has no credential attached."),
         "image-unreadable": _("This image could not be read; it may be damaged."),
         "image-no-credential": _("This image has no credential baked into it."),
-        "jws": _("This credential is a compact JWS (VC-JOSE), which Merit does not verify yet."),
+        "jws": _("This compact JWS holds no credential Merit recognises."),
         "too-large": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 1_048_576},
     }
     return messages.get(error.problem, error.message)
