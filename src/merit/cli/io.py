@@ -29,14 +29,16 @@ def read_text(path: str) -> str:
 
 
 def read_json_file(path: str) -> Any:
-    """Read a JSON file given on the command line, with a one-line error when it is not JSON."""
+    """Read a JSON file given on the command line with Merit's one JSON reader (duplicate keys, NaN, Infinity,
+    depth and size refused), with a one-line error."""
+    from merit.core.errors import MeritError
+    from merit.core.verify.parsing import parse_json
+
     text = read_text(path)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
-    except RecursionError as exc:
-        raise UsageError(f"{path}: JSON nested too deeply") from exc
+        return parse_json(text)
+    except MeritError as exc:
+        raise UsageError(f"{path}: {exc.message}") from exc
 
 
 def write_secret(path: str, data: dict[str, Any], force: bool = False) -> None:
