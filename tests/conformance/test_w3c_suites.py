@@ -40,7 +40,8 @@ NAMES = (
 def _fingerprint() -> str:
     """What the set-up depends on: the script, the lock files, the configuration and the suites' sources."""
     digest = hashlib.sha256()
-    for path in sorted([SUITES / "setup.sh", *SUITES.glob("locks/*"), *SUITES.glob("config/*"), *SUITES.glob("*.c*")]):
+    scripts = [SUITES / "setup.sh", SUITES / "run.sh", *SUITES.glob("*.cjs")]
+    for path in sorted([*scripts, *SUITES.glob("locks/*"), *SUITES.glob("config/*")]):
         digest.update(path.name.encode() + path.read_bytes())
     for path in sorted((SUITES / "src").rglob("*")):
         if path.is_file():
@@ -63,7 +64,7 @@ def suites() -> Path:
             capture_output=True,
             text=True,
             timeout=900,
-            env={**os.environ, "NPM_FLAGS": "--registry=https://registry.npmjs.org/ --loglevel=error"},
+            env={**os.environ, "NPM_FLAGS": "--loglevel=error"},
         )
         assert result.returncode == 0, f"setup.sh failed:\n{result.stderr[-4000:]}"
         stamp.write_text(fingerprint)
@@ -93,12 +94,19 @@ class Target:
         serve = [sys.executable, "-m", "merit.cli.main", "serve", "--no-demo", "--no-worker", "--port", str(self.port)]
         self.log = (self.home / "serve.log").open("w")
         self.process = subprocess.Popen(serve, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self._wait()
+        except BaseException:
+            self.close()
+            raise
+
+    def _wait(self) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
                 with urllib.request.urlopen(f"{self.url}/orgs/w3c/did.json", timeout=5) as response:  # noqa: S310
                     assert json.loads(response.read())["id"] == self.did
-                break
+                return
             except OSError:
                 assert self.process.poll() is None, (self.home / "serve.log").read_text()
                 assert time.monotonic() < deadline, "merit serve did not answer within a minute"
