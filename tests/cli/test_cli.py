@@ -58,6 +58,11 @@ def test_lint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, _, err = run(capsys, "lint", str(path))
     assert code == 64
     assert "malformed JSON at line 1" in err
+    for text, message in (('{"title": "a", "title": "b"}', "duplicate key 'title'"), ('{"ects": NaN}', "NaN is not")):
+        path.write_text(text)
+        code, _, err = run(capsys, "lint", str(path))
+        assert code == 64
+        assert message in err
 
 
 def _issue(capsys: pytest.CaptureFixture[str], key: Path, *extra: str) -> dict[str, Any]:

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from merit.core import vc
 from merit.core.dids import Resolver
+from merit.core.issue import DATA_INTEGRITY
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.core.verify import Verifier
 from merit.server.accounts.models import AuditEvent, Organisation
@@ -84,8 +86,7 @@ def test_open_badges_have_one_status_entry_and_cannot_be_suspended(college_api: 
 
 
 def test_revoke_changes_the_published_list(college_api: Api, college: Organisation) -> None:
-    document = plain_vc()
-    del document["issuer"]
+    document = {**plain_vc(), "issuer": college.did}
     response = college_api.post("/credentials/issue", {"credential": document})
     credential = response.json()["verifiableCredential"]
     assert [e["statusPurpose"] for e in credential["credentialStatus"]] == ["revocation", "suspension"]
@@ -233,3 +234,178 @@ def test_concurrent_revocations_never_lose_a_bit(client: Any) -> None:
     verifier = services.verifier()
     for record in credentials:
         assert "revoked" in verifier.verify_credential(record.document).reason
+
+
+def test_an_id_issued_again_is_a_conflict_and_says_nothing_across_organisations(
+    college_api: Api, employer_api: Api, college: Organisation, employer: Organisation
+) -> None:
+    credential = {**plain_vc(), "issuer": college.did, "id": "urn:uuid:0d5c2e36-4b4c-4f5e-9a57-0c4d2c1f6a10"}
+    assert college_api.post("/credentials/issue", {"credential": credential}).status_code == 201
+    again = college_api.post("/credentials/issue", {"credential": credential})
+    assert again.status_code == 409
+    assert again["Content-Type"] == PROBLEM
+    assert again.json()["id"] == "DUPLICATE_CREDENTIAL_ID"
+    assert "already issued a credential with the id" in again.json()["detail"]
+    # Another organisation's answer is the one for any fresh id: ids are unique per organisation.
+    theirs = employer_api.post("/credentials/issue", {"credential": {**credential, "issuer": employer.did}})
+    assert theirs.status_code == 201, theirs.content
+    assert theirs.json()["verifiableCredential"]["id"] == credential["id"]
+    assert IssuedCredential.objects.filter(credential_id=credential["id"]).count() == 2
+    change = {"credentialId": credential["id"], "credentialStatus": [{"status": "revoked"}]}
+    assert employer_api.post("/credentials/status", change).status_code == 200
+    assert college_api.get(f"/api/v1/credentials/{credential['id']}").json()["state"] == "valid"
+
+
+def test_error_bodies_are_problem_details_and_vc_api_errors(college_api: Api, college: Organisation) -> None:
+    response = college_api.post("/credentials/issue", {"credential": {**plain_vc(), "issuer": None}})
+    assert response.status_code == 400
+    body = response.json()
+    assert response["Content-Type"] == PROBLEM
+    assert {"type", "title", "status", "detail"} <= set(body)
+    assert body["id"] == "MALFORMED_VALUE_ERROR"
+    assert body["message"] == body["detail"] == "issuer must be a URL or an object whose id is a URL, not null"
+
+
+def vc11(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/2018/credentials/v1", {"degree": "https://example.org/degree"}],
+        "type": ["VerifiableCredential"],
+        "issuer": organisation.did,
+        "credentialSubject": {"id": "did:example:ebfeb1f712ebc6f1c276e12ec21", "degree": "Bachelor"},
+    }
+
+
+def test_vc_1_1_credentials_are_signed_with_status_entries(college_api: Api, college: Organisation) -> None:
+    response = college_api.post("/credentials/issue", {"credential": vc11(college)})
+    assert response.status_code == 201, response.content
+    credential = response.json()["verifiableCredential"]
+    assert vc.parse_datetime(credential["issuanceDate"], "issuanceDate")
+    assert "validFrom" not in credential
+    assert credential["@context"][-2:] == [DATA_INTEGRITY, "https://www.w3.org/ns/credentials/status/v1"]
+    assert [e["statusPurpose"] for e in credential["credentialStatus"]] == ["revocation", "suspension"]
+    report = external_verifier(college_api).verify_credential(credential)
+    assert report.check("proof").outcome == "passed", report.to_json()  # type: ignore[union-attr]
+    assert report.check("status").outcome == "passed", report.to_json()  # type: ignore[union-attr]
+    expired = {**vc11(college), "expirationDate": "2030-01-01"}
+    response = college_api.post("/credentials/issue", {"credential": expired})
+    assert response.status_code == 400
+    assert "expirationDate must be a date-time" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("suite", "algorithm"), [("eddsa-jcs-2022", "Ed25519"), ("ecdsa-rdfc-2019", "P-256")])
+def test_the_cryptosuite_option_chooses_the_proof(
+    college_api: Api, college: Organisation, suite: str, algorithm: str
+) -> None:
+    if algorithm == "P-256":
+        refused = college_api.post(
+            "/credentials/issue", {"credential": unsigned(college), "options": {"cryptosuite": suite}}
+        )
+        assert refused.status_code == 422
+        assert refused.json()["detail"] == f"{college.name} has no active P-256 or P-384 key for {suite}"
+        services.add_key(college, "P-256")
+    body = {"credential": unsigned(college), "options": {"cryptosuite": suite}}
+    response = college_api.post("/credentials/issue", body)
+    assert response.status_code == 201, response.content
+    credential = response.json()["verifiableCredential"]
+    assert credential["proof"]["cryptosuite"] == suite
+    assert external_verifier(college_api).verify_credential(credential).verified
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"created": "2026-01-01T00:00:00Z"}, "unknown option(s) created"),
+        ({"cryptosuite": "bbs-2023"}, "unknown cryptosuite 'bbs-2023'"),
+        ({"cryptosuite": "Ed25519Signature2020"}, "unknown cryptosuite"),
+        ({"mandatoryPointers": ["/issuer"]}, "needs a selective-disclosure cryptosuite"),
+        ({"credentialStatus": {"type": "StatusList2021Entry"}}, "credentialStatus may only be"),
+        ({"credentialId": "no url"}, "credentialId must be a URL"),
+        ("fast", "invalid request: Input should be a valid dictionary"),
+    ],
+)
+def test_options_merit_cannot_honour_are_refused(
+    college_api: Api, college: Organisation, options: Any, message: str
+) -> None:
+    response = college_api.post("/credentials/issue", {"credential": unsigned(college), "options": options})
+    assert response.status_code in (400, 422)
+    assert message in response.json()["detail"]
+    assert IssuedCredential.objects.count() == 0
+
+
+def test_credential_id_names_a_credential_without_an_id(college_api: Api, college: Organisation) -> None:
+    document = {**plain_vc(), "issuer": college.did}
+    del document["id"]
+    options = {"credentialId": "urn:example:enrolment-42", "credentialStatus": {"type": "BitstringStatusListEntry"}}
+    response = college_api.post("/credentials/issue", {"credential": document, "options": options})
+    assert response.status_code == 201, response.content
+    assert "id" not in response.json()["verifiableCredential"]
+    change = {"credentialId": "urn:example:enrolment-42", "credentialStatus": [{"status": "revoked"}]}
+    assert college_api.post("/credentials/status", change).json()["status"] == "revoked"
+    again = college_api.post("/credentials/issue", {"credential": document, "options": options})
+    assert again.status_code == 409
+    other = {**document, "id": "urn:example:other"}
+    response = college_api.post("/credentials/issue", {"credential": other, "options": options})
+    assert response.status_code == 400
+    assert "this one has another id" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"issuer": None}, "not null"),
+        ({"issuer": {"id": None, "name": "College"}}, "not null"),
+        ({"termsOfUse": {"id": "https://example.org/policy"}}, "each termsOfUse entry must be an object with a type"),
+        ({"evidence": {"id": "https://example.org/evidence"}}, "each evidence entry must be an object with a type"),
+        ({"refreshService": {"id": "https://example.org/r"}}, "each refreshService entry must be an object with a"),
+        ({"credentialSchema": {"type": "JsonSchema"}}, "each credentialSchema entry must have an id"),
+        ({"relatedResource": ["https://www.w3.org/ns/credentials/v2"]}, "each relatedResource entry must be an"),
+        ({"relatedResource": {"id": "https://www.w3.org/ns/credentials/v2"}}, "has neither digestSRI nor"),
+        ({"name": {"@value": "Alumni", "@language": "en", "@direction": "ltr"}}, "@direction is not supported"),
+    ],
+)
+def test_invalid_credentials_are_refused_for_signing(
+    college_api: Api, college: Organisation, fields: dict[str, Any], message: str
+) -> None:
+    document = {**plain_vc(), "issuer": college.did, **fields}
+    response = college_api.post("/credentials/issue", {"credential": document})
+    assert response.status_code == 400, response.content
+    assert message in response.json()["detail"]
+    assert IssuedCredential.objects.count() == 0
+
+
+def test_a_missing_issuer_is_refused_on_the_vc_api(college_api: Api, college: Organisation) -> None:
+    document = plain_vc()
+    del document["issuer"]
+    response = college_api.post("/credentials/issue", {"credential": document})
+    assert response.status_code == 400
+    assert response.json()["detail"] == f"credential.issuer is required: the organisation's DID {college.did}"
+
+
+def test_language_value_objects_are_signed(college_api: Api, college: Organisation) -> None:
+    document = {**plain_vc(), "issuer": {"id": college.did, "name": {"@value": "Yrkeshögskolan", "@language": "sv"}}}
+    document["name"] = [{"@value": "Alumni", "@language": "en"}, {"@value": "Alumn", "@language": "sv"}]
+    document["description"] = {"@value": "Ett exempel", "@language": "sv"}
+    response = college_api.post("/credentials/issue", {"credential": document})
+    assert response.status_code == 201, response.content
+    assert external_verifier(college_api).verify_credential(response.json()["verifiableCredential"]).verified
+
+
+def test_duplicate_keys_and_non_finite_numbers_are_refused_everywhere(college_api: Api, college: Organisation) -> None:
+    credential = issue(college_api, college)
+    text = json.dumps({"verifiableCredential": credential})
+    twice = text.replace('"name": ', '"name": "Forged", "name": ', 1)
+    response = college_api.post("/credentials/verify", twice)
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert "duplicate key 'name'" in response.json()["detail"]
+    forged = json.dumps(credential).replace('"name": ', '"name": "Forged", "name": ', 1)
+    portal = college_api.client.post("/verify/", {"source": "text", "text": forged})
+    assert portal.status_code == 400  # The portal refuses the same document ("This is not valid JSON.").
+    assert "This is not valid JSON." in portal.content.decode()
+    for number in ("NaN", "Infinity", "-Infinity", "1e999"):
+        body = json.dumps({"credential": {**plain_vc(), "issuer": college.did}})
+        body = body.replace('"credentialSubject": {', f'"credentialSubject": {{"score": {number}, ', 1)
+        response = college_api.post("/credentials/issue", body)
+        assert response.status_code == 400, (number, response.content)
+        assert response.json()["id"] == "PARSING_ERROR"
+    assert IssuedCredential.objects.count() == 1

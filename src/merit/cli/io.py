@@ -29,8 +29,8 @@ def read_text(path: str) -> str:
 
 
 def read_json_file(path: str) -> Any:
-    """Read a JSON object from a file given on the command line, with a one-line error when it is not one; duplicate
-    keys, NaN and Infinity are refused (:func:`merit.core.verify.parsing.parse_json`)."""
+    """Read a JSON file given on the command line with Merit's one JSON reader (duplicate keys, NaN, Infinity,
+    depth and size refused), with a one-line error."""
     from merit.core.errors import MeritError
     from merit.core.verify.parsing import parse_json
 

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from merit.core import related
 from merit.core.errors import MalformedValueError
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -89,11 +90,30 @@ def check_credential(document: dict[str, Any]) -> int:
         parse_datetime(document.get("issuanceDate"), "issuanceDate")
         if "expirationDate" in document:
             parse_datetime(document["expirationDate"], "expirationDate")
-    for name in ("credentialStatus", "credentialSchema"):
-        for entry in _as_list(document.get(name, [])):
-            if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
-                raise MalformedValueError(f"each {name} entry must be an object with a type")
+    _check_typed_entries(document)
+    if "relatedResource" in document:
+        related.check(document["relatedResource"], is_url)
     return version
+
+
+_TYPED = ("credentialStatus", "credentialSchema", "termsOfUse", "evidence", "refreshService")
+"""The properties whose every entry must be an object with a type (VC 2.0 §4.5 and the sections of each)."""
+
+
+def _has_type(entry: Any) -> bool:
+    value = entry.get("type")
+    items = value if isinstance(value, list) else [value]
+    return bool(items) and all(isinstance(item, str) and item for item in items)
+
+
+def _check_typed_entries(document: dict[str, Any]) -> None:
+    for name in _TYPED:
+        for entry in _as_list(document.get(name, [])):
+            if not isinstance(entry, dict) or not _has_type(entry):
+                raise MalformedValueError(f"each {name} entry must be an object with a type")
+    for entry in _as_list(document.get("credentialSchema", [])):
+        if not is_url(entry.get("id")):
+            raise MalformedValueError("each credentialSchema entry must have an id that is a URL (VC 2.0 §4.11)")
 
 
 def check_presentation(document: dict[str, Any]) -> int:

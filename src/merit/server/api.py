@@ -11,10 +11,8 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import File, NinjaAPI, Schema, UploadedFile
-from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader
 
-from merit.core.errors import MalformedValueError
 from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.models import AuditEvent
@@ -23,8 +21,9 @@ from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
 from merit.server.delivery import services as delivery
-from merit.server.issuing import services
+from merit.server.issuing import requests, services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.portal import services as portal
 from merit.server.registry.api import router as registry_router
 
@@ -34,7 +33,8 @@ api = NinjaAPI(
     description="Issue, verify and manage EU micro-credentials (Open Badges 3.0 / W3C VC 2.0).",
     docs_url="/api/docs",
     openapi_url="/api/openapi.json",
-    renderer=JSONRenderer(),
+    renderer=StrictRenderer(),
+    parser=StrictParser(),
 )
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
@@ -83,23 +83,20 @@ def _actor(token: Any) -> str:
     return f"token:{token.name}"
 
 
-_SECURING = {"di": "di", "jwt": "jwt", "vc+jwt": "vc-jose", "vc-jose": "vc-jose"}
-
-
-def securing_option(options: dict[str, Any] | None) -> services.Securing:
-    """Merit's ``format`` option of ``/credentials/issue``: ``di`` (a Data Integrity proof, the default), ``jwt``
-    (the Open Badges 3.0 JWT, returned as its compact text) or ``vc+jwt`` (VC-JOSE, returned enveloped)."""
-    value = (options or {}).get("format", "di")
-    if value not in _SECURING:
-        raise MalformedValueError(f"options.format must be one of {', '.join(_SECURING)}")
-    return _SECURING[value]  # type: ignore[return-value]
-
-
 @api.post("/credentials/issue", tags=["VC-API"], auth=TokenAuth("issue"), summary="Sign a credential")
 def issue(request: HttpRequest, body: IssueRequest) -> JsonResponse:
+    """VC 2.0 or VC 1.1; ``options`` as in the VC-API (``credentialId``, ``credentialStatus``) and ``cryptosuite``."""
     token = request.auth  # type: ignore[attr-defined]
-    securing = securing_option(body.options)
-    record = services.issue_credential(token.organisation, body.credential, actor=_actor(token), securing=securing)
+    options = requests.parse_options(body.options)
+    requests.require_issuer(body.credential, token.organisation.did)
+    record = services.issue_credential(
+        token.organisation,
+        body.credential,
+        actor=_actor(token),
+        suite=options.suite,
+        credential_id=options.credential_id,
+        securing=options.securing,
+    )
     return JsonResponse({"verifiableCredential": record.secured}, status=201)
 
 

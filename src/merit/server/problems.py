@@ -1,4 +1,5 @@
-"""Errors to HTTP, in one place: every API error is an RFC 9457 ``application/problem+json`` document."""
+"""Errors to HTTP, in one place: every API error is an RFC 9457 ``application/problem+json`` document that is also
+a VC-API error response (``id``: the error's code, ``message``: what went wrong), so clients of either read it."""
 
 from __future__ import annotations
 
@@ -12,14 +13,19 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from merit.core.errors import CouldNotVerifyError, InvalidError, MeritError
 from merit.server.accounts.services import AuthenticationFailed, PermissionDenied
 from merit.server.bulk.rows import UploadError
+from merit.server.issuing.requests import CredentialExists, NoKeyForSuite
 
 PROBLEM = "application/problem+json"
 BASE = "https://purl.org/merit/problems/"
 
 
 def problem(status: int, title: str, detail: str, kind: str, **extra: Any) -> HttpResponse:
-    body = {"type": BASE + kind, "title": title, "status": status, "detail": detail, **extra}
-    return JsonResponse(body, status=status, content_type=PROBLEM, json_dumps_params={"ensure_ascii": False})
+    """One error answer: RFC 9457 members (``type``, ``title``, ``status``, ``detail``) and the VC-API's (``id``,
+    ``message``), with any ``extra`` members (such as ``errors``) after them."""
+    body = {"type": BASE + kind, "title": title, "status": status, "detail": detail, "id": kind, "message": detail}
+    body.update(extra)
+    dumps = {"ensure_ascii": False, "allow_nan": False}
+    return JsonResponse(body, status=status, content_type=PROBLEM, json_dumps_params=dumps)
 
 
 def install(api: NinjaAPI) -> None:
@@ -53,11 +59,21 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, MeritError):  # django-ninja wraps what the body parser raised.
+            return api.on_exception(request, exc.__cause__)
         return problem(exc.status_code, "Error", str(exc), "http-error")
 
     @api.exception_handler(UploadError)
     def invalid_upload(request: HttpRequest, exc: UploadError) -> HttpResponse:
         return problem(400, "Bad Request", str(exc), "invalid-upload")
+
+    @api.exception_handler(CredentialExists)
+    def conflict(request: HttpRequest, exc: CredentialExists) -> HttpResponse:
+        return problem(409, "Conflict", exc.message, exc.code)
+
+    @api.exception_handler(NoKeyForSuite)
+    def no_key(request: HttpRequest, exc: NoKeyForSuite) -> HttpResponse:
+        return problem(422, "Unprocessable Content", exc.message, exc.code)
 
     @api.exception_handler(CouldNotVerifyError)
     def could_not(request: HttpRequest, exc: CouldNotVerifyError) -> HttpResponse:

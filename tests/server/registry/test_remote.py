@@ -47,7 +47,12 @@ def remote(settings: Any, monkeypatch: pytest.MonkeyPatch, db: None) -> dict[str
         if not state["reachable"]:
             raise netfetch.FetchFailed(f"{url} could not be reached", url)
         if url == f"{REMOTE}/registry/v1/issuers/{issuer.controller}":
-            return json.dumps(record).encode()
+            text = json.dumps(record)
+            return (
+                text.replace('"did": ', '"accreditations": [], "did": ', 1).encode()
+                if state.get("twice")
+                else text.encode()
+            )
         raise netfetch.FetchFailed(f"{url} answered HTTP 404", url)
 
     monkeypatch.setattr(netfetch, "fetch", fetch)
@@ -83,3 +88,11 @@ def test_an_issuer_unknown_everywhere_is_not_accredited(remote: dict[str, Any]) 
     check = portal.verifier().verify_credential(credential(stranger)).check("accreditation")
     assert check is not None
     assert check.outcome == "not_applicable"
+
+
+def test_a_registry_answer_with_duplicate_keys_is_not_read(remote: dict[str, Any]) -> None:
+    remote["twice"] = True  # Two "accreditations" keys: JSON readers disagree on which one wins.
+    check = portal.verifier().verify_credential(credential(remote["issuer"])).check("accreditation")
+    assert check is not None
+    assert check.outcome == "could_not_check"
+    assert "gave an answer Merit cannot read" in check.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from merit.core.errors import ParsingError, RangeError
@@ -24,6 +25,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise ParsingError(f"{name} is not valid JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ParsingError(f"the number {text[:20]} is too large for a finite floating-point value")
+    return value
 
 
 def depth_of(value: Any, limit: int = MAX_DEPTH) -> int:
@@ -62,11 +70,13 @@ def parse_json(data: str | bytes, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             raise ParsingError(f"the document is not UTF-8 text (byte {exc.start})") from exc
     try:
-        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        value = json.loads(data, object_pairs_hook=_no_duplicates, parse_constant=_no_constant, parse_float=_finite)
     except RecursionError as exc:
         raise RangeError(f"the document is nested more than {MAX_DEPTH} levels deep") from exc
     except json.JSONDecodeError as exc:
         raise ParsingError(f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    except ValueError as exc:  # An integer longer than Python converts (sys.get_int_max_str_digits).
+        raise RangeError(f"a number in the document is too long: {str(exc).splitlines()[0]}") from exc
     if not isinstance(value, dict):
         raise ParsingError("the document must be a JSON object")
     check_depth(value)

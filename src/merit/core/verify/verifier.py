@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from merit.core import vc
+from merit.core import related, vc
 from merit.core.dids import Resolver
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import (
@@ -165,6 +165,8 @@ class Verifier:
                 report.add(Check(STRUCTURE, "passed", f"a W3C VC {'2.0' if version == 2 else '1.1'} credential"))
             if version == 1:
                 report.warnings.append("the credential uses the older VC Data Model 1.1")
+            if "relatedResource" in credential:
+                report.warnings.append(related.unchecked(credential["relatedResource"]))
             self._schema(report, credential, version)
             quads = None
             with self._step(report, SAFE_MODE, stop_on_failure=True):

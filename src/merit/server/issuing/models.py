@@ -105,12 +105,20 @@ class IssuedCredential(models.Model):
         SUSPENDED = "suspended", _("suspended")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="credentials")
-    credential_id = models.CharField(max_length=300, unique=True)
+    # Unique per organisation, not per installation: an id another organisation issued is none of this one's business.
+    credential_id = models.CharField(max_length=300)
     specification = models.ForeignKey(Specification, on_delete=models.PROTECT, null=True, blank=True)
     document_json = models.TextField(help_text="The signed credential, byte for byte as issued.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.VALID)
     state_reason = models.CharField(max_length=500, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "credential_id"], name="unique_credential_id_per_organisation"
+            )
+        ]
 
     @property
     def document(self) -> dict[str, Any]:

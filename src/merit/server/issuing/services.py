@@ -7,7 +7,7 @@ import math
 import secrets
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -17,22 +17,22 @@ from django.utils import timezone
 from merit.core import vc
 from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, StatusRetrievalError
-from merit.core.issue import sign_credential
+from merit.core.issue import DATA_INTEGRITY, sign_credential
 from merit.core.jwt import sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
 from merit.core.microcredential.spec import AwardingBody
+from merit.core.proofs import SUITES
 from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
 from merit.server import bulkwrite
 from merit.server.accounts.models import AuditEvent, Organisation, did_prefix
 from merit.server.issuing.models import IssuedCredential, OrganisationKey, Specification, StatusEntry, StatusList
+from merit.server.issuing.requests import MAX_ID, CredentialExists, NoKeyForSuite, Securing
 from merit.server.issuing.sealing import seal, unseal
 
 PURPOSES = ("revocation", "suspension")
-Securing = Literal["di", "jwt", "vc-jose"]
-"""How a credential is secured: a Data Integrity proof, the Open Badges 3.0 JWT, or VC-JOSE (``vc+jwt``)."""
 FILL_LIMIT = 0.75
 """A list stops taking new entries at 75% so that random allocation stays cheap; then a new list opens."""
 
@@ -81,8 +81,15 @@ def create_organisation(
     return organisation
 
 
-def signing_key(organisation: Organisation) -> SigningKey:
-    key = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+def signing_key(organisation: Organisation, suite: str | None = None) -> SigningKey:
+    """The newest active key, or with ``suite`` the newest active key of a type that cryptosuite signs with."""
+    keys = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at")
+    if suite is not None:
+        algorithms = SUITES[suite].algorithms
+        keys = keys.filter(algorithm__in=algorithms)
+    key = keys.first()
+    if key is None and suite is not None:
+        raise NoKeyForSuite(f"{organisation.name} has no active {' or '.join(algorithms)} key for {suite}")
     if key is None:
         raise InvalidError(f"{organisation.name} has no active signing key")
     pair = KeyPair.from_secret_multibase(unseal(key.encrypted_secret, _context(organisation, key.fragment)))
@@ -202,21 +209,43 @@ def _allocate_many(
     return found
 
 
-def _prepared(organisation: Organisation, credential: dict[str, Any]) -> dict[str, Any]:
-    """The credential as Merit signs it: the organisation as issuer, an id and a validFrom when absent."""
+def _prepared(
+    organisation: Organisation, credential: dict[str, Any], credential_id: str | None = None
+) -> dict[str, Any]:
+    """The credential as Merit signs it: the organisation as issuer, an id (unless the caller names the credential
+    by ``credential_id`` instead, as the VC-API allows) and a start of validity (``validFrom`` in VC 2.0,
+    ``issuanceDate`` in VC 1.1) when absent."""
     if not isinstance(credential, dict):
         raise MalformedValueError("the credential must be a JSON object")
     if "credentialStatus" in credential:
         raise MalformedValueError("Merit allocates credentialStatus itself; leave it out")
+    version = vc.context_version(credential)
     issuer = credential.get("issuer")
+    if "issuer" in credential and (issuer is None or (isinstance(issuer, dict) and issuer.get("id", "") is None)):
+        raise MalformedValueError("issuer must be a URL or an object whose id is a URL, not null")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if issuer_id not in (None, organisation.did):
         raise InvalidError(f"the issuer must be the organisation's DID {organisation.did}, not {issuer_id}")
     document = dict(credential)
     document["issuer"] = {**issuer, "id": organisation.did} if isinstance(issuer, dict) else organisation.did
-    document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
-    document.setdefault("validFrom", vc.stamp(datetime.now(UTC)))
+    if credential_id is not None and document.get("id", credential_id) != credential_id:
+        raise MalformedValueError("options.credentialId names a credential without an id; this one has another id")
+    if credential_id is None:
+        document.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+    if isinstance(document.get("id"), str) and len(document["id"]) > MAX_ID:
+        raise MalformedValueError(f"the credential's id is longer than {MAX_ID} characters")
+    if version == 2:
+        document.setdefault("validFrom", vc.stamp(datetime.now(UTC)))
+    else:
+        document.setdefault("issuanceDate", vc.stamp(datetime.now(UTC)))
+        # VC 1.1 defines neither DataIntegrityProof nor the status entry's terms; these two W3C contexts do.
+        context = document["@context"] if isinstance(document["@context"], list) else [document["@context"]]
+        document["@context"] = [*context, *(c for c in VC1_CONTEXTS if c not in context)]
     return document
+
+
+VC1_CONTEXTS = (DATA_INTEGRITY, "https://www.w3.org/ns/credentials/status/v1")
+"""What a VC 1.1 credential needs for Merit's proof and status entries (VC 2.0's context has both)."""
 
 
 def issue_credential(
@@ -226,32 +255,46 @@ def issue_credential(
     actor: str,
     specification: Any = None,
     suite: str | None = None,
+    credential_id: str | None = None,
     securing: Securing = "di",
 ) -> IssuedCredential:
     """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it; ``securing``
-    ``jwt`` or ``vc-jose`` issues it as a JWT (:func:`merit.core.jwt.sign_jwt`) instead of with a proof."""
-    document = _prepared(organisation, credential)
-    key = signing_key(organisation)
+    ``jwt`` or ``vc-jose`` issues it as a JWT (:func:`merit.core.jwt.sign_jwt`) instead of with a proof.
+
+    Credential ids are unique per organisation: issuing an id again raises :class:`CredentialExists`, while another
+    organisation may use the same id (its credentials are told apart by their issuer), so that an answer never
+    reveals which ids other organisations issued."""
+    document = _prepared(organisation, credential, credential_id)
+    record_id = str(document.get("id") or credential_id)
+    key = signing_key(organisation, suite)
     # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
     purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
-    with transaction.atomic():
-        allocations = [_allocate(organisation, purpose) for purpose in purposes]
-        entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
-        document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
-        if securing == "di":
-            text = json.dumps(sign_credential(document, key, suite=suite), ensure_ascii=False)
-        else:
-            text = sign_jwt(document, key, form="ob3" if securing == "jwt" else "vc-jose")
-        record = IssuedCredential.objects.create(
-            organisation=organisation,
-            credential_id=document["id"],
-            document_json=text,
-            specification=specification,
-        )
-        StatusEntry.objects.bulk_create(
-            StatusEntry(credential=record, status_list=lst, index=index) for lst, index in allocations
-        )
-        audit(organisation, actor, "credential.issued", document["id"])
+    try:
+        with transaction.atomic():
+            if IssuedCredential.objects.filter(organisation=organisation, credential_id=record_id).exists():
+                raise CredentialExists(f"this organisation already issued a credential with the id {record_id}")
+            allocations = [_allocate(organisation, purpose) for purpose in purposes]
+            entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
+            document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+            if securing == "di":
+                text = json.dumps(sign_credential(document, key, suite=suite), ensure_ascii=False, allow_nan=False)
+            else:
+                text = sign_jwt(document, key, form="ob3" if securing == "jwt" else "vc-jose")
+            record = IssuedCredential.objects.create(
+                organisation=organisation,
+                credential_id=record_id,
+                document_json=text,
+                specification=specification,
+            )
+            StatusEntry.objects.bulk_create(
+                StatusEntry(credential=record, status_list=lst, index=index) for lst, index in allocations
+            )
+            audit(organisation, actor, "credential.issued", record_id)
+    except IntegrityError:
+        # Two requests raced for the same id: the unique constraint let one through.
+        if IssuedCredential.objects.filter(organisation=organisation, credential_id=record_id).exists():
+            raise CredentialExists(f"this organisation already issued a credential with the id {record_id}") from None
+        raise
     return record
 
 

@@ -14,8 +14,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from merit.core import trust
-from merit.core.errors import TrustRegistryError
+from merit.core.errors import MeritError, TrustRegistryError
 from merit.core.issue import sign_credential
+from merit.core.verify.parsing import parse_json
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
 from merit.server.registry.models import Accreditation, Authority
@@ -151,8 +152,8 @@ class CombinedRegistry:
             except netfetch.FetchError as exc:
                 raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
             try:
-                record = json.loads(body)
+                record = parse_json(body)
                 found += [d for a in record.get("accreditations", []) for d in a.get("credentials", [])]
-            except (ValueError, AttributeError, TypeError) as exc:
+            except (MeritError, AttributeError, TypeError) as exc:
                 raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
         return [d for d in found if isinstance(d, dict)]
