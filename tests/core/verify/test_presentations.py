@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from merit.core.errors import InvalidError
+from merit.core.issue import default_suite
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.present import presentation, sign_presentation
-from merit.core.issue import default_suite
 from merit.core.proofs import sign
 from merit.core.verify import Verifier
 

@@ -258,13 +258,14 @@ def verify_proofs(
     results = []
     for proof in proofs:
         declared = proof.get("proofPurpose") if isinstance(proof, dict) else None
-        other = declared != purpose and declared in other_purposes
+        own = declared if isinstance(declared, str) and declared in other_purposes else purpose
+        other = own != purpose
         results.append(
             verify_proof(
                 document,
                 proof,
                 resolve,
-                purpose=declared if other else purpose,
+                purpose=own,
                 challenge=challenge if not other or "challenge" in proof else None,
                 domain=domain if not other or "domain" in proof else None,
                 all_proofs=proofs,
