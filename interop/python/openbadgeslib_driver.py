@@ -16,7 +16,12 @@ What is called, as a user of the library would:
   ``resolve_verification_method`` then ``verify_data_integrity_proof``, after the check OB3LdpVerifier makes of
   every proof, that the verification method belongs to the issuer's DID;
 * a presentation: the same building block with ``expected_proof_purpose="authentication"`` and the holder's DID
-  (the library has no presentation verifier and ignores challenge and domain), then each embedded credential.
+  (the library has no presentation verifier and ignores challenge and domain), then each embedded credential. The
+  building block verifies one proof and refuses a document that carries several ("refusing to guess which one speaks
+  for it"); a presentation may carry a proof set (Merit's: an ``authentication`` proof and an ``assertionMethod``
+  one, docs/decisions/0012-presentation-proofs.md). So each proof of the set is handed to it on its own, with the
+  document it secures, for the purpose it declares (``authentication`` or ``assertionMethod``); one at least must be
+  for ``authentication``, and every one must verify.
 ``loopback`` gives the library's own downloader its documented options for a private deployment
 (``allow_insecure=True, allow_private=True``), so a status list or did:web document can be served on 127.0.0.1.
 """
@@ -92,10 +97,13 @@ def _types(document: dict[str, Any]) -> set[str]:
     return {value} if isinstance(value, str) else {t for t in value if isinstance(t, str)}
 
 
-def _proof(document: dict[str, Any]) -> dict[str, Any]:
+def _proofs(document: dict[str, Any]) -> list[Any]:
     proofs = document.get("proof")
-    proofs = proofs if isinstance(proofs, list) else [proofs]
-    return next((p for p in proofs if isinstance(p, dict)), {})
+    return proofs if isinstance(proofs, list) else [proofs]
+
+
+def _proof(document: dict[str, Any]) -> dict[str, Any]:
+    return next((p for p in _proofs(document) if isinstance(p, dict)), {})
 
 
 def _party(value: Any) -> Any:
@@ -109,6 +117,18 @@ def _data_integrity(document: dict[str, Any], party: Any, purpose: str, download
         raise ValueError(f"proof verificationMethod {method!r} does not belong to {party!r}")
     pem = resolve_verification_method(method, download=download)
     verify_data_integrity_proof(document, pem, expected_proof_purpose=purpose)
+
+
+def _presentation(document: dict[str, Any], download: Any) -> None:
+    """Each proof of the presentation on its own (see the module's docstring), by the holder."""
+    proofs = _proofs(document)
+    purposes = [p.get("proofPurpose") if isinstance(p, dict) else None for p in proofs]
+    if "authentication" not in purposes:
+        raise ValueError(f"the presentation has no authentication proof (proof purposes: {purposes})")
+    for proof, purpose in zip(proofs, purposes, strict=True):
+        if purpose not in ("authentication", "assertionMethod"):
+            raise ValueError(f"a presentation's proof is for authentication or assertionMethod, not {purpose!r}")
+        _data_integrity({**document, "proof": proof}, _party(document.get("holder")), purpose, download)
 
 
 def _credential(document: Any, request: dict[str, Any], download: Any) -> dict[str, Any]:
@@ -142,7 +162,7 @@ def verify(request: dict[str, Any]) -> dict[str, Any]:
         return _credential(document, request, download)
     result: dict[str, Any] = {"verified": True, "error": None, "verifier": "verify_data_integrity_proof"}
     try:
-        _data_integrity(document, _party(document.get("holder")), "authentication", download)
+        _presentation(document, download)
     except Exception as exc:
         result.update(verified=False, error=f"{type(exc).__name__}: {exc}")
     embedded = document.get("verifiableCredential", [])

@@ -100,9 +100,12 @@ def test_presentations_both_ways(dbstack: DigitalBazaar, suite: str, algorithm: 
     holder = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
     credential = sign_credential(open_badge(issuer.controller), issuer)
     unsigned = presentation([credential], holder.controller)
-    ours = sign_presentation(unsigned, holder, challenge="c-42", domain="jobs.example", suite=suite)
-    assert dbstack.verify(ours, challenge="c-42", domain="jobs.example")["verified"] is True
-    assert dbstack.verify(ours, challenge="other", domain="jobs.example")["verified"] is False
+    for proof_set in (False, True):  # with the assertionMethod proof too (decision 0012), which the stack passes over
+        ours = sign_presentation(
+            unsigned, holder, challenge="c-42", domain="jobs.example", suite=suite, for_assertion_verifiers=proof_set
+        )
+        assert dbstack.verify(ours, challenge="c-42", domain="jobs.example")["verified"] is True
+        assert dbstack.verify(ours, challenge="other", domain="jobs.example")["verified"] is False
     theirs = dbstack.sign(
         unsigned, holder.to_secret_json(), suite, purpose="authentication", challenge="c-43", domain="jobs.example"
     )

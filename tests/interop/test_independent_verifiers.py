@@ -12,6 +12,7 @@ Micro-credentials, accreditations and trust lists name only the VC 2.0 and Open 
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -113,16 +114,25 @@ def _grade(spec: Path) -> str:
     return str(json.loads(spec.read_text(encoding="utf-8"))["grading"]["allowedValues"][-1])
 
 
-def _holder_presentation(credential: dict[str, Any]) -> dict[str, Any]:
-    holder = SigningKey.for_did_key(KeyPair.generate())
-    unsigned = presentation([credential], holder.controller)
-    return sign_presentation(unsigned, holder, challenge="c-42", domain="jobs.example")
+def _holder_presentation(
+    credential: dict[str, Any],
+    *,
+    for_assertion_verifiers: bool = True,
+    holder: SigningKey | None = None,
+    presentation_id: str | None = None,
+) -> dict[str, Any]:
+    """A presentation as the passport signs one: a proof set by the holder key, ``authentication`` then
+    ``assertionMethod``, both with the challenge and domain (docs/decisions/0012-presentation-proofs.md)."""
+    holder = holder or SigningKey.for_did_key(KeyPair.generate())
+    unsigned = presentation([credential], holder.controller, presentation_id)
+    return sign_presentation(
+        unsigned, holder, challenge="c-42", domain="jobs.example", for_assertion_verifiers=for_assertion_verifiers
+    )
 
 
-@pytest.mark.parametrize("name", ["openbadgeslib", "dbstack"])
-def test_presentation_of_a_plain_open_badge(request: pytest.FixtureRequest, tmp_path: Path, name: str) -> None:
-    """(c) A presentation (``merit.core.present``, an ``authentication`` proof with challenge and domain)."""
-    verifier = request.getfixturevalue(name)
+def test_presentation_of_a_plain_open_badge(verifier: Any, tmp_path: Path) -> None:
+    """(c) A presentation (``merit.core.present``, the proof set): accepted by all three, verifier-core by its
+    ``assertionMethod`` proof, the others by its ``authentication`` proof; changed after signing: refused."""
     key, did = keygen(tmp_path)
     signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)))
     result = verdict(verifier, signed, challenge="c-42", domain="jobs.example")
@@ -130,12 +140,47 @@ def test_presentation_of_a_plain_open_badge(request: pytest.FixtureRequest, tmp_
     assert not verdict(verifier, tampered(signed), challenge="c-42", domain="jobs.example").accepted
 
 
-def test_verifier_core_refuses_every_authentication_presentation(dcc: VerifierCore, tmp_path: Path) -> None:
-    """verifier-core checks a presentation's proof with AssertionProofPurpose, so a presentation signed for
-    ``authentication`` (what VC Data Integrity and the VC-API ask of a holder, and what Merit signs) never passes,
-    whatever its challenge; the credentials inside are checked on their own and accepted."""
+def test_presentation_challenge_where_it_is_checked(dbstack: Any, dcc: VerifierCore, tmp_path: Path) -> None:
+    """The Digital Bazaar stack checks the authentication proof's challenge: the proof set does not let a presentation
+    pass there for another challenge. verifier-core never checks one (it accepts whatever it is told)."""
     key, did = keygen(tmp_path)
     signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)))
+    refused = verdict(dbstack, signed, challenge="other", domain="jobs.example")
+    assert not refused.accepted
+    assert "The challenge is not as expected" in refused.message, refused
+    assert verdict(dcc, signed, challenge="other").accepted
+
+
+def test_which_proof_each_verifier_reads(
+    dcc: VerifierCore, openbadgeslib: OpenBadgesLib, dbstack: Any, tmp_path: Path
+) -> None:
+    """A signature replaced in one proof of the set (by a valid one of the same key over another document): each
+    verifier refuses the presentation only when it reads that proof. verifier-core reads only the assertionMethod
+    proof, the Digital Bazaar stack only the authentication one (jsonld-signatures passes over proofs of another
+    purpose), the openbadgeslib driver both; Merit reads both (tests/core/verify/test_presentations.py), which is why
+    no garbage proof rides along unnoticed in a presentation Merit accepts."""
+    key, did = keygen(tmp_path)
+    credential = signed_file(tmp_path, key, plain_open_badge(did))
+    holder = SigningKey.for_did_key(KeyPair.generate())
+    signed = _holder_presentation(credential, holder=holder)
+    other = _holder_presentation(credential, holder=holder, presentation_id="urn:uuid:another")
+    reads = {"dcc": {1}, "dbstack": {0}, "openbadgeslib": {0, 1}}
+    for index in (0, 1):
+        forged = copy.deepcopy(signed)
+        forged["proof"][index]["proofValue"] = other["proof"][index]["proofValue"]
+        for name, driver in (("dcc", dcc), ("dbstack", dbstack), ("openbadgeslib", openbadgeslib)):
+            result = verdict(driver, forged, challenge="c-42", domain="jobs.example")
+            assert result.accepted is (index not in reads[name]), (name, index, result)
+
+
+def test_verifier_core_refuses_every_authentication_only_presentation(dcc: VerifierCore, tmp_path: Path) -> None:
+    """verifier-core checks a presentation's proof with AssertionProofPurpose, so a presentation signed only for
+    ``authentication`` (what VC Data Integrity and the VC-API ask of a holder, and what Merit signs unless asked for
+    the proof set) never passes, whatever its challenge; the credentials inside are checked on their own and
+    accepted. The Digital Bazaar stack and openbadgeslib accept it."""
+    key, did = keygen(tmp_path)
+    signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)), for_assertion_verifiers=False)
+    assert signed["proof"]["proofPurpose"] == "authentication"
     for challenge in ("c-42", None):
         result = verdict(dcc, signed, challenge=challenge)
         assert not result.accepted
@@ -147,15 +192,44 @@ def test_verifier_core_refuses_every_authentication_presentation(dcc: VerifierCo
         assert [dcc.accepted(c) for c in result.answer["credentialResults"]] == [True]
 
 
+@pytest.mark.parametrize(("algorithm", "suite"), [("P-256", "ecdsa-rdfc-2019"), ("Ed25519", "eddsa-jcs-2022")])
+def test_verifier_core_reads_only_eddsa_rdfc(dcc: VerifierCore, tmp_path: Path, algorithm: str, suite: str) -> None:
+    """verifier-core's suites are eddsa-rdfc-2022 and Ed25519Signature2020: a proof set in another suite is as unread
+    as an authentication proof. The passport's holder keys are Ed25519, signed in eddsa-rdfc-2022."""
+    key, did = keygen(tmp_path)
+    holder = SigningKey.for_did_key(KeyPair.generate(algorithm))  # type: ignore[arg-type]
+    unsigned = presentation([signed_file(tmp_path, key, plain_open_badge(did))], holder.controller)
+    signed = sign_presentation(unsigned, holder, challenge="c-42", suite=suite, for_assertion_verifiers=True)
+    result = verdict(dcc, signed, challenge="c-42")
+    assert result.answer["presentationResult"]["signature"] == "invalid", result
+
+
+@pytest.mark.parametrize("name", ["openbadgeslib", "dbstack"])
+def test_an_authentication_only_presentation(request: pytest.FixtureRequest, tmp_path: Path, name: str) -> None:
+    verifier = request.getfixturevalue(name)
+    key, did = keygen(tmp_path)
+    signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)), for_assertion_verifiers=False)
+    result = verdict(verifier, signed, challenge="c-42", domain="jobs.example")
+    assert result.accepted, result
+    assert not verdict(verifier, tampered(signed), challenge="c-42", domain="jobs.example").accepted
+
+
+def test_an_assertion_only_presentation(openbadgeslib: OpenBadgesLib, dbstack: Any, tmp_path: Path) -> None:
+    """A presentation whose one proof is for assertionMethod (what verifier-core would accept alone) authenticates
+    no holder: the Digital Bazaar stack and the openbadgeslib driver refuse it, as Merit does."""
+    key, did = keygen(tmp_path)
+    signed = _holder_presentation(signed_file(tmp_path, key, plain_open_badge(did)))
+    signed["proof"] = signed["proof"][1]
+    for driver in (openbadgeslib, dbstack):
+        assert not verdict(driver, signed, challenge="c-42", domain="jobs.example").accepted
+
+
 def test_presentation_of_a_micro_credential(verifier: Any, tmp_path: Path) -> None:
-    """(c) A presentation of an issued micro-credential (verifier-core: its credential result)."""
+    """(c) A presentation of an issued micro-credential (the proof set): accepted by all three."""
     key, _ = keygen(tmp_path)
     signed = _holder_presentation(issued(key, EXAMPLES[0], "--grade", _grade(EXAMPLES[0])))
     result = verdict(verifier, signed, challenge="c-42", domain="jobs.example")
-    if isinstance(verifier, VerifierCore):
-        assert all(verifier.accepted(c) for c in result.answer["credentialResults"]), result
-    else:
-        assert result.accepted, result
+    assert result.accepted, result
 
 
 def test_status_list_credential(verifier: Any, loopback: Loopback) -> None:

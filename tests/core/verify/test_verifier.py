@@ -194,3 +194,12 @@ def test_report_json_is_serialisable(signed: dict[str, Any]) -> None:
     data = verifier().verify_credential(signed).to_json()
     assert json.loads(json.dumps(data))["verified"] is True
     assert data["checkedAt"] == "2026-06-01T00:00:00Z"
+
+
+def test_a_credentials_proof_set_takes_only_assertion_proofs(signed: dict[str, Any], issuer_key: SigningKey) -> None:
+    """The other purpose a presentation's proof set may carry (decision 0012) is not one a credential's may: an
+    issuer's valid authentication proof beside its assertion proof fails the credential."""
+    both = sign(signed, issuer_key, purpose="authentication")
+    report = verifier().verify_credential(both)
+    assert report.outcome == "invalid"
+    assert report.reason == "proof: proof purpose is 'authentication', expected 'assertionMethod'"

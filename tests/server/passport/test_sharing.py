@@ -77,6 +77,13 @@ def test_a_signed_presentation_answers_the_verifiers_challenge(solar: Specificat
     document = json.loads(response.content)
     assert document["holder"].startswith("did:key:z6Mk")
     assert document["verifiableCredential"] == [held.document]
+    # A proof set by the holder key: authentication (Merit, the VC-API) and assertionMethod (verifier-core), both
+    # bound to the challenge and domain (decision 0012).
+    proofs = document["proof"]
+    assert [p["proofPurpose"] for p in proofs] == ["authentication", "assertionMethod"]
+    assert {(p["verificationMethod"].partition("#")[0], p["challenge"], p["domain"]) for p in proofs} == {
+        (document["holder"], "c-123", "jobs.example")
+    }
     verifier = services.verifier()
     assert verifier.verify_presentation(document, challenge="c-123", domain="jobs.example").verified
     wrong = verifier.verify_presentation(document, challenge="other", domain="jobs.example")

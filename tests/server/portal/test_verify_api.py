@@ -61,6 +61,21 @@ def test_a_presentation_with_a_wrong_challenge(client: Client, college: Organisa
     assert checks(bad)["challenge_and_domain"] == "failed"
 
 
+def test_a_presentation_with_an_assertion_proof_too(client: Client, college: Organisation) -> None:
+    """The proof set the passport downloads (decision 0012) verifies through the VC-API; its assertionMethod proof
+    alone does not (no holder authentication)."""
+    holder = outside_key()
+    unsigned = presentation([micro_credential(college)], holder.controller)
+    signed = sign_presentation(unsigned, holder, challenge="abc", for_assertion_verifiers=True)
+    api = Api(client)
+    good = api.post("/presentations/verify", {"verifiablePresentation": signed, "options": {"challenge": "abc"}})
+    assert good.status_code == 200, good.json()
+    alone = {**signed, "proof": signed["proof"][1]}
+    bad = api.post("/presentations/verify", {"verifiablePresentation": alone, "options": {"challenge": "abc"}})
+    assert bad.status_code == 400
+    assert checks(bad)["proof"] == "failed"
+
+
 def test_open_badges_2_assertions_are_checked_too(client: Client) -> None:
     body = {"verifiableCredential": {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}}
     response = Api(client).post("/credentials/verify", body)

@@ -234,12 +234,18 @@ def verify_proofs(
     resolve: MethodResolver,
     *,
     purpose: str = "assertionMethod",
+    other_purposes: AbstractSet[str] = frozenset(),
     challenge: str | None = None,
     domain: str | None = None,
     loader: Loader = default_loader,
     document_quads: AbstractSet[Quad] | None = None,
 ) -> list[ProofResult]:
     """Verify every proof of ``document``; a missing, duplicated or failing proof raises.
+
+    Each proof must have the purpose ``purpose``, or one of ``other_purposes`` in a proof set that also has a
+    ``purpose`` proof (a presentation's ``assertionMethod`` proof next to its ``authentication`` one, decision 0012).
+    No proof is skipped: every one must verify, its method authorised for the purpose it declares. ``challenge`` and
+    ``domain`` must match in every ``purpose`` proof, and in any other proof that carries one.
 
     ``document_quads``: the quads of ``document`` without its proofs, if the caller has them (see :func:`verify_proof`).
     """
@@ -249,17 +255,25 @@ def verify_proofs(
     values = [p.get("proofValue") for p in proofs if isinstance(p, dict)]
     if len(values) != len(set(map(str, values))):
         raise MalformedProofError("the document contains the same proof twice")
-    return [
-        verify_proof(
-            document,
-            proof,
-            resolve,
-            purpose=purpose,
-            challenge=challenge,
-            domain=domain,
-            all_proofs=proofs,
-            loader=loader,
-            document_quads=document_quads,
+    results = []
+    for proof in proofs:
+        declared = proof.get("proofPurpose") if isinstance(proof, dict) else None
+        own = declared if isinstance(declared, str) and declared in other_purposes else purpose
+        other = own != purpose
+        results.append(
+            verify_proof(
+                document,
+                proof,
+                resolve,
+                purpose=own,
+                challenge=challenge if not other or "challenge" in proof else None,
+                domain=domain if not other or "domain" in proof else None,
+                all_proofs=proofs,
+                loader=loader,
+                document_quads=document_quads,
+            )
         )
-        for proof in proofs
-    ]
+    if all(result.purpose != purpose for result in results):
+        found = ", ".join(sorted({result.purpose for result in results}))
+        raise MalformedProofError(f"the document has no {purpose} proof (only {found})")
+    return results

@@ -270,7 +270,9 @@ class Verifier:
             with self._step(report, SAFE_MODE, stop_on_failure=True):
                 check_safe_mode(presentation, self.loader)
                 report.add(Check(SAFE_MODE, "passed", "every term and type is defined"))
-            results = self._proofs(report, presentation, "authentication", proof, challenge=challenge, domain=domain)
+            # An assertionMethod proof may stand next to the authentication one (decision 0012); both are checked.
+            options = {"challenge": challenge, "domain": domain, "other_purposes": {"assertionMethod"}}
+            results = self._proofs(report, presentation, "authentication", proof, **options)
             if results and (challenge is not None or domain is not None):
                 report.add(Check(CHALLENGE, "passed", "challenge and domain match"))
             holder = presentation.get("holder")

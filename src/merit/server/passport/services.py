@@ -266,14 +266,19 @@ def signed_presentation(
     user: AbstractBaseUser, held: list[HeldCredential], *, challenge: str | None, domain: str | None
 ) -> dict[str, Any]:
     """A Verifiable Presentation of ``held``, signed by the learner's holder key, bound to a verifier's
-    ``challenge`` and ``domain`` when given."""
+    ``challenge`` and ``domain`` when given.
+
+    The learner hands the file to a verifier of their choice, often one built on verifier-core (VerifierPlus), which
+    checks a presentation's proof for ``assertionMethod``: it carries that proof too (decision 0012)."""
     if any(h.owner_id != user.pk for h in held):
         raise PermissionError("not your credential")
     if any(h.format != HeldCredential.Format.VC for h in held):
         raise ImportRefused(_("only W3C Verifiable Credentials can go into a presentation"))
     key = holder_key(user)
     document = presentation([h.document for h in held], key.controller, f"urn:uuid:{secrets.token_hex(16)}")
-    return sign_presentation(document, key, challenge=challenge or None, domain=domain or None)
+    return sign_presentation(
+        document, key, challenge=challenge or None, domain=domain or None, for_assertion_verifiers=True
+    )
 
 
 # Shares.
