@@ -14,6 +14,7 @@ from merit.core.keys import KeyPair, SigningKey
 EXIT_OK, EXIT_INVALID, EXIT_COULD_NOT_VERIFY = 0, 1, 2
 _SYMBOLS = {
     "passed": "✔ passed",
+    "warning": "! WARNING",
     "failed": "✘ FAILED",
     "could_not_check": "? could not check",
     "not_applicable": "- n/a",
