@@ -130,8 +130,11 @@ def _verifier(args: argparse.Namespace) -> Any:
         registry = OfflineTrustList(read_json_file(args.trust_list), verifier)
     except MeritError as exc:
         raise UsageError(f"{args.trust_list}: the trust list cannot be used: {exc.message}") from exc
+    from merit.core.trust.names import directory
+
     anchors = list(args.trust_anchor) or [registry.authority]
     verifier.trust = (anchors, registry)
+    verifier.namesakes = directory(registry.namesakes())
     return verifier
 
 

@@ -11,7 +11,7 @@ one matches, ignoring case, accents and spacing: NFKD, combining marks removed, 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from merit.core import vc
@@ -27,6 +27,14 @@ class Namesake(NamedTuple):
 
 NameLookup = Callable[[str], Sequence[Namesake]]
 """The accredited organisations whose :func:`name_key` is the given key."""
+
+
+def directory(namesakes: Iterable[Namesake]) -> NameLookup:
+    """A :data:`NameLookup` over ``namesakes`` (duplicates dropped)."""
+    by_key: dict[str, list[Namesake]] = {}
+    for namesake in dict.fromkeys(namesakes):
+        by_key.setdefault(name_key(namesake.name), []).append(namesake)
+    return lambda key: list(by_key.get(key, []))
 
 
 def name_key(name: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from merit.core import trust
 from merit.core.errors import TrustRegistryError
 from merit.core.issue import sign_credential
+from merit.core.trust.names import NameLookup, Namesake, directory
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
 from merit.server.registry.models import Accreditation, Authority
@@ -156,3 +158,60 @@ class CombinedRegistry:
             except (ValueError, AttributeError, TypeError) as exc:
                 raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
         return [d for d in found if isinstance(d, dict)]
+
+
+REMOTE_NAMES_SECONDS = 3600
+MAX_REMOTE_PAGES = 20
+
+
+def _remote_names(base: str) -> list[tuple[str, str]]:
+    """The (DID, name) of every accredited issuer a remote registry lists (``GET /registry/v1/issuers``, a page at
+    a time), cached for an hour; a registry that has no list (HTTP 404) has none, one that cannot be reached
+    raises ``TrustRegistryError``, so the name check says "could not check"."""
+    from urllib.parse import quote
+
+    from merit.server import netfetch
+
+    cached = cache.get(f"merit:registry-names:{base}")
+    if cached is not None:
+        return [tuple(pair) for pair in cached]  # type: ignore[misc]
+    found: list[tuple[str, str]] = []
+    after = ""
+    for _page in range(MAX_REMOTE_PAGES):
+        url = f"{base.rstrip('/')}/registry/v1/issuers?size={MAX_PAGE_SIZE}&after={quote(after, safe=':')}"
+        try:
+            body = netfetch.fetch(url, max_bytes=4 * 1024 * 1024, timeout=5.0, accept="application/json")
+            page = json.loads(body)
+            items = page.get("items", [])
+            found += [(str(i["did"]), str(i["name"])) for i in items if isinstance(i, dict) and i.get("name")]
+        except netfetch.FetchFailed as exc:
+            if exc.message.endswith("answered HTTP 404"):
+                break
+            raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
+        except netfetch.FetchError as exc:
+            raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
+        except (ValueError, AttributeError, TypeError, KeyError) as exc:
+            raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
+        after = page.get("next") if isinstance(page.get("next"), str) else ""
+        if not after:
+            break
+    cache.set(f"merit:registry-names:{base}", found, REMOTE_NAMES_SECONDS)
+    return found
+
+
+class AccreditedNames:
+    """The accredited organisations this installation knows, by :func:`merit.core.trust.names.name_key` (a
+    :data:`merit.core.trust.names.NameLookup`): its own organisations with an accreditation, then the issuers
+    listed by the registries in ``MERIT_TRUST_REGISTRIES``. Read only when a check first asks, once per verifier."""
+
+    def __init__(self, remotes: list[str] | None = None) -> None:
+        self.remotes = remotes if remotes is not None else CombinedRegistry().remotes
+        self._lookup: NameLookup | None = None
+
+    def __call__(self, key: str) -> Sequence[Namesake]:
+        if self._lookup is None:
+            local = Organisation.objects.filter(accreditations__isnull=False).distinct().only("slug", "name")
+            known = [Namesake(o.did, o.name) for o in local]
+            known += [Namesake(did, name) for base in self.remotes for did, name in _remote_names(base)]
+            self._lookup = directory(known)
+        return self._lookup(key)
