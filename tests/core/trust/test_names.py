@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from merit.core.issue import sign_credential
-from merit.core.keys import KeyPair, SigningKey
+from merit.core.keys import SigningKey
 from merit.core.trust.names import Namesake, check_issuer_name, issuer_names, name_key
 from merit.core.verify import Verifier
 from merit.core.verify.report import ACCREDITATION, ISSUER_NAME
@@ -69,7 +69,8 @@ def test_an_unaccredited_namesake_gets_a_prominent_named_warning(issuer: Signing
         "issuer": issuer.controller,
         "namesakes": [{"did": ACCREDITED, "name": "Yrkeshögskolan Norr"}],
     }
-    assert ACCREDITED in warning.message and "its own claim" in warning.message
+    assert ACCREDITED in warning.message
+    assert "its own claim" in warning.message
     assert any(w.startswith("issuer_name: ") for w in report.to_json()["warnings"])
     names = [c.name for c in report.checks]
     assert names.index(ISSUER_NAME) == names.index(ACCREDITATION) + 1

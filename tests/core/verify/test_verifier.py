@@ -200,7 +200,8 @@ def test_an_open_badge_schema_deviation_is_a_named_warning_when_the_schema_is_no
     schema = report.check("schema")
     assert schema is not None
     assert (schema.outcome, schema.code) == ("warning", "OB3_SCHEMA_DEVIATION")
-    assert "achievementType" in schema.message and "which it does not declare" in schema.message
+    assert "achievementType" in schema.message
+    assert "which it does not declare" in schema.message
     assert schema.details["declared"] is False
     assert report.to_json()["warnings"] == [f"schema: {schema.message}"]
     # The signature still protects the credential: a change after signing fails as before.

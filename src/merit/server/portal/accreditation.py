@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from merit.core.trust.names import name_key
 from merit.core.verify import Check
@@ -21,7 +21,7 @@ def _levels(scope: dict[str, Any]) -> str | None:
     if low is None and high is None:
         return None
     if low == high:
-        return _("EQF level %(level)s") % {"level": low}
+        return pgettext("accreditation scope", "EQF level %(level)s") % {"level": low}
     if high is None:
         return _("EQF level %(level)s and above") % {"level": low}
     if low is None:
