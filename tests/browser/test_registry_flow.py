@@ -66,6 +66,15 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         data = json.loads((ROOT / "examples" / f"{example}.json").read_text(encoding="utf-8"))
         draft, _ = services.save_specification(college, key, data, actor="test")
         services.publish_specification(draft, actor="test")
+    # Anyone can sign up as an organisation and call it "YRKESHÖGSKOLAN  norr": authentic, but not the college.
+    impostor = services.create_organisation(slug="impostor", name="YRKESHÖGSKOLAN  norr", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+    data["awardingBody"]["name"] = "YRKESHÖGSKOLAN  norr"
+    draft, _ = services.save_specification(impostor, "solar-copy", data, actor="test")
+    copy = services.publish_specification(draft, actor="test")
+    from merit.core.microcredential import Learner
+
+    impostor_credential = services.issue_from_specification(copy, Learner(email="bo@example.se"), actor="t")
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
@@ -108,8 +117,23 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         visitor.goto(f"{live_server.url}/verify/")
         visitor.get_by_label("Credential or presentation (JSON)").fill(latest_credential())
         visitor.get_by_role("button", name="Verify the text").click()
-        expect(
-            visitor.get_by_text("Accredited: Issued by Yrkeshögskolan Norr, accredited by Myndigheten")
-        ).to_be_visible()
+        standing = visitor.locator('[data-standing="accreditation"]')
+        expect(standing).to_contain_text("Accredited: Issued by Yrkeshögskolan Norr, accredited by Myndigheten")
+        expect(visitor.locator('[data-standing="authentic"]')).to_contain_text("Authentic: signed with the key of")
         visitor.screenshot(path=str(SHOTS / "registry-4-report.png"), full_page=True)
+
+        # The impostor's credential: authentic and valid, but flagged, in words and an icon, not colour alone.
+        visitor.goto(f"{live_server.url}/verify/")
+        visitor.get_by_label("Credential or presentation (JSON)").fill(impostor_credential.document_json)
+        visitor.get_by_role("button", name="Verify the text").click()
+        expect(visitor.locator("#verification-headline")).to_contain_text(
+            "Authentic and valid, but beware: the issuer is not the accredited organisation its name suggests."
+        )
+        alert = visitor.locator('[data-alert="issuer-name"]')
+        expect(alert).to_be_visible()
+        expect(alert.get_by_role("heading", name="Warning about the issuer's name")).to_be_visible()
+        expect(alert).to_contain_text(college.did)
+        expect(standing).to_contain_text("Not accredited: the name “YRKESHÖGSKOLAN  norr” is the issuer's own claim.")
+        visitor.screenshot(path=str(SHOTS / "registry-5-namesake.png"), full_page=True)
+        assert_accessible(visitor, "namesake report")
         browser.close()

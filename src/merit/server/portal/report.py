@@ -113,7 +113,7 @@ def plain(check: Check) -> str:
         return accreditation_text(check)
     if name == ISSUER_NAME:
         return _(
-            "Warning: this issuer calls itself “%(name)s”, the name of an accredited organisation, but it is another "
+            "This issuer calls itself “%(name)s”, the name of an accredited organisation, but it is another "
             "issuer. The name is the issuer's own claim: do not take it for the accredited organisation (%(did)s)."
         ) % {
             "name": check.details.get("name", ""),
