@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -138,26 +139,34 @@ class CombinedRegistry:
         found = DatabaseRegistry().accreditations(issuer)
         if found or not self.remotes:
             return found
-        from urllib.parse import quote
-
-        from merit.server import netfetch
-
         for base in self.remotes:
-            url = f"{base.rstrip('/')}/registry/v1/issuers/{quote(issuer, safe=':')}"
+            record = _ask(base, f"/registry/v1/issuers/{quote(issuer, safe=':')}", 2 * 1024 * 1024)
+            if record is None:
+                continue
             try:
-                body = netfetch.fetch(url, max_bytes=2 * 1024 * 1024, timeout=5.0, accept="application/json")
-            except netfetch.FetchFailed as exc:
-                if exc.message.endswith("answered HTTP 404"):
-                    continue
-                raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
-            except netfetch.FetchError as exc:
-                raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
-            try:
-                record = json.loads(body)
                 found += [d for a in record.get("accreditations", []) for d in a.get("credentials", [])]
-            except (ValueError, AttributeError, TypeError) as exc:
+            except (AttributeError, TypeError) as exc:
                 raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
         return [d for d in found if isinstance(d, dict)]
+
+
+def _ask(base: str, path: str, max_bytes: int) -> Any:
+    """The JSON a remote registry answers at ``path`` (through the safe fetcher), or ``None`` for HTTP 404; raises
+    ``TrustRegistryError`` when it cannot be reached or read."""
+    from merit.server import netfetch
+
+    try:
+        body = netfetch.fetch(f"{base.rstrip('/')}{path}", max_bytes=max_bytes, timeout=5.0, accept="application/json")
+    except netfetch.FetchFailed as exc:
+        if exc.message.endswith("answered HTTP 404"):
+            return None
+        raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
+    except netfetch.FetchError as exc:
+        raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
 
 
 REMOTE_NAMES_SECONDS = 3600
@@ -168,29 +177,19 @@ def _remote_names(base: str) -> list[tuple[str, str]]:
     """The (DID, name) of every accredited issuer a remote registry lists (``GET /registry/v1/issuers``, a page at
     a time), cached for an hour; a registry that has no list (HTTP 404) has none, one that cannot be reached
     raises ``TrustRegistryError``, so the name check says "could not check"."""
-    from urllib.parse import quote
-
-    from merit.server import netfetch
-
     cached = cache.get(f"merit:registry-names:{base}")
     if cached is not None:
-        return [tuple(pair) for pair in cached]  # type: ignore[misc]
+        return [(str(did), str(name)) for did, name in cached]
     found: list[tuple[str, str]] = []
     after = ""
     for _page in range(MAX_REMOTE_PAGES):
-        url = f"{base.rstrip('/')}/registry/v1/issuers?size={MAX_PAGE_SIZE}&after={quote(after, safe=':')}"
+        page = _ask(base, f"/registry/v1/issuers?size={MAX_PAGE_SIZE}&after={quote(after, safe=':')}", 4 * 1024 * 1024)
+        if page is None:
+            break
         try:
-            body = netfetch.fetch(url, max_bytes=4 * 1024 * 1024, timeout=5.0, accept="application/json")
-            page = json.loads(body)
             items = page.get("items", [])
             found += [(str(i["did"]), str(i["name"])) for i in items if isinstance(i, dict) and i.get("name")]
-        except netfetch.FetchFailed as exc:
-            if exc.message.endswith("answered HTTP 404"):
-                break
-            raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
-        except netfetch.FetchError as exc:
-            raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
-        except (ValueError, AttributeError, TypeError, KeyError) as exc:
+        except (AttributeError, TypeError, KeyError) as exc:
             raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
         after = page.get("next") if isinstance(page.get("next"), str) else ""
         if not after:
