@@ -50,6 +50,28 @@ def latest_credential() -> str:
     return found[0]
 
 
+def outside_credential(college: Any) -> str:
+    """A credential the college signs outside its accreditation (EQF 7) through the VC-API path, which signs what
+    it is given: authentic, and the report says plainly that the accreditation does not cover it."""
+    from merit.core.microcredential import Learner, parse_spec, render_credential
+
+    found: list[str] = []
+
+    def make() -> None:
+        try:
+            data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+            unsigned = render_credential(parse_spec(data), Learner(email="bo@example.se"), college.did)
+            unsigned["credentialSubject"]["achievement"]["eqfLevel"] = "http://data.europa.eu/snb/eqf/7"
+            found.append(services.issue_credential(college, unsigned, actor="t").document_json)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    return found[0]
+
+
 def test_apply_approve_issue_inside_and_outside_the_scope(
     live_server: Any, transactional_db: None, settings: Any
 ) -> None:
@@ -136,4 +158,16 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         expect(standing).to_contain_text("Not accredited: the name “YRKESHÖGSKOLAN  norr” is the issuer's own claim.")
         visitor.screenshot(path=str(SHOTS / "registry-5-namesake.png"), full_page=True)
         assert_accessible(visitor, "namesake report")
+
+        swedish = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE").new_page()
+        swedish.goto(f"{live_server.url}/verify/")
+        swedish.get_by_label("Intyg eller presentation (JSON)").fill(outside_credential(college))
+        swedish.get_by_role("button", name="Verifiera texten").click()
+        expect(swedish.locator("#verification-headline")).to_contain_text("Verifierat, med en varning")
+        expect(swedish.locator('[data-standing="accreditation"]')).to_contain_text(
+            "Omfattas inte: utfärdaren är ackrediterad av Myndigheten för yrkeshögskolan för EQF-nivåerna 3–5, "
+            "ISCED-F-område 07, men inte för det här intyget: dess EQF-nivå 7 ligger utanför de ackrediterade nivåerna."
+        )
+        swedish.screenshot(path=str(SHOTS / "registry-6-not-covered-sv.png"), full_page=True)
+        assert_accessible(swedish, "not covered report (sv)")
         browser.close()

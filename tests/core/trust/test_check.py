@@ -192,6 +192,17 @@ def test_a_credential_issued_before_the_accreditation_began_is_not_covered(
     assert result.message == NOT_COVERED + "it was issued on 2024-05-01, before the accreditation began on 2025-01-01"
 
 
+def test_moments_on_the_same_day_are_shown_with_their_time(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    later = accredit(valid_from=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    result = check(micro_credential(issuer), Registry(later), [authority.controller])
+    assert result.message == NOT_COVERED + (
+        "it was issued on 2026-03-01T00:00:00Z, before the accreditation began on 2026-03-01T12:00:00Z"
+    )
+    assert (result.details["issued"], result.details["validFrom"]) == ("2026-03-01T00:00:00Z", "2026-03-01T12:00:00Z")
+
+
 def test_a_scope_mismatch_is_a_warning_that_names_the_level_and_the_field(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:

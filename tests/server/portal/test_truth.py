@@ -208,3 +208,19 @@ def test_a_receipt_records_the_warning(client: Client, college: Organisation) ->
     assert receipt["outcome"] == "verified"
     check = next(c for c in receipt["checks"] if c["name"] == "accreditation")
     assert (check["outcome"], check["code"]) == ("warning", "ACCREDITATION_SCOPE_MISMATCH")
+
+
+def test_an_undeclared_open_badges_schema_deviation_is_a_named_warning_on_the_page(client: Client) -> None:
+    key = outside_key()
+    vector = ROOT / "tests" / "data" / "vectors" / "1edtech" / "obv3p0" / "credential-unsigned.json"
+    unsigned = json.loads(vector.read_text())
+    unsigned["issuer"]["id"] = key.controller
+    unsigned["credentialSubject"]["achievement"]["achievementType"] = "Masterpiece"
+    page = paste(client, json.dumps(sign_credential(unsigned, key)), "fi")
+    html = page.content.decode()
+    assert rows(page)["format"] == "warning"
+    assert "Todennettu, varoituksin: todistus on aito ja voimassa, mutta lue varoitus." in html
+    assert (
+        "Se ei noudata Open Badges 3.0 -skeemaa, mutta ei myöskään ilmoita noudattavansa sitä, joten tämä ei ole "
+        "virhe: credentialSubject.achievement.achievementType." in html
+    )

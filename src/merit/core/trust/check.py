@@ -111,6 +111,13 @@ def _date(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment is not None else ""
 
 
+def _apart(first: datetime, second: datetime) -> tuple[str, str]:
+    """Two moments as dates, or as date-times when they fall on the same day (so that the order shows)."""
+    if first.date() == second.date():
+        return vc.stamp(first), vc.stamp(second)
+    return _date(first), _date(second)
+
+
 def _named(accreditation: dict[str, Any], issuer: str, authority: str, scope: Scope) -> dict[str, Any]:
     """What a report needs to say who accredited whom for what and when, as data (a page composes its own words)."""
     subject = accreditation.get("credentialSubject")
@@ -190,21 +197,22 @@ def _assess(
             named,
         )
     start, end = vc.validity_window(accreditation, 2)
-    when = _date(issued)
     if start is not None and issued < start:
+        when, began = _apart(issued, start)
         return _outside(
-            f"it was issued on {when}, before the accreditation began on {_date(start)}",
+            f"it was issued on {when}, before the accreditation began on {began}",
             "ACCREDITATION_NOT_YET_VALID",
-            named,
+            {**named, "validFrom": began},
             issued=when,
         )
     if end is not None and issued > end:
         withdrawn = subject.get("decision") == "withdrawn"
         verb = "was withdrawn" if withdrawn else "expired"
+        ended, when = _apart(end, issued)
         return _outside(
-            f"the accreditation {verb} on {_date(end)}, before the credential was issued on {when}",
+            f"the accreditation {verb} on {ended}, before the credential was issued on {when}",
             "ACCREDITATION_WITHDRAWN" if withdrawn else "ACCREDITATION_EXPIRED",
-            named,
+            {**named, "validUntil": ended},
             issued=when,
         )
     eqf, fields, kind, region = credential_facts(credential)

@@ -316,7 +316,9 @@ def describe(report: VerificationReport, document: dict[str, Any] | None) -> dic
     elif report.outcome == "verified" and cautions:
         state = "warning"
         headline = _("Verified, with a warning: the credential is authentic and valid, but read the warning.")
-        reason = plain(cautions[0])
+        # The accreditation's own warning is on the "Who issued it" line below; say any other one here.
+        others = [c for c in cautions if c.name != ACCREDITATION or report.kind != "credential"]
+        reason = plain(others[0]) if others else ""
     shown = content(document) if report.kind == "credential" and document is not None else None
     return {
         "kind": report.kind,
