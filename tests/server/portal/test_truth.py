@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import translation
 
 from merit.core import trust
 from merit.core.issue import sign_credential
@@ -224,3 +225,17 @@ def test_an_undeclared_open_badges_schema_deviation_is_a_named_warning_on_the_pa
         "Se ei noudata Open Badges 3.0 -skeemaa, mutta ei myöskään ilmoita noudattavansa sitä, joten tämä ei ole "
         "virhe: credentialSubject.achievement.achievementType." in html
     )
+
+
+def test_a_format_without_a_key_signature_gets_no_authentic_line() -> None:
+    from merit.core.verify import Check, VerificationReport
+    from merit.server.portal.report import describe
+
+    hosted = VerificationReport("credential", [Check("issuer", "passed", "issued by A (https://a.example) for 'B'")])
+    assert describe(hosted, {})["issuer"] is None
+    signed = VerificationReport(
+        "credential",
+        [Check("issuer", "passed", "signed by the issuer did:example:a", details={"signedBy": "did:example:a"})],
+    )
+    with translation.override("en"):
+        assert describe(signed, {})["issuer"]["authentic"] == "Authentic: signed with the key of did:example:a."

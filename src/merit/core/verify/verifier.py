@@ -164,7 +164,7 @@ class Verifier:
                     strangers = sorted({r.controller for r in results if r.controller != issuer})
                     if strangers:
                         raise InvalidError(f"signed by {strangers[0]}, which is not the issuer {issuer}")
-                    report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}"))
+                    report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}", details={"signedBy": issuer}))
                 if self.trust is not None:
                     with self._step(report, ACCREDITATION):
                         report.add(self._accreditation(credential))

@@ -156,9 +156,9 @@ def standing(checks: list[Check], claimed_name: str | None) -> dict[str, Any] | 
     """Who issued the credential, as the report can vouch for it: authentic (signed with the key of its issuer's
     DID) and, separately, accredited or not; ``None`` when the signature did not verify."""
     issuer = next((c for c in checks if c.name == "issuer"), None)
-    if issuer is None or issuer.outcome != "passed":
-        return None
-    did = issuer.message.rsplit(" ", 1)[-1]
+    did = issuer.details.get("signedBy") if issuer is not None and issuer.outcome == "passed" else None
+    if not isinstance(did, str):
+        return None  # Not verified, or a format without a key signature (Open Badges 2.0 hosted, say).
     accreditation = next((c for c in checks if c.name == "accreditation"), None)
     state = "na" if accreditation is None else accreditation.outcome
     name = claimed_name or did
