@@ -50,6 +50,28 @@ def latest_credential() -> str:
     return found[0]
 
 
+def outside_credential(college: Any) -> str:
+    """A credential the college signs outside its accreditation (EQF 7) through the VC-API path, which signs what
+    it is given: authentic, and the report says plainly that the accreditation does not cover it."""
+    from merit.core.microcredential import Learner, parse_spec, render_credential
+
+    found: list[str] = []
+
+    def make() -> None:
+        try:
+            data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+            unsigned = render_credential(parse_spec(data), Learner(email="bo@example.se"), college.did)
+            unsigned["credentialSubject"]["achievement"]["eqfLevel"] = "http://data.europa.eu/snb/eqf/7"
+            found.append(services.issue_credential(college, unsigned, actor="t").document_json)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    return found[0]
+
+
 def test_apply_approve_issue_inside_and_outside_the_scope(
     live_server: Any, transactional_db: None, settings: Any
 ) -> None:
@@ -66,6 +88,15 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         data = json.loads((ROOT / "examples" / f"{example}.json").read_text(encoding="utf-8"))
         draft, _ = services.save_specification(college, key, data, actor="test")
         services.publish_specification(draft, actor="test")
+    # Anyone can sign up as an organisation and call it "YRKESHÖGSKOLAN  norr": authentic, but not the college.
+    impostor = services.create_organisation(slug="impostor", name="YRKESHÖGSKOLAN  norr", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+    data["awardingBody"]["name"] = "YRKESHÖGSKOLAN  norr"
+    draft, _ = services.save_specification(impostor, "solar-copy", data, actor="test")
+    copy = services.publish_specification(draft, actor="test")
+    from merit.core.microcredential import Learner
+
+    impostor_credential = services.issue_from_specification(copy, Learner(email="bo@example.se"), actor="t")
     SHOTS.mkdir(parents=True, exist_ok=True)
 
     with sync_playwright() as playwright:
@@ -108,8 +139,35 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         visitor.goto(f"{live_server.url}/verify/")
         visitor.get_by_label("Credential or presentation (JSON)").fill(latest_credential())
         visitor.get_by_role("button", name="Verify the text").click()
-        expect(
-            visitor.get_by_text("Accredited: Issued by Yrkeshögskolan Norr, accredited by Myndigheten")
-        ).to_be_visible()
+        standing = visitor.locator('[data-standing="accreditation"]')
+        expect(standing).to_contain_text("Accredited: Issued by Yrkeshögskolan Norr, accredited by Myndigheten")
+        expect(visitor.locator('[data-standing="authentic"]')).to_contain_text("Authentic: signed with the key of")
         visitor.screenshot(path=str(SHOTS / "registry-4-report.png"), full_page=True)
+
+        # The impostor's credential: authentic and valid, but flagged, in words and an icon, not colour alone.
+        visitor.goto(f"{live_server.url}/verify/")
+        visitor.get_by_label("Credential or presentation (JSON)").fill(impostor_credential.document_json)
+        visitor.get_by_role("button", name="Verify the text").click()
+        expect(visitor.locator("#verification-headline")).to_contain_text(
+            "Authentic and valid, but beware: the issuer is not the accredited organisation its name suggests."
+        )
+        alert = visitor.locator('[data-alert="issuer-name"]')
+        expect(alert).to_be_visible()
+        expect(alert.get_by_role("heading", name="Warning about the issuer's name")).to_be_visible()
+        expect(alert).to_contain_text(college.did)
+        expect(standing).to_contain_text("Not accredited: the name “YRKESHÖGSKOLAN  norr” is the issuer's own claim.")
+        visitor.screenshot(path=str(SHOTS / "registry-5-namesake.png"), full_page=True)
+        assert_accessible(visitor, "namesake report")
+
+        swedish = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE").new_page()
+        swedish.goto(f"{live_server.url}/verify/")
+        swedish.get_by_label("Intyg eller presentation (JSON)").fill(outside_credential(college))
+        swedish.get_by_role("button", name="Verifiera texten").click()
+        expect(swedish.locator("#verification-headline")).to_contain_text("Verifierat, med en varning")
+        expect(swedish.locator('[data-standing="accreditation"]')).to_contain_text(
+            "Omfattas inte: utfärdaren är ackrediterad av Myndigheten för yrkeshögskolan för EQF-nivåerna 3–5, "
+            "ISCED-F-område 07, men inte för det här intyget: dess EQF-nivå 7 ligger utanför de ackrediterade nivåerna."
+        )
+        swedish.screenshot(path=str(SHOTS / "registry-6-not-covered-sv.png"), full_page=True)
+        assert_accessible(swedish, "not covered report (sv)")
         browser.close()

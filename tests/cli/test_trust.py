@@ -69,3 +69,11 @@ def test_the_accreditation_is_checked_against_an_offline_trust_list(
     )
     assert code == 64
     assert "the trust list cannot be used" in err
+    # Another key calling itself by the accredited name: authentic (exit 0), with the warning printed.
+    impostor = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    unsigned = render_credential(spec, Learner(email="a@example.se"), impostor.controller)
+    (tmp_path / "impostor.json").write_text(json.dumps(sign_credential(unsigned, impostor)))
+    code, out, _ = run(capsys, "verify", str(tmp_path / "impostor.json"), "--trust-list", str(tmp_path / "list.json"))
+    assert code == 0
+    assert "! WARNING          issuer_name: the issuer calls itself 'Yrkeshögskolan Norr'" in out
+    assert issuer.controller in out

@@ -14,6 +14,7 @@ from merit.core.keys import KeyPair, SigningKey
 EXIT_OK, EXIT_INVALID, EXIT_COULD_NOT_VERIFY = 0, 1, 2
 _SYMBOLS = {
     "passed": "✔ passed",
+    "warning": "! WARNING",
     "failed": "✘ FAILED",
     "could_not_check": "? could not check",
     "not_applicable": "- n/a",
@@ -129,8 +130,11 @@ def _verifier(args: argparse.Namespace) -> Any:
         registry = OfflineTrustList(read_json_file(args.trust_list), verifier)
     except MeritError as exc:
         raise UsageError(f"{args.trust_list}: the trust list cannot be used: {exc.message}") from exc
+    from merit.core.trust.names import directory
+
     anchors = list(args.trust_anchor) or [registry.authority]
     verifier.trust = (anchors, registry)
+    verifier.namesakes = directory(registry.namesakes())
     return verifier
 
 

@@ -13,7 +13,7 @@ from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.core.status import StatusList, status_entry, status_list_credential
-from merit.core.trust import Scope, check_accreditation, credential_facts, credential_type_of, withdrawal
+from merit.core.trust import NOT_COVERED, Scope, check_accreditation, credential_facts, credential_type_of, withdrawal
 from merit.core.verify import Verifier
 from merit.core.verify.report import ACCREDITATION, ISSUER, VALIDITY
 from tests.core.trust.conftest import AGENCY, Accredit
@@ -48,6 +48,16 @@ def micro_credential(issuer: SigningKey, issued: datetime = ISSUED, **changes: A
     spec = parse_spec({**data, **changes})
     unsigned = render_credential(spec, Learner(email="anna@example.se"), issuer.controller, issued=issued)
     return sign_credential(unsigned, issuer)
+
+
+def plain_credential(issuer: SigningKey) -> dict[str, Any]:
+    """A plain VC, as the W3C suites issue: no achievement, no EQF level, no field, no issuance date."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "issuer": issuer.controller,
+        "credentialSubject": {"id": "did:example:alumnus", "alumniOf": "Example University"},
+    }
 
 
 def status_lists(authority: SigningKey, *revoked: int) -> dict[str, dict[str, Any]]:
@@ -156,41 +166,102 @@ def test_a_valid_accreditation_outweighs_a_forged_one(
     assert check(micro_credential(issuer), Registry(forged, accredit()), [authority.controller]).outcome == "passed"
 
 
-def test_an_accreditation_that_expired_before_issuance_fails(
+def test_an_accreditation_that_expired_before_issuance_does_not_cover_it(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
     expired = accredit(valid_until=datetime(2025, 12, 31, tzinfo=UTC))
     result = check(micro_credential(issuer), Registry(expired), [authority.controller])
-    assert (result.outcome, result.code) == ("failed", "ACCREDITATION_EXPIRED")
-    assert result.message == "the accreditation expired on 2025-12-31, before the credential was issued on 2026-03-01"
+    assert (result.outcome, result.code) == ("warning", "ACCREDITATION_EXPIRED")
+    assert result.message == (
+        NOT_COVERED + "the accreditation expired on 2025-12-31, before the credential was issued on 2026-03-01"
+    )
+    assert (result.details["covered"], result.details["validUntil"], result.details["issued"]) == (
+        False,
+        "2025-12-31",
+        "2026-03-01",
+    )
     # The same accreditation covers a credential issued while it was valid, even though it has expired now.
     earlier = micro_credential(issuer, datetime(2025, 6, 1, tzinfo=UTC))
     assert check(earlier, Registry(expired), [authority.controller]).outcome == "passed"
 
 
-def test_a_credential_issued_before_the_accreditation_began_fails(
+def test_a_credential_issued_before_the_accreditation_began_is_not_covered(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
     result = check(
         micro_credential(issuer, datetime(2024, 5, 1, tzinfo=UTC)), Registry(accredit()), [authority.controller]
     )
-    assert (result.outcome, result.code) == ("failed", "ACCREDITATION_NOT_YET_VALID")
-    assert result.message == "the credential was issued on 2024-05-01, before the accreditation began on 2025-01-01"
+    assert (result.outcome, result.code) == ("warning", "ACCREDITATION_NOT_YET_VALID")
+    assert result.message == NOT_COVERED + "it was issued on 2024-05-01, before the accreditation began on 2025-01-01"
 
 
-def test_a_scope_mismatch_names_the_level_and_the_field(
+def test_moments_on_the_same_day_are_shown_with_their_time(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    later = accredit(valid_from=datetime(2026, 3, 1, 12, tzinfo=UTC))
+    result = check(micro_credential(issuer), Registry(later), [authority.controller])
+    assert result.message == NOT_COVERED + (
+        "it was issued on 2026-03-01T00:00:00Z, before the accreditation began on 2026-03-01T12:00:00Z"
+    )
+    assert (result.details["issued"], result.details["validFrom"]) == ("2026-03-01T00:00:00Z", "2026-03-01T12:00:00Z")
+
+
+def test_a_scope_mismatch_is_a_warning_that_names_the_level_and_the_field(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
     eqf6 = micro_credential(issuer, eqfLevel=6)
     result = check(eqf6, Registry(accredit()), [authority.controller])
-    assert (result.outcome, result.code) == ("failed", "ACCREDITATION_SCOPE_MISMATCH")
-    assert result.message == "outside the accreditation's scope: EQF level 6 is outside the accredited EQF 3–5"
+    assert (result.outcome, result.code) == ("warning", "ACCREDITATION_SCOPE_MISMATCH")
+    assert result.message == NOT_COVERED + "EQF level 6 is outside the accredited EQF 3–5"
+    assert result.details["gaps"] == [{"rule": "eqf", "value": "6"}]
+    assert result.details["scope"] == {
+        "eqfMin": 3,
+        "eqfMax": 5,
+        "iscedFields": ["07"],
+        "credentialTypes": ["micro-credential"],
+        "regions": ["SE"],
+    }
+    assert (result.details["accredited"], result.details["covered"]) == (True, False)
     health = micro_credential(issuer, iscedField="0913")
     result = check(health, Registry(accredit()), [authority.controller])
-    assert result.message == "outside the accreditation's scope: ISCED-F 0913 is outside the accredited ISCED-F 07"
+    assert result.message == NOT_COVERED + "ISCED-F 0913 is outside the accredited ISCED-F 07"
     norway = accredit(scope=Scope(3, 5, ("07",), ("micro-credential",), ("NO",)))
     result = check(micro_credential(issuer), Registry(norway), [authority.controller])
-    assert result.message == "outside the accreditation's scope: the region SE is outside the accredited NO"
+    assert result.message == NOT_COVERED + "the region SE is outside the accredited NO"
+
+
+def test_an_authentic_credential_outside_the_scope_still_verifies_with_the_warning_visible(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    eqf6 = micro_credential(issuer, eqfLevel=6)
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], Registry(accredit()))).verify_credential(eqf6)
+    assert report.outcome == "verified", report.to_json()
+    assert report.check(ACCREDITATION).outcome == "warning"  # type: ignore[union-attr]
+    data = report.to_json()
+    assert data["warnings"] == [f"accreditation: {NOT_COVERED}EQF level 6 is outside the accredited EQF 3–5"]
+    assert data["reason"].startswith("verified, with a warning: accreditation: ")
+
+
+def test_a_generic_credential_from_an_accredited_issuer_verifies_but_is_not_covered(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    unsigned = plain_credential(issuer)
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], Registry(accredit()))).verify_credential(
+        sign_credential(unsigned, issuer)
+    )
+    assert report.outcome == "verified", report.to_json()
+    found = report.check(ACCREDITATION)
+    assert (found.outcome, found.code) == ("warning", "ACCREDITATION_NO_ISSUANCE_DATE")  # type: ignore[union-attr]
+    unsigned["validFrom"] = "2026-03-01T00:00:00Z"
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], Registry(accredit()))).verify_credential(
+        sign_credential(unsigned, issuer)
+    )
+    assert report.outcome == "verified", report.to_json()
+    found = report.check(ACCREDITATION)
+    assert (found.outcome, found.code) == ("warning", "ACCREDITATION_SCOPE_MISMATCH")  # type: ignore[union-attr]
+    assert "the credential type example-alumni-credential is not one of the accredited micro-credential" in (
+        found.message  # type: ignore[union-attr]
+    )
 
 
 def test_an_accreditation_for_another_issuer_fails(
@@ -222,7 +293,7 @@ def test_an_unreachable_registry_is_could_not_check_never_not_accredited(
     assert trusted.verify_credential(micro_credential(issuer)).outcome == "could_not_verify"
 
 
-def test_withdrawal_before_issuance_fails_and_after_issuance_still_covers(
+def test_withdrawal_before_issuance_does_not_cover_and_after_issuance_still_covers(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
     original = accredit(status_entries=[status_entry(STATUS_URL, 7)])
@@ -236,13 +307,13 @@ def test_withdrawal_before_issuance_fails_and_after_issuance_still_covers(
     assert before.outcome == "passed"
     assert before.message.endswith("from 2025-01-01 to 2026-06-01")
     after = check(micro_credential(issuer, datetime(2026, 9, 1, tzinfo=UTC)), registry, [authority.controller], lists)
-    assert (after.outcome, after.code) == ("failed", "ACCREDITATION_WITHDRAWN")
-    assert (
-        after.message == "the accreditation was withdrawn on 2026-06-01, before the credential was issued on 2026-09-01"
+    assert (after.outcome, after.code) == ("warning", "ACCREDITATION_WITHDRAWN")
+    assert after.message == (
+        NOT_COVERED + "the accreditation was withdrawn on 2026-06-01, before the credential was issued on 2026-09-01"
     )
     # A revoked accreditation without its dated replacement no longer supports any credential.
     alone = check(micro_credential(issuer), Registry(original), [authority.controller], lists)
-    assert (alone.outcome, alone.code) == ("failed", "ACCREDITATION_WITHDRAWN")
+    assert (alone.outcome, alone.code) == ("warning", "ACCREDITATION_WITHDRAWN")
     assert "revoked" in alone.message
     # Not revoked: the original still covers the credential.
     assert (
@@ -258,7 +329,7 @@ def test_an_accreditation_whose_status_cannot_be_fetched_could_not_be_checked(
     result = check(micro_credential(issuer), Registry(original), [authority.controller], lists=None)
     assert result.outcome == "could_not_check"
     assert "could not be checked" in result.message
-    # It might still pass, so it outweighs an accreditation that fails.
+    # It might still pass, so it outweighs an accreditation that does not cover the credential.
     expired = accredit(credential_id="urn:uuid:expired", valid_until=datetime(2025, 6, 1, tzinfo=UTC))
     assert (
         check(micro_credential(issuer), Registry(expired, original), [authority.controller]).outcome
@@ -266,14 +337,31 @@ def test_an_accreditation_whose_status_cannot_be_fetched_could_not_be_checked(
     )
 
 
-def test_a_credential_without_an_issuance_date_could_not_be_checked(
+def test_a_credential_without_an_issuance_date_is_not_covered_by_an_accreditation(
     authority: SigningKey, issuer: SigningKey, accredit: Accredit
 ) -> None:
     credential = micro_credential(issuer)
     del credential["validFrom"]
     result = check(credential, Registry(accredit()), [authority.controller])
-    assert result.outcome == "could_not_check"
-    assert "no issuance date" in result.message
+    assert (result.outcome, result.code) == ("warning", "ACCREDITATION_NO_ISSUANCE_DATE")
+    assert result.message == NOT_COVERED + (
+        "it states no issuance date (validFrom), so it cannot be shown to have been issued while its issuer was "
+        "accredited"
+    )
+
+
+def test_a_credential_without_an_issuance_date_from_an_unaccredited_issuer_is_simply_not_accredited(
+    authority: SigningKey, issuer: SigningKey, accredit: Accredit
+) -> None:
+    credential = sign_credential(plain_credential(issuer), issuer)
+    result = check(credential, Registry(), [authority.controller])
+    assert (result.outcome, result.message) == ("not_applicable", "issuer not accredited")
+    # Accredited only by an authority the verifier does not trust: also not accredited, not "could not check".
+    stranger = SigningKey.for_did_key(KeyPair.generate())
+    result = check(credential, Registry(accredit(stranger)), [authority.controller])
+    assert result.outcome == "not_applicable"
+    report = Verifier(clock=lambda: NOW, trust=([authority.controller], Registry())).verify_credential(credential)
+    assert report.outcome == "verified", report.to_json()
 
 
 def test_the_issuers_own_status_list_is_not_accreditation_checked(

@@ -11,6 +11,7 @@ import pytest
 
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
+from merit.core.microcredential.schema import OB3_SCHEMA_URL
 from merit.core.proofs import sign
 from merit.core.verify import Verifier, verify_credential
 from tests.core.verify.conftest import ob3_unsigned
@@ -176,11 +177,37 @@ def test_structure_errors(signed: dict[str, Any]) -> None:
     assert "issuer must be a URL" in report.reason
 
 
-def test_open_badge_schema_is_checked(signed: dict[str, Any]) -> None:
-    del signed["credentialSubject"]["achievement"]["criteria"]
-    report = verifier().verify_credential(signed)
+def test_open_badge_schema_binds_a_credential_that_declares_it(issuer_key: SigningKey) -> None:
+    unsigned = ob3_unsigned(issuer_key.controller)
+    unsigned["@context"].append("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json")  # Defines the type.
+    unsigned["credentialSchema"] = [{"id": OB3_SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019"}]
+    assert verifier().verify_credential(sign_credential(unsigned, issuer_key)).verified
+    unsigned["credentialSubject"]["achievement"]["achievementType"] = "Masterpiece"
+    report = verifier().verify_credential(sign_credential(unsigned, issuer_key))
     assert outcome_of(report, "schema") == "failed"
     assert report.outcome == "invalid"
+    assert "achievementType" in report.reason
+
+
+def test_an_open_badge_schema_deviation_is_a_named_warning_when_the_schema_is_not_declared(
+    issuer_key: SigningKey,
+) -> None:
+    unsigned = ob3_unsigned(issuer_key.controller)
+    assert "credentialSchema" not in unsigned
+    unsigned["credentialSubject"]["achievement"]["achievementType"] = "Masterpiece"
+    report = verifier().verify_credential(sign_credential(unsigned, issuer_key))
+    assert report.outcome == "verified", report.to_json()
+    schema = report.check("schema")
+    assert schema is not None
+    assert (schema.outcome, schema.code) == ("warning", "OB3_SCHEMA_DEVIATION")
+    assert "achievementType" in schema.message
+    assert "which it does not declare" in schema.message
+    assert schema.details["declared"] is False
+    assert report.to_json()["warnings"] == [f"schema: {schema.message}"]
+    # The signature still protects the credential: a change after signing fails as before.
+    tampered = sign_credential(unsigned, issuer_key)
+    tampered["credentialSubject"]["achievement"]["name"] += "!"
+    assert verifier().verify_credential(tampered).outcome == "invalid"
 
 
 def test_unknown_context_could_not_be_verified(signed: dict[str, Any]) -> None:

@@ -57,7 +57,10 @@ def test_a_tampered_credential_is_refused_with_the_reason(anna: tuple[Any, Clien
     response = client.post("/passport/import", {"json": json.dumps(document)})
     text = response.content.decode()
     assert response.status_code == 422
-    assert "The credential was not added: the credential did not verify: proof" in text
+    assert (
+        "The credential was not added: it is invalid. "
+        "The signature does not match: the credential was changed after it was signed." in text
+    )
     assert "Invalid: do not rely on this credential." in text
     assert not HeldCredential.objects.filter(owner=user).exists()
     assert "Advanced first aid" in text, "what was pasted is kept in the form"

@@ -70,7 +70,7 @@ def test_a_valid_micro_credential_is_verified_with_its_content_and_a_receipt(
         "validity": "verified",
         "completeness": "verified",
     }
-    assert "The issuer is not accredited by a trusted authority." in html
+    assert "Not accredited: no trusted authority has accredited this issuer, so its name is its own claim." in html
     assert "Installing photovoltaic systems" in html  # The English title, for an English reader.
     assert "Install and commission a grid-connected photovoltaic system" in html
     assert "install photovoltaic systems" in html  # An ESCO skill.

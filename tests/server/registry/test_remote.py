@@ -40,7 +40,7 @@ def remote(settings: Any, monkeypatch: pytest.MonkeyPatch, db: None) -> dict[str
         ),
         authority,
     )
-    state = {"reachable": True, "issuer": issuer}
+    state: dict[str, Any] = {"reachable": True, "issuer": issuer, "listed": 0}
     record = {"did": issuer.controller, "accreditations": [{"credentials": [accreditation]}]}
 
     def fetch(url: str, **options: Any) -> bytes:
@@ -53,6 +53,9 @@ def remote(settings: Any, monkeypatch: pytest.MonkeyPatch, db: None) -> dict[str
                 if state.get("twice")
                 else text.encode()
             )
+        if url.startswith(f"{REMOTE}/registry/v1/issuers?"):
+            state["listed"] += 1
+            return json.dumps({"items": [{"did": issuer.controller, "name": "Szkoła"}], "pageSize": 500}).encode()
         raise netfetch.FetchFailed(f"{url} answered HTTP 404", url)
 
     monkeypatch.setattr(netfetch, "fetch", fetch)
@@ -96,3 +99,23 @@ def test_a_registry_answer_with_duplicate_keys_is_not_read(remote: dict[str, Any
     assert check is not None
     assert check.outcome == "could_not_check"
     assert "gave an answer Merit cannot read" in check.message
+
+
+def test_a_namesake_of_an_issuer_accredited_in_another_registry_is_flagged(remote: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    stranger = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    document = credential(stranger)
+    del document["proof"]
+    document["issuer"]["name"] = "  SZKOŁA "  # Case and spacing ignored (ł has no decomposition: it stays).
+    report = portal.verifier().verify_credential(sign_credential(document, stranger))
+    assert report.check("accreditation").outcome == "not_applicable"  # type: ignore[union-attr]
+    check = report.check("issuer_name")
+    assert check is not None
+    assert check.outcome == "warning"
+    assert check.details["namesakes"] == [{"did": remote["issuer"].controller, "name": "Szkoła"}]
+    assert report.verified
+    # The remote list of names is cached: a second verification does not fetch it again.
+    portal.verifier().verify_credential(sign_credential(document, stranger))
+    assert remote["listed"] == 1

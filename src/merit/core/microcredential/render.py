@@ -21,6 +21,7 @@ from typing import Any
 from merit.core import vc
 from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
+from merit.core.microcredential.schema import OB3_SCHEMA_URL
 from merit.core.microcredential.spec import AwardingBody, Spec, Text
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -28,7 +29,6 @@ OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 OB3_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 MERIT_CONTEXT = "https://purl.org/merit/ns/eu-mc/v1"
 """The context of Merit's first encoding (before decision 0011): no longer issued, still bundled for verifying."""
-OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 _RESULT_TYPES = {"LetterGrade": "LetterGrade", "Percent": "Percent", "PassFail": "Status", "Points": "RawScore"}
 
 

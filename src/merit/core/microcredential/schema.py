@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema_rs
 
 OB3_SCHEMA = "ob_v3p0_achievementcredential_schema.json"
+OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/" + OB3_SCHEMA
 
 
 @cache
@@ -43,3 +44,10 @@ def schema_errors(validator: jsonschema_rs.Validator, instance: Any) -> list[tup
 def validate_ob3(credential: Any) -> list[str]:
     """Every way ``credential`` breaks the OB 3.0 AchievementCredential schema, as one-line messages."""
     return [f"{path or 'credential'}: {message}" for path, message in schema_errors(compiled(OB3_SCHEMA), credential)]
+
+
+def declares_ob3_schema(credential: Any) -> bool:
+    """Whether ``credential`` names the OB 3.0 AchievementCredential schema in its ``credentialSchema``."""
+    declared = credential.get("credentialSchema") if isinstance(credential, dict) else None
+    entries = declared if isinstance(declared, list) else [declared]
+    return any(isinstance(entry, dict) and entry.get("id") == OB3_SCHEMA_URL for entry in entries)

@@ -5,7 +5,7 @@ See ``docs/decisions/0008-trust-registry.md`` for the model, the EBSI Trusted Is
 (https://www.w3.org/TR/vc-bitstring-status-list/) specifications it builds on.
 """
 
-from merit.core.trust.check import check_accreditation, credential_facts, credential_type_of, issued_at
+from merit.core.trust.check import NOT_COVERED, check_accreditation, credential_facts, credential_type_of, issued_at
 from merit.core.trust.claims import (
     Accreditation,
     is_accreditation,
@@ -26,6 +26,7 @@ from merit.core.trust.scope import Scope, scope_of
 
 __all__ = [
     "ACCREDITATION_TYPE",
+    "NOT_COVERED",
     "TRUST_CONTEXT",
     "TRUST_LIST_TYPE",
     "Accreditation",

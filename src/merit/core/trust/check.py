@@ -7,8 +7,9 @@ verifier before this check). Accreditations come from a :class:`~merit.core.trus
 model follows the EBSI Trusted Issuers Registry (https://hub.ebsi.eu/) with W3C VC 2.0 credentials
 (https://www.w3.org/TR/vc-data-model-2.0/) revoked through Bitstring Status Lists
 (https://www.w3.org/TR/vc-bitstring-status-list/). ``docs/decisions/0008-trust-registry.md`` explains the outcomes:
-an issuer without an accreditation from any anchor is ``not_applicable`` ("issuer not accredited"), which does not
-make its credentials invalid.
+an issuer without an accreditation from any anchor is ``not_applicable`` ("issuer not accredited"), and a credential
+that its issuer's accreditation does not cover is a ``warning`` ("not covered: ..."): neither makes an authentic
+credential invalid.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from merit.core import vc
 from merit.core.errors import CouldNotVerifyError, MeritError
-from merit.core.trust.claims import is_accreditation, read_accreditation
+from merit.core.trust.claims import Accreditation, is_accreditation, read_accreditation
 from merit.core.trust.registry import TrustRegistry
 from merit.core.verify.report import ACCREDITATION, VALIDITY, Check
 
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from merit.core.verify.verifier import Verifier
 
 _SUBDIVISION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
-Kind = Literal["good", "bad", "unknown", "untrusted"]
+NOT_COVERED = "the accreditation does not cover this credential: "
+Kind = Literal["good", "bad", "unknown", "outside", "untrusted"]
 
 
 @dataclass(frozen=True)
@@ -106,10 +108,36 @@ def _date(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment is not None else ""
 
 
+def _apart(first: datetime, second: datetime) -> tuple[str, str]:
+    """Two moments as dates, or as date-times when they fall on the same day (so that the order shows)."""
+    if first.date() == second.date():
+        return vc.stamp(first), vc.stamp(second)
+    return _date(first), _date(second)
+
+
+def _named(accreditation: dict[str, Any], claims: Accreditation, issuer: str, authority: str) -> dict[str, Any]:
+    """What a report needs to say who accredited whom for what and when, as data (a page composes its own words)."""
+    start, end = vc.validity_window(accreditation, 2)
+    return {
+        "accreditation": accreditation.get("id"),
+        "authority": authority,
+        "issuerName": claims.issuer_name or issuer,
+        "accreditingBody": claims.accrediting_body or authority,
+        "validFrom": _date(start) or None,
+        "validUntil": _date(end) or None,
+        "scope": claims.scope.facts(),
+    }
+
+
+def _outside(message: str, code: str, named: dict[str, Any], **details: Any) -> _Finding:
+    """A finding that the accreditation does not cover the credential (a warning, never a failure)."""
+    return _Finding("outside", NOT_COVERED + message, code, details={**named, "covered": False, **details})
+
+
 def _assess(
     accreditation: Any,
     credential: dict[str, Any],
-    issued: datetime,
+    issued: datetime | None,
     anchors: Sequence[str],
     verifier: Verifier,
 ) -> _Finding:
@@ -136,7 +164,7 @@ def _assess(
         )
     # The accreditation's signature is checked with the verifier's clock set to the credential's issuance, so that
     # its validity period is judged then, not now; its own accreditation is not checked (trust=None).
-    at_issuance = dataclasses.replace(verifier, clock=lambda: issued, trust=None)
+    at_issuance = dataclasses.replace(verifier, clock=(lambda: issued) if issued else verifier.clock, trust=None)
     report = at_issuance.verify_credential(accreditation, check_status_entries=False)
     broken = [c for c in report.checks if c.outcome == "failed" and c.name != VALIDITY]
     if broken:
@@ -152,41 +180,56 @@ def _assess(
             f"the accreditation {name} could not be verified ({unknown[0].message})",
             unknown[0].code or "ACCREDITATION_UNCHECKED",
         )
-    start, end = vc.validity_window(accreditation, 2)
-    when = _date(issued)
-    if start is not None and issued < start:
-        return _Finding(
-            "bad",
-            f"the credential was issued on {when}, before the accreditation began on {_date(start)}",
-            "ACCREDITATION_NOT_YET_VALID",
-        )
-    if end is not None and issued > end:
-        verb = "was withdrawn" if read_accreditation(accreditation).decision == "withdrawn" else "expired"
-        return _Finding(
-            "bad",
-            f"the accreditation {verb} on {_date(end)}, before the credential was issued on {when}",
-            "ACCREDITATION_WITHDRAWN" if verb == "was withdrawn" else "ACCREDITATION_EXPIRED",
-        )
     claims = read_accreditation(accreditation)
     scope = claims.scope
+    named = _named(accreditation, claims, issuer, authority)
+    if issued is None:
+        return _outside(
+            "it states no issuance date (validFrom), so it cannot be shown to have been issued while its issuer "
+            "was accredited",
+            "ACCREDITATION_NO_ISSUANCE_DATE",
+            named,
+        )
+    start, end = vc.validity_window(accreditation, 2)
+    if start is not None and issued < start:
+        when, began = _apart(issued, start)
+        return _outside(
+            f"it was issued on {when}, before the accreditation began on {began}",
+            "ACCREDITATION_NOT_YET_VALID",
+            {**named, "validFrom": began},
+            issued=when,
+        )
+    if end is not None and issued > end:
+        withdrawn = claims.decision == "withdrawn"
+        verb = "was withdrawn" if withdrawn else "expired"
+        ended, when = _apart(end, issued)
+        return _outside(
+            f"the accreditation {verb} on {ended}, before the credential was issued on {when}",
+            "ACCREDITATION_WITHDRAWN" if withdrawn else "ACCREDITATION_EXPIRED",
+            {**named, "validUntil": ended},
+            issued=when,
+        )
     eqf, fields, kind, region = credential_facts(credential)
     wanted: list[str | None] = list(fields) or [None]
-    reasons = [r for isced in wanted for r in scope.covers(eqf, isced, kind, region)]
-    if reasons:
-        return _Finding(
-            "bad",
-            f"outside the accreditation's scope: {'; '.join(dict.fromkeys(reasons))}",
+    gaps = list(dict.fromkeys(gap for isced in wanted for gap in scope.gaps(eqf, isced, kind, region)))
+    if gaps:
+        return _outside(
+            "; ".join(scope.explain(gap) for gap in gaps),
             "ACCREDITATION_SCOPE_MISMATCH",
-            details={"scope": scope.describe()},
+            named,
+            gaps=[gap.to_json() for gap in gaps],
         )
     if "credentialStatus" in accreditation:
         # Revocation is checked now: a revoked accreditation credential has been withdrawn or superseded, and its
         # dated replacement (see merit.core.trust.render.withdrawal) is what still covers earlier credentials.
         status = dataclasses.replace(verifier, trust=None).status_check(accreditation, verifier.clock())
         if status.outcome == "failed":
-            return _Finding(
-                "bad", f"the accreditation {name} was withdrawn ({status.message})", "ACCREDITATION_WITHDRAWN", rank=1
+            found = _outside(
+                f"the accreditation {name} was withdrawn ({status.message})",
+                "ACCREDITATION_WITHDRAWN",
+                named,
             )
+            return dataclasses.replace(found, rank=1)
         if status.outcome == "could_not_check":
             return _Finding(
                 "unknown",
@@ -196,9 +239,10 @@ def _assess(
     period = f"from {_date(start)} to {_date(end)}" if end is not None else f"from {_date(start)}, with no end date"
     if start is None:
         period = f"until {_date(end)}" if end is not None else "with no end date"
-    body = claims.accrediting_body or authority
-    message = f"Issued by {claims.issuer_name or issuer}, accredited by {body} for {scope.describe()} {period}"
-    return _Finding("good", message, details={"accreditation": name, "authority": authority, "scope": scope.to_json()})
+    message = (
+        f"Issued by {named['issuerName']}, accredited by {named['accreditingBody']} for {scope.describe()} {period}"
+    )
+    return _Finding("good", message, details=named)
 
 
 def issued_at(credential: dict[str, Any]) -> datetime | None:
@@ -216,20 +260,15 @@ def check_accreditation(
 
     ``passed``: an accreditation by an anchor, verified, for this issuer, valid at the credential's issuance and
     covering it. Otherwise ``could_not_check`` when the registry or an accreditation's status could not be
-    reached (an accreditation that might still pass), ``failed`` with the rule broken (forged, expired or
-    withdrawn before issuance, issued before it began, outside its scope, for another issuer), and
+    reached (an accreditation that might still pass); ``failed`` when the evidence is false (an accreditation
+    forged or altered, or one for another issuer); ``warning`` with ``details["covered"] = False`` when the issuer
+    is accredited by an anchor but not for this credential (outside the scope, issued before the accreditation
+    began or after it ended or was withdrawn, or no issuance date to judge by): the credential is as authentic as
+    any unaccredited issuer's, and the report says plainly that the accreditation does not cover it. Finally
     ``not_applicable`` with ``details["accredited"] = False`` when no anchor accredits the issuer at all.
     """
     issuer = vc.issuer_id(credential)
     issued = issued_at(credential)
-    if issued is None:
-        return Check(
-            ACCREDITATION,
-            "could_not_check",
-            "the credential states no issuance date (validFrom), so its "
-            "issuer's accreditation at issuance cannot be checked",
-            "ACCREDITATION_UNCHECKED",
-        )
     try:
         accreditations = registry.accreditations(issuer)
     except CouldNotVerifyError as exc:
@@ -244,7 +283,7 @@ def check_accreditation(
             findings.append(_Finding("unknown", exc.message, exc.code))
         except MeritError as exc:
             findings.append(_Finding("bad", f"a malformed accreditation: {exc.message}", "ACCREDITATION_FORGED"))
-    by_kind = {kind: [f for f in findings if f.kind == kind] for kind in ("good", "unknown", "bad", "untrusted")}
+    by_kind = {kind: [f for f in findings if f.kind == kind] for kind in ("good", "unknown", "bad", "outside")}
     if by_kind["good"]:
         good = by_kind["good"][0]
         return Check(ACCREDITATION, "passed", good.message, details={"accredited": True, **good.details})
@@ -254,7 +293,10 @@ def check_accreditation(
     if by_kind["bad"]:
         bad = min(by_kind["bad"], key=lambda f: f.rank)
         return Check(ACCREDITATION, "failed", bad.message, bad.code, {"accredited": False, **bad.details})
-    strangers = sorted({f.details["a"] for f in by_kind["untrusted"]})
+    if by_kind["outside"]:
+        outside = min(by_kind["outside"], key=lambda f: f.rank)
+        return Check(ACCREDITATION, "warning", outside.message, outside.code, {"accredited": True, **outside.details})
+    strangers = sorted({f.details["a"] for f in findings if f.kind == "untrusted"})
     if strangers:
         message = f"issuer not accredited by a trusted authority (only by {', '.join(strangers)})"
         return Check(ACCREDITATION, "not_applicable", message, details={"accredited": False, "authorities": strangers})

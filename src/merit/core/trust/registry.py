@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from merit.core import vc
 from merit.core.errors import CouldNotVerifyError, MalformedValueError, TrustListError
 from merit.core.trust import claims
+from merit.core.trust.names import Namesake
 
 if TYPE_CHECKING:
     from merit.core.verify.verifier import Verifier
@@ -67,6 +68,16 @@ class OfflineTrustList:
 
     def accreditations(self, issuer: str) -> list[dict[str, Any]]:
         return copy.deepcopy(self._by_issuer.get(issuer, []))
+
+    def namesakes(self) -> list[Namesake]:
+        """Each accredited issuer in the list with the name its accreditation gives it."""
+        found = []
+        for did, entries in self._by_issuer.items():
+            for entry in entries:
+                name = entry["credentialSubject"].get("name")
+                if isinstance(name, str) and name.strip():
+                    found.append(Namesake(did, name))
+        return found
 
     @property
     def issuers(self) -> list[str]:

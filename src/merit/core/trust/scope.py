@@ -58,6 +58,18 @@ def _quietly(parse: Callable[[str], str], value: str | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """One way a scope does not cover a credential: the ``rule`` (``eqf``, ``isced``, ``type`` or ``region``) and
+    the credential's value for it (``None`` when the credential states none)."""
+
+    rule: str
+    value: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "value": self.value}
+
+
+@dataclass(frozen=True)
 class Scope:
     """What an accreditation covers; an empty tuple (or no EQF bound) restricts nothing."""
 
@@ -78,34 +90,57 @@ class Scope:
             if not _TYPE.match(kind):
                 raise MalformedValueError(f"{kind!r} is not a credential type such as 'micro-credential'")
 
-    def covers(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[str]:
-        """The reasons this scope does not cover a credential with these properties; empty when it does."""
-        reasons: list[str] = []
+    def gaps(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[Gap]:
+        """Each way this scope does not cover a credential with these properties; empty when it covers it."""
+        found: list[Gap] = []
         if self.eqf_min is not None or self.eqf_max is not None:
             if eqf is None:
-                reasons.append(f"the credential states no EQF level, and the accreditation is for {self._eqf()}")
+                found.append(Gap("eqf", None))
             elif not (self.eqf_min or 1) <= eqf <= (self.eqf_max or 8):
-                reasons.append(f"EQF level {eqf} is outside the accredited {self._eqf()}")
+                found.append(Gap("eqf", str(eqf)))
         if self.isced_fields:
             code = _quietly(isced_code, isced)
-            if code is None:
-                reasons.append(f"the credential states no ISCED-F field, and the accreditation is for {self._fields()}")
-            elif not any(code.startswith(field) for field in self.isced_fields):
-                reasons.append(f"ISCED-F {code} is outside the accredited {self._fields()}")
+            if code is None or not any(code.startswith(field) for field in self.isced_fields):
+                found.append(Gap("isced", code))
         if self.credential_types and credential_type not in self.credential_types:
-            reasons.append(
-                f"the credential type {credential_type} is not one of the accredited {', '.join(self.credential_types)}"
-            )
+            found.append(Gap("type", credential_type))
         if self.regions:
             place = _quietly(region_code, region)
-            if place is None:
-                reasons.append(
-                    "the issuer states no country or region code, and the accreditation is for "
-                    + ", ".join(self.regions)
-                )
-            elif not any(place == r or place.startswith(r + "-") for r in self.regions):
-                reasons.append(f"the region {place} is outside the accredited {', '.join(self.regions)}")
-        return reasons
+            if place is None or not any(place == r or place.startswith(r + "-") for r in self.regions):
+                found.append(Gap("region", place))
+        return found
+
+    def covers(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[str]:
+        """The reasons this scope does not cover a credential with these properties, in words; empty when it does."""
+        return [self.explain(gap) for gap in self.gaps(eqf, isced, credential_type, region)]
+
+    def explain(self, gap: Gap) -> str:
+        """One gap in English words, such as ``EQF level 6 is outside the accredited EQF 3–5``."""
+        if gap.rule == "eqf":
+            if gap.value is None:
+                return f"the credential states no EQF level, and the accreditation is for {self._eqf()}"
+            return f"EQF level {gap.value} is outside the accredited {self._eqf()}"
+        if gap.rule == "isced":
+            if gap.value is None:
+                return f"the credential states no ISCED-F field, and the accreditation is for {self._fields()}"
+            return f"ISCED-F {gap.value} is outside the accredited {self._fields()}"
+        if gap.rule == "type":
+            return f"the credential type {gap.value} is not one of the accredited {', '.join(self.credential_types)}"
+        if gap.value is None:
+            return "the issuer states no country or region code, and the accreditation is for " + ", ".join(
+                self.regions
+            )
+        return f"the region {gap.value} is outside the accredited {', '.join(self.regions)}"
+
+    def facts(self) -> dict[str, Any]:
+        """The scope as plain data for a report (independent of how an accreditation credential encodes it)."""
+        return {
+            "eqfMin": self.eqf_min,
+            "eqfMax": self.eqf_max,
+            "iscedFields": list(self.isced_fields),
+            "credentialTypes": list(self.credential_types),
+            "regions": list(self.regions),
+        }
 
     def _eqf(self) -> str:
         low, high = self.eqf_min, self.eqf_max

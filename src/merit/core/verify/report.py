@@ -1,9 +1,13 @@
 """The verification report: data, never a bare boolean.
 
 A report holds one :class:`Check` per thing that was examined. Its outcome is ``verified`` only when every
-check passed; ``invalid`` when any check failed; otherwise ``could_not_verify`` when some check could not be
-carried out (a status list that could not be fetched, an unsupported DID method). "Could not check" is never
-read as "passed".
+check passed (or warned); ``invalid`` when any check failed; otherwise ``could_not_verify`` when some check could
+not be carried out (a status list that could not be fetched, an unsupported DID method). "Could not check" is never
+read as "passed". A ``warning`` is a named check that was carried out and found nothing false, but something a
+person relying on the credential must know: a deviation from a schema the credential does not declare, an issuer
+whose accreditation does not cover this credential, an unaccredited issuer named like an accredited one. A
+warning never makes an authentic credential invalid, and it is never hidden: the JSON lists it under
+``warnings`` as well.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-CheckOutcome = Literal["passed", "failed", "could_not_check", "not_applicable"]
+CheckOutcome = Literal["passed", "warning", "failed", "could_not_check", "not_applicable"]
 ReportOutcome = Literal["verified", "invalid", "could_not_verify"]
 
 # Names of the checks, in the order a report lists them.
@@ -21,6 +25,7 @@ SCHEMA = "schema"
 SAFE_MODE = "jsonld_safe_mode"
 PROOF = "proof"
 ISSUER = "issuer"
+ISSUER_NAME = "issuer_name"
 ACCREDITATION = "accreditation"
 VALIDITY = "validity_period"
 STATUS = "status"
@@ -79,6 +84,9 @@ class VerificationReport:
             for check in self.checks:
                 if check.outcome == wanted:
                     return f"{check.name}: {check.message}"
+        for check in self.checks:
+            if check.outcome == "warning":
+                return f"verified, with a warning: {check.name}: {check.message}"
         return "every check passed"
 
     def add(self, check: Check) -> Check:
@@ -89,6 +97,12 @@ class VerificationReport:
         """The check called ``name``, if it was made."""
         return next((c for c in self.checks if c.name == name), None)
 
+    @property
+    def all_warnings(self) -> list[str]:
+        """The plain warnings, then each ``warning`` check as ``name: message``."""
+        named = [f"{c.name}: {c.message}" for c in self.checks if c.outcome == "warning"]
+        return list(self.warnings) + named
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "kind": self.kind,
@@ -96,7 +110,7 @@ class VerificationReport:
             "outcome": self.outcome,
             "reason": self.reason,
             "checks": [check.to_json() for check in self.checks],
-            "warnings": list(self.warnings),
+            "warnings": self.all_warnings,
         }
         if self.checked_at:
             data["checkedAt"] = self.checked_at

@@ -27,7 +27,7 @@ from merit.core.errors import (
     StatusVerificationError,
 )
 from merit.core.jsonld import check_safe_mode, safe_quads
-from merit.core.microcredential.schema import validate_ob3
+from merit.core.microcredential.schema import declares_ob3_schema, validate_ob3
 from merit.core.proofs import MethodResolver, ProofResult, verify_proofs
 from merit.core.status import check_status
 from merit.core.verify import parsing
@@ -37,6 +37,7 @@ from merit.core.verify.report import (
     CREDENTIALS,
     HOLDER,
     ISSUER,
+    ISSUER_NAME,
     PARSE,
     PROOF,
     SAFE_MODE,
@@ -49,6 +50,7 @@ from merit.core.verify.report import (
 )
 
 if TYPE_CHECKING:
+    from merit.core.trust.names import NameLookup
     from merit.core.trust.registry import TrustRegistry
 
 StatusFetcher = Callable[[str], dict[str, Any]]
@@ -83,6 +85,10 @@ class Verifier:
     embedded: Callable[[Any], VerificationReport] | None = field(default=None, kw_only=True)
     """How a credential inside a presentation is verified (default :meth:`verify_credential`); the format dispatcher
     (:mod:`merit.core.verify.dispatch`) sets it so that enveloped credentials are verified as what they are."""
+    namesakes: NameLookup | None = field(default=None, kw_only=True)
+    """The accredited organisations by name key (:mod:`merit.core.trust.names`): when given with ``trust``, an
+    issuer not accredited for the credential that calls itself by one of their names gets an ``issuer_name``
+    warning."""
 
     @contextmanager
     def _step(self, report: VerificationReport, name: str, *, stop_on_failure: bool = False) -> Iterator[None]:
@@ -178,10 +184,11 @@ class Verifier:
                     strangers = sorted({r.controller for r in results if r.controller != issuer})
                     if strangers:
                         raise InvalidError(f"signed by {strangers[0]}, which is not the issuer {issuer}")
-                    report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}"))
+                    report.add(Check(ISSUER, "passed", f"signed by the issuer {issuer}", details={"signedBy": issuer}))
                 if self.trust is not None:
                     with self._step(report, ACCREDITATION):
                         report.add(self._accreditation(credential))
+                    self._issuer_name(report, credential)
             with self._step(report, VALIDITY):
                 report.add(self._validity(credential, version, now, self.clock_skew))
             if check_status_entries:
@@ -197,13 +204,32 @@ class Verifier:
         anchors, registry = self.trust
         return check_accreditation(credential, anchors=anchors, registry=registry, verifier=self)
 
+    def _issuer_name(self, report: VerificationReport, credential: dict[str, Any]) -> None:
+        from merit.core.trust.names import check_issuer_name  # The trust package imports this module.
+
+        accreditation = report.check(ACCREDITATION)
+        if self.namesakes is None or (accreditation is not None and accreditation.outcome == "passed"):
+            return
+        with self._step(report, ISSUER_NAME):
+            found = check_issuer_name(credential, self.namesakes)
+            if found is not None:
+                report.add(found)
+
     def _schema(self, report: VerificationReport, credential: dict[str, Any], version: int) -> None:
+        """The OB 3.0 JSON Schema: binding when the credential declares it in ``credentialSchema`` (a deviation
+        fails), otherwise a ``warning`` that names the deviation on a credential that may still be authentic."""
         if not vc.claims_open_badge(credential) or version != 2:
             return
         with self._step(report, SCHEMA):
             errors = validate_ob3(credential)
-            if errors:
+            declared = declares_ob3_schema(credential)
+            if errors and declared:
                 raise InvalidError(f"not a valid Open Badges 3.0 credential: {errors[0]}")
+            if errors:
+                message = f"it does not follow the Open Badges 3.0 JSON Schema, which it does not declare: {errors[0]}"
+                details = {"errors": errors[:20], "declared": False}
+                report.add(Check(SCHEMA, "warning", message, "OB3_SCHEMA_DEVIATION", details))
+                return
             report.add(Check(SCHEMA, "passed", "valid against the Open Badges 3.0 JSON Schema"))
 
     @staticmethod

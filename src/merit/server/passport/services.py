@@ -37,7 +37,7 @@ from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_e
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing.sealing import seal, unseal
-from merit.server.passport.display import pick, reader_language
+from merit.server.passport.display import pick, reader_language, verification
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey, Share
 from merit.server.portal import containers
 from merit.server.portal import services as portal
@@ -177,7 +177,9 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
     kind, content, report, view = read(content, pasted=pasted)
     document: dict[str, Any] = report.document if isinstance(report.document, dict) else {}
     if report.outcome == "invalid":
-        raise ImportRefused(_("the credential did not verify: %(reason)s") % {"reason": report.reason}, report)
+        # The reason in the reader's language, as the report on the page gives it (never the core's English).
+        reason = verification(report)["reason"]
+        raise ImportRefused(_("it is invalid. %(reason)s") % {"reason": reason}, report)
     digest = hashlib.sha256(content).hexdigest()
     existing = HeldCredential.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:

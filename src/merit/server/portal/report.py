@@ -26,6 +26,7 @@ from merit.core.verify.report import (
     CREDENTIALS,
     HOLDER,
     ISSUER,
+    ISSUER_NAME,
     PARSE,
     PROOF,
     SAFE_MODE,
@@ -34,13 +35,14 @@ from merit.core.verify.report import (
     STRUCTURE,
     VALIDITY,
 )
+from merit.server.portal.accreditation import accreditation_text, standing
 from merit.server.workspace import vocabulary
 
 COMPLETENESS = "eu_mandatory_elements"
 _GROUPS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("format", gettext_lazy("Format and schema"), (PARSE, STRUCTURE, SCHEMA, SAFE_MODE)),
     ("signature", gettext_lazy("Signature"), (PROOF, CHALLENGE)),
-    ("issuer", gettext_lazy("Issuer identity"), (ISSUER,)),
+    ("issuer", gettext_lazy("Issuer identity"), (ISSUER, ISSUER_NAME)),
     ("accreditation", gettext_lazy("Accreditation"), (ACCREDITATION,)),
     ("holder", gettext_lazy("Holder"), (HOLDER,)),
     ("status", gettext_lazy("Not revoked or suspended"), (STATUS,)),
@@ -64,7 +66,13 @@ _MANDATORY = {
     "form of participation": gettext_lazy("Form of participation"),
     "type of quality assurance": gettext_lazy("Type of quality assurance"),
 }
-_OUTCOME_STATES = {"passed": "verified", "failed": "invalid", "could_not_check": "unknown", "not_applicable": "na"}
+_OUTCOME_STATES = {
+    "passed": "verified",
+    "warning": "warning",
+    "failed": "invalid",
+    "could_not_check": "unknown",
+    "not_applicable": "na",
+}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z)?")
 
 
@@ -103,13 +111,21 @@ def plain(check: Check) -> str:
             return _("Every mandatory element of an EU micro-credential is present.")
         return _("Not a micro-credential: it describes no achievement.")
     if name == ACCREDITATION:
-        if outcome == "passed":
-            return _("Accredited: %(detail)s.") % {"detail": message}
-        if outcome == "not_applicable":
-            return _("The issuer is not accredited by a trusted authority.")
-        if outcome == "failed":
-            return _("The issuer was not accredited for this credential: %(reason)s.") % {"reason": message}
-        return _("Could not check the issuer's accreditation: %(reason)s.") % {"reason": message}
+        return accreditation_text(check)
+    if name == ISSUER_NAME:
+        return _(
+            "This issuer calls itself “%(name)s”, the name of an accredited organisation, but it is another "
+            "issuer. The name is the issuer's own claim: do not take it for the accredited organisation (%(did)s)."
+        ) % {
+            "name": check.details.get("name", ""),
+            "did": ", ".join(str(n.get("did")) for n in check.details.get("namesakes", [])),
+        }
+    if name == SCHEMA and outcome == "warning":
+        first = str((check.details.get("errors") or [message])[0])
+        return _(
+            "It does not follow the Open Badges 3.0 schema, which it does not declare, so this is not an error: "
+            "%(where)s."
+        ) % {"where": first.split(": ", 1)[0]}
     if name == PROOF and message == edc.SEAL_NOT_CHECKED:
         return _(
             "Could not check: Europass seals (eIDAS) are not checked yet, so its signature has not been verified. "
@@ -183,7 +199,7 @@ def _row(key: str, label: Any, checks: list[Check], stopped: bool) -> dict[str, 
         state = "unknown"
         message = _("Not checked, because an earlier check did not pass.") if stopped else _("Not checked.")
         return {"key": key, "label": str(label), "state": state, "message": message, "details": []}
-    order = ("failed", "could_not_check", "passed", "not_applicable")
+    order = ("failed", "could_not_check", "warning", "passed", "not_applicable")
     worst = min(checks, key=lambda c: order.index(c.outcome))
     if worst.outcome == "passed":
         # Name what passed most meaningfully: the last passing check of the group says the most.
@@ -276,21 +292,40 @@ def describe(report: VerificationReport, document: dict[str, Any] | None) -> dic
             "invalid": _("Invalid: do not rely on this presentation."),
             "could_not_verify": _("Could not verify: some checks could not be carried out."),
         }
+    state = {"verified": "verified", "invalid": "invalid", "could_not_verify": "unknown"}[report.outcome]
+    headline = headlines[report.outcome]
     problem = next((r for r in rows if r["state"] == "invalid"), None) or next(
         (r for r in rows if r["state"] == "unknown"), None
     )
+    reason = problem["message"] if problem and report.outcome != "verified" else ""
+    alerts = [plain(c) for c in checks if c.name == ISSUER_NAME and c.outcome == "warning"]
+    cautions = [c for c in checks if c.outcome == "warning"]
+    if report.outcome == "verified" and alerts:
+        state = "warning"
+        headline = _(
+            "Authentic and valid, but beware: the issuer is not the accredited organisation its name suggests."
+        )
+    elif report.outcome == "verified" and cautions:
+        state = "warning"
+        headline = _("Verified, with a warning: the credential is authentic and valid, but read the warning.")
+        # The accreditation's own warning is on the "Who issued it" line below; say any other one here.
+        others = [c for c in cautions if c.name != ACCREDITATION or report.kind != "credential"]
+        reason = plain(others[0]) if others else ""
+    shown = content(document) if report.kind == "credential" and document is not None else None
     return {
         "kind": report.kind,
         "outcome": report.outcome,
-        "state": {"verified": "verified", "invalid": "invalid", "could_not_verify": "unknown"}[report.outcome],
-        "headline": headlines[report.outcome],
-        "reason": problem["message"] if problem and report.outcome != "verified" else "",
+        "state": state,
+        "headline": headline,
+        "reason": reason,
+        "alerts": alerts,
+        "issuer": standing(checks, shown["issuer"] if shown else None) if report.kind == "credential" else None,
         "checked_at": report.checked_at,
         "rows": rows,
         "warnings": [
             _("It uses the older VC Data Model 1.1.") if "1.1" in warning else warning for warning in report.warnings
         ],
-        "content": content(document) if report.kind == "credential" and document is not None else None,
+        "content": shown,
         "credentials": [describe(inner, inner.document) for inner in report.credentials],
         "receipt_url": None,
     }

@@ -87,10 +87,16 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
         log.record(url, body, document)
         return document
 
-    from merit.server.registry.published import CombinedRegistry
+    from merit.server.registry.published import AccreditedNames, CombinedRegistry
     from merit.server.registry.services import Anchors
 
-    return Verifier(resolve=resolve, fetch_status_list=fetch_list, trust=(Anchors(), CombinedRegistry()))
+    registry = CombinedRegistry()
+    return Verifier(
+        resolve=resolve,
+        fetch_status_list=fetch_list,
+        trust=(Anchors(), registry),
+        namesakes=AccreditedNames(registry.remotes),
+    )
 
 
 def fetch_json(url: str) -> Any:

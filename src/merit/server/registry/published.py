@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +18,7 @@ from django.utils import timezone
 from merit.core import trust
 from merit.core.errors import MeritError, TrustRegistryError
 from merit.core.issue import sign_credential
+from merit.core.trust.names import NameLookup, Namesake, directory
 from merit.core.verify.parsing import parse_json
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
@@ -137,23 +140,78 @@ class CombinedRegistry:
         found = DatabaseRegistry().accreditations(issuer)
         if found or not self.remotes:
             return found
-        from urllib.parse import quote
-
-        from merit.server import netfetch
-
         for base in self.remotes:
-            url = f"{base.rstrip('/')}/registry/v1/issuers/{quote(issuer, safe=':')}"
+            record = _ask(base, f"/registry/v1/issuers/{quote(issuer, safe=':')}", 2 * 1024 * 1024)
+            if record is None:
+                continue
             try:
-                body = netfetch.fetch(url, max_bytes=2 * 1024 * 1024, timeout=5.0, accept="application/json")
-            except netfetch.FetchFailed as exc:
-                if exc.message.endswith("answered HTTP 404"):
-                    continue
-                raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
-            except netfetch.FetchError as exc:
-                raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
-            try:
-                record = parse_json(body)
                 found += [d for a in record.get("accreditations", []) for d in a.get("credentials", [])]
-            except (MeritError, AttributeError, TypeError) as exc:
+            except (AttributeError, TypeError) as exc:
                 raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
         return [d for d in found if isinstance(d, dict)]
+
+
+def _ask(base: str, path: str, max_bytes: int) -> Any:
+    """The JSON a remote registry answers at ``path`` (through the safe fetcher), or ``None`` for HTTP 404; raises
+    ``TrustRegistryError`` when it cannot be reached or read."""
+    from merit.server import netfetch
+
+    try:
+        body = netfetch.fetch(f"{base.rstrip('/')}{path}", max_bytes=max_bytes, timeout=5.0, accept="application/json")
+    except netfetch.FetchFailed as exc:
+        if exc.message.endswith("answered HTTP 404"):
+            return None
+        raise TrustRegistryError(f"the trust registry at {base} could not be reached ({exc.message})") from exc
+    except netfetch.FetchError as exc:
+        raise TrustRegistryError(f"the trust registry at {base} could not be asked ({exc.message})") from exc
+    try:
+        return parse_json(body, max_bytes)
+    except MeritError as exc:
+        raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
+
+
+REMOTE_NAMES_SECONDS = 3600
+MAX_REMOTE_PAGES = 20
+
+
+def _remote_names(base: str) -> list[tuple[str, str]]:
+    """The (DID, name) of every accredited issuer a remote registry lists (``GET /registry/v1/issuers``, a page at
+    a time), cached for an hour; a registry that has no list (HTTP 404) has none, one that cannot be reached
+    raises ``TrustRegistryError``, so the name check says "could not check"."""
+    cached = cache.get(f"merit:registry-names:{base}")
+    if cached is not None:
+        return [(str(did), str(name)) for did, name in cached]
+    found: list[tuple[str, str]] = []
+    after = ""
+    for _page in range(MAX_REMOTE_PAGES):
+        page = _ask(base, f"/registry/v1/issuers?size={MAX_PAGE_SIZE}&after={quote(after, safe=':')}", 4 * 1024 * 1024)
+        if page is None:
+            break
+        try:
+            items = page.get("items", [])
+            found += [(str(i["did"]), str(i["name"])) for i in items if isinstance(i, dict) and i.get("name")]
+        except (AttributeError, TypeError, KeyError) as exc:
+            raise TrustRegistryError(f"the trust registry at {base} gave an answer Merit cannot read") from exc
+        after = page.get("next") if isinstance(page.get("next"), str) else ""
+        if not after:
+            break
+    cache.set(f"merit:registry-names:{base}", found, REMOTE_NAMES_SECONDS)
+    return found
+
+
+class AccreditedNames:
+    """The accredited organisations this installation knows, by :func:`merit.core.trust.names.name_key` (a
+    :data:`merit.core.trust.names.NameLookup`): its own organisations with an accreditation, then the issuers
+    listed by the registries in ``MERIT_TRUST_REGISTRIES``. Read only when a check first asks, once per verifier."""
+
+    def __init__(self, remotes: list[str] | None = None) -> None:
+        self.remotes = remotes if remotes is not None else CombinedRegistry().remotes
+        self._lookup: NameLookup | None = None
+
+    def __call__(self, key: str) -> Sequence[Namesake]:
+        if self._lookup is None:
+            local = Organisation.objects.filter(accreditations__isnull=False).distinct().only("slug", "name")
+            known = [Namesake(o.did, o.name) for o in local]
+            known += [Namesake(did, name) for base in self.remotes for did, name in _remote_names(base)]
+            self._lookup = directory(known)
+        return self._lookup(key)
