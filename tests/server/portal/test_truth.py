@@ -69,9 +69,9 @@ def generic_vc(organisation: Organisation, **fields: Any) -> dict[str, Any]:
 def eqf7_credential(organisation: Organisation) -> dict[str, Any]:
     """A micro-credential at EQF 7, outside an EQF 4–6 scope, signed by ``organisation`` through the VC-API path
     (which signs what it is given; only issuing from a specification is held to the registry's scope)."""
-    spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    spec = parse_spec({**data, "eqfLevel": 7})
     unsigned = render_credential(spec, Learner(email="anna@example.se", name="Anna"), organisation.did)
-    unsigned["credentialSubject"]["achievement"]["eqfLevel"] = "http://data.europa.eu/snb/eqf/7"
     return issuing.issue_credential(organisation, unsigned, actor="test").document
 
 
