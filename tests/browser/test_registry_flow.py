@@ -60,8 +60,9 @@ def outside_credential(college: Any) -> str:
     def make() -> None:
         try:
             data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
-            unsigned = render_credential(parse_spec(data), Learner(email="bo@example.se"), college.did)
-            unsigned["credentialSubject"]["achievement"]["eqfLevel"] = "http://data.europa.eu/snb/eqf/7"
+            unsigned = render_credential(
+                parse_spec({**data, "eqfLevel": 7}), Learner(email="bo@example.se"), college.did
+            )
             found.append(services.issue_credential(college, unsigned, actor="t").document_json)
         finally:
             connections.close_all()

@@ -281,41 +281,39 @@ def missing_elements(view: dict[str, Any]) -> list[str]:
     return [name for name, value in mandatory.items() if not value]
 
 
-_KEYS = frozenset(
-    [
-        "title",
-        "titles",
-        "description",
-        "learner",
-        "learnerName",
-        "awardingBody",
-        "issuerId",
-        "issuerUrl",
-        "country",
-        "region",
-        "issued",
-        "validUntil",
-        "learningOutcomes",
-        "skills",
-        "ects",
-        "hours",
-        "eqfLevel",
-        "field",
-        "assessment",
-        "participation",
-        "learningSetting",
-        "qualityAssurance",
-        "qualityAssuranceBody",
-        "supervision",
-        "prerequisites",
-        "integration",
-        "partOf",
-        "grade",
-        "furtherInformation",
-        "missing",
-        "id",
-    ]
+# The keys of extract_spec_view that a display template may read, in its order.
+VIEW_KEYS = (
+    "title",
+    "titles",
+    "description",
+    "learner",
+    "learnerName",
+    "awardingBody",
+    "issuerId",
+    "country",
+    "region",
+    "issued",
+    "validUntil",
+    "learningOutcomes",
+    "skills",
+    "ects",
+    "hours",
+    "eqfLevel",
+    "field",
+    "assessment",
+    "participation",
+    "learningSetting",
+    "qualityAssurance",
+    "qualityAssuranceBody",
+    "supervision",
+    "prerequisites",
+    "integration",
+    "partOf",
+    "grade",
+    "furtherInformation",
 )
+_KEYS = frozenset({*VIEW_KEYS, "issuerUrl", "missing", "id"})
+"""Every key of the dictionary form; anything else a reader gives is kept in ``extra``."""
 
 
 def _string(value: Any) -> str | None:

@@ -21,6 +21,7 @@ import binascii
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from merit.core.credview import VIEW_KEYS
 from merit.core.errors import MeritError, ParsingError, RangeError
 from merit.core.microcredential.view import missing_elements
 from merit.core.vc import is_url as is_iri
@@ -38,37 +39,6 @@ ELM_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 """The EDC application profile context (ELM 3.x), as the EU sample credentials and the EDC issuer write it."""
 ELM_CONTEXTS = frozenset({ELM_CONTEXT, "https://data.europa.eu/snb/model/context/edc-ap"})
 
-# The keys of extract_spec_view that a display template may read, in its order.
-VIEW_KEYS = (
-    "title",
-    "titles",
-    "description",
-    "learner",
-    "learnerName",
-    "awardingBody",
-    "issuerId",
-    "country",
-    "region",
-    "issued",
-    "validUntil",
-    "learningOutcomes",
-    "skills",
-    "ects",
-    "hours",
-    "eqfLevel",
-    "field",
-    "assessment",
-    "participation",
-    "learningSetting",
-    "qualityAssurance",
-    "qualityAssuranceBody",
-    "supervision",
-    "prerequisites",
-    "integration",
-    "partOf",
-    "grade",
-    "furtherInformation",
-)
 _LIST_KEYS = frozenset({"learningOutcomes", "skills", "assessment"})
 
 
