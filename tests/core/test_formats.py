@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from merit.core.formats import complete_view, detect, jws_payload
+from merit.core.errors import MalformedProofError, UnsupportedCryptosuiteError
+from merit.core.formats import complete_view, detect, jws_algorithm, jws_payload
 from merit.core.microcredential.view import extract_spec_view
 
 DATA = Path(__file__).parents[1] / "data"
@@ -88,3 +90,20 @@ def test_complete_view_has_the_spec_view_keys() -> None:
     assert view["learningOutcomes"] == []
     assert view["format"] == "ob2"
     assert view["missing"] == extract_spec_view({"credentialSubject": {"achievement": {"name": "Welding"}}})["missing"]
+
+
+@pytest.mark.parametrize(
+    ("header", "error", "message"),
+    [
+        ({"alg": "none"}, MalformedProofError, "none, which is not a public-key signature"),
+        ({"alg": "HS512"}, MalformedProofError, "HS512, which is not a public-key signature"),
+        ({}, UnsupportedCryptosuiteError, "the JWS algorithm None is not supported (ES256, RS256)"),
+        ({"alg": "PS256"}, UnsupportedCryptosuiteError, "the JWS algorithm PS256 is not supported (ES256, RS256)"),
+        ({"alg": "RS256", "crit": ["exp"]}, UnsupportedCryptosuiteError, "critical header parameters (crit)"),
+    ],
+)
+def test_one_jws_header_rule(header: dict[str, Any], error: type[Exception], message: str) -> None:
+    """The header rule that VC-JOSE, the Open Badges 3.0 JWT and signed Open Badges 2.0 assertions share."""
+    with pytest.raises(error, match=re.escape(message)):
+        jws_algorithm(header, ("RS256", "ES256"))
+    assert jws_algorithm({"alg": "ES256", "crit": []}, ("RS256", "ES256")) == "ES256"

@@ -502,3 +502,15 @@ def test_view_of_the_spec_example() -> None:
     assert view["learner"] == "alice@example.org"
     assert view["skills"] == []
     assert view["eqfLevel"] is None
+
+
+def test_signed_with_critical_header_parameters_could_not_verify(signed_world: dict[str, Any]) -> None:
+    """Signed assertions follow the JWS header rule of every format (merit.core.formats.jws_algorithm): an unknown
+    ``crit`` parameter stops the check before any key is tried."""
+    alg = signed_world["algorithm"]
+    header = {"alg": alg, "crit": ["urn:example:unknown"], "urn:example:unknown": True}
+    encoded = base64.urlsafe_b64encode(json.dumps(header).encode()).decode().rstrip("=")
+    token = ".".join([encoded, *signed_world["token"].split(".")[1:]])
+    report = verify_assertion(token, fetch_json=fetcher(signed_world["documents"]), clock=clock)
+    assert report.check("proof").outcome == "could_not_check"
+    assert "critical header parameters (crit)" in report.check("proof").message

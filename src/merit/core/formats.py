@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from merit.core.credview import VIEW_KEYS
-from merit.core.errors import MeritError, ParsingError, RangeError
+from merit.core.errors import MalformedProofError, MeritError, ParsingError, RangeError, UnsupportedCryptosuiteError
 from merit.core.microcredential.view import missing_elements
 from merit.core.vc import is_url as is_iri
 from merit.core.verify import parsing
@@ -90,6 +91,20 @@ def jws_parts(text: str, max_bytes: int = parsing.MAX_BYTES) -> tuple[dict[str, 
     if not isinstance(header.get("alg"), str):
         raise ParsingError("the JWS header has no algorithm (alg)")
     return header, payload
+
+
+def jws_algorithm(header: dict[str, Any], allowed: Collection[str]) -> str:
+    """The header's ``alg``, if it is a public-key signature in ``allowed`` (RFC 7515 section 4.1.1), and no
+    ``crit`` parameter asks for an extension Merit does not know (section 4.1.11): the header rule of every JWS
+    Merit verifies (VC-JOSE, the Open Badges 3.0 JWT, signed Open Badges 2.0 assertions)."""
+    alg = str(header.get("alg"))
+    if alg == "none" or alg.startswith("HS"):
+        raise MalformedProofError(f"the JWS uses {alg}, which is not a public-key signature")
+    if alg not in allowed:
+        raise UnsupportedCryptosuiteError(f"the JWS algorithm {alg} is not supported ({', '.join(sorted(allowed))})")
+    if header.get("crit"):
+        raise UnsupportedCryptosuiteError("the JWS has critical header parameters (crit) that Merit does not know")
+    return alg
 
 
 def jws_payload(text: str, max_bytes: int = parsing.MAX_BYTES) -> dict[str, Any]:

@@ -52,18 +52,6 @@ def public_key(pem: Any) -> RSAKey | ECKey:
     raise UnsupportedCryptosuiteError(f"the issuer's key is of an unsupported kind ({type(loaded).__name__})")
 
 
-def _header_algorithm(token: str) -> str:
-    header = formats.jws_header(token)
-    algorithm = str(header.get("alg"))
-    if algorithm == "none" or algorithm.startswith("HS"):
-        raise MalformedProofError(f"the JWS uses {algorithm}, which is not a public-key signature")
-    if algorithm not in SIGNATURE_ALGORITHMS:
-        raise UnsupportedCryptosuiteError(f"the JWS algorithm {algorithm} is not supported")
-    if header.get("crit"):
-        raise UnsupportedCryptosuiteError("the JWS has critical header parameters Merit does not understand")
-    return algorithm
-
-
 def _trusted_keys(assertion: dict[str, Any], profile: dict[str, Any]) -> list[Any]:
     """The keys to test (step 4): the ``creator`` if the profile lists it, else every key the profile lists."""
     declared = [k for k in formats.as_list(profile.get("publicKey")) if link_id(k) is not None]
@@ -79,7 +67,7 @@ def _trusted_keys(assertion: dict[str, Any], profile: dict[str, Any]) -> list[An
 
 
 def _verify(token: str, assertion: dict[str, Any], profile: dict[str, Any], fetcher: Fetcher) -> str:
-    algorithm = _header_algorithm(token)
+    algorithm = formats.jws_algorithm(formats.jws_header(token), SIGNATURE_ALGORITHMS)
     unavailable: list[MeritError] = []
     for entry in _trusted_keys(assertion, profile):
         key_id = str(link_id(entry))

@@ -123,7 +123,7 @@ class _Securing:
 
     def check(self, document: dict[str, Any]) -> list[ProofResult]:
         header = self.token.header
-        alg = jws.algorithm(header, jws.JOSE_ALGORITHMS)
+        alg = formats.jws_algorithm(header, jws.JOSE_ALGORITHMS)
         _media(header, self.kind, self.warnings)
         iss = self.claims.get("iss")
         signer: str | None

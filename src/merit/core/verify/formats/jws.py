@@ -1,10 +1,12 @@
-"""JSON Web Signatures around credentials: reading a compact JWS, its header rules, the key it names, the signature.
+"""JSON Web Signatures around credentials: reading a compact JWS, the key it names, the signature.
 
 Shared by VC-JOSE (:mod:`.jose`, https://www.w3.org/TR/vc-jose-cose/) and the Open Badges 3.0 JWT
 (:mod:`.ob3jwt`, https://www.imsglobal.org/spec/ob/v3p0/#jwt-proof). RFC 7515 (JWS), RFC 7518 and RFC 8037
 (algorithms); signatures are checked with ``joserfc``. The key comes from the header's ``kid`` through the
 verifier's DID resolver (``did:key``, ``did:web``: ``publicKeyJwk`` or Multikey), from a ``kid`` URL through the
-caller's ``fetch_json``, or from the header's own ``jwk`` (which proves integrity, not who signed).
+caller's ``fetch_json``, or from the header's own ``jwk`` (which proves integrity, not who signed). The header
+rule (``alg``, ``crit``) is :func:`merit.core.formats.jws_algorithm`, which signed Open Badges 2.0 assertions
+follow too.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from merit.core.errors import (
     MalformedValueError,
     ParsingError,
     ProofVerificationError,
-    UnsupportedCryptosuiteError,
 )
 from merit.core.proofs import MethodResolver, ProofResult
 from merit.core.verify import parsing
@@ -81,18 +82,6 @@ def read(document: Any, max_bytes: int = parsing.MAX_BYTES) -> Token:
     text = document.strip()
     header, payload = formats.jws_parts(text, max_bytes)
     return Token(text, header, payload)
-
-
-def algorithm(header: dict[str, Any], allowed: frozenset[str]) -> str:
-    """The header's ``alg``, if it is a public-key signature Merit verifies (RFC 7515 section 4.1.1)."""
-    alg = str(header.get("alg"))
-    if alg == "none" or alg.startswith("HS"):
-        raise MalformedProofError(f"the JWS uses {alg}, which is not a public-key signature")
-    if alg not in allowed:
-        raise UnsupportedCryptosuiteError(f"the JOSE algorithm {alg} is not supported ({', '.join(sorted(allowed))})")
-    if header.get("crit"):
-        raise UnsupportedCryptosuiteError("the JWS has critical header parameters (crit) that Merit does not know")
-    return alg
 
 
 def media_type(value: Any) -> str | None:

@@ -87,7 +87,7 @@ class _Securing:
     issuer: str | None = None
 
     def check(self, credential: dict[str, Any]) -> list[ProofResult]:
-        alg = jws.algorithm(self.token.header, ALGORITHMS)
+        alg = formats.jws_algorithm(self.token.header, ALGORITHMS)
         issuer = self.issuer = vc.issuer_id(credential)
         self.key = jws.key_of(
             self.token.header,
