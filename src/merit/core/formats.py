@@ -40,6 +40,22 @@ ELM_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
 """The EDC application profile context (ELM 3.x), as the EU sample credentials and the EDC issuer write it."""
 ELM_CONTEXTS = frozenset({ELM_CONTEXT, "https://data.europa.eu/snb/model/context/edc-ap"})
 
+ENVELOPE_MEDIA: dict[Format, str] = {
+    "vc-jose": "application/vc+jwt",
+    "vp-jose": "application/vp+jwt",
+    "ob3-jwt": "application/jwt",
+}
+"""The media type in the ``data:`` URL of an enveloped credential or presentation (VC 2.0 section 4.13), by format.
+
+VC-JOSE-COSE (section 3.3) envelopes ``application/vc+jwt`` and ``vp+jwt``, whose payload *is* the VC 2.0
+document. An Open Badges 3.0 JWT (OB 3.0 section 8.2) is not one of those: its header's ``typ`` is ``JWT`` and its
+payload carries the credential in the ``vc`` claim (VC 1.1's JWT encoding), or beside the JWT claims, so under
+``application/vc+jwt`` a VC-JOSE verifier would read the JWT claims as the credential and refuse the ``typ``. Its
+media type is the one its ``typ`` names, ``application/jwt`` (RFC 7519 sections 5.1 and 10.3.1); VC 2.0 section
+4.13 lets the ``data:`` URL hold any enveloping mechanism. The token goes into the envelope byte for byte: it is not
+re-signed as VC-JOSE (the holder cannot; only the issuer could)."""
+ENVELOPE_TYPES = ("EnvelopedVerifiableCredential", "EnvelopedVerifiablePresentation")
+
 _LIST_KEYS = frozenset({"learningOutcomes", "skills", "assessment"})
 
 
@@ -59,6 +75,19 @@ def types(document: dict[str, Any]) -> list[str]:
     """The type names of a document, from ``type`` or ``@type``."""
     value = document.get("type", document.get("@type"))
     return [t for t in as_list(value) if isinstance(t, str)]
+
+
+def envelope_media(document: dict[str, Any]) -> str | None:
+    """The media type of the ``data:`` URL that an enveloped credential or presentation is (VC 2.0 section 4.13),
+    ``""`` for a ``data:`` URL that names none; None when ``document`` is not enveloped or its id is no ``data:``
+    URL."""
+    named = contexts(document)
+    if not named or named[0] != VC2_CONTEXT or not any(t in ENVELOPE_TYPES for t in types(document)):
+        return None
+    value = document.get("id")
+    if not isinstance(value, str) or not value.startswith("data:"):
+        return None
+    return value[5:].split(",", 1)[0]
 
 
 def b64url_decode(text: str) -> bytes:

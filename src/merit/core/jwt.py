@@ -22,6 +22,7 @@ from typing import Any, Literal
 from merit.core import vc
 from merit.core.documents import Loader, default_loader
 from merit.core.errors import InvalidError, MalformedValueError
+from merit.core.formats import ENVELOPE_MEDIA, jws_parts
 from merit.core.jsonld import safe_quads
 from merit.core.keys import SigningKey
 
@@ -85,8 +86,6 @@ def sign_jwt(credential: Any, key: SigningKey, *, form: Form = "ob3", loader: Lo
 def credential_of(token: str) -> dict[str, Any]:
     """The credential a JWT that :func:`sign_jwt` made carries (the ``vc`` claim, or the VC-JOSE payload), read
     with :func:`merit.core.verify.parsing.parse_json` and not verified: for a record of what was issued."""
-    from merit.core.formats import jws_parts
-
     payload = jws_parts(token)[1]
     inner = payload.get("vc", payload)
     if not isinstance(inner, dict):
@@ -94,7 +93,10 @@ def credential_of(token: str) -> dict[str, Any]:
     return inner
 
 
-def enveloped(token: str) -> dict[str, Any]:
-    """A VC-JOSE credential as an ``EnvelopedVerifiableCredential`` (VC-JOSE-COSE section 3.3), how the VC-API
-    returns it."""
-    return {"@context": [vc.VC2], "type": "EnvelopedVerifiableCredential", "id": f"data:application/vc+jwt,{token}"}
+def enveloped(token: str, form: Form = "vc-jose") -> dict[str, Any]:
+    """A JWT credential as an ``EnvelopedVerifiableCredential`` (VC 2.0 section 4.13, VC-JOSE-COSE section 3.3),
+    how the VC-API returns a VC-JOSE credential and how a presentation carries either form. The ``data:`` URL's
+    media type is ``application/vc+jwt`` for VC-JOSE and ``application/jwt`` for the Open Badges 3.0 JWT
+    (:data:`merit.core.formats.ENVELOPE_MEDIA` says why); the token is kept byte for byte."""
+    media = ENVELOPE_MEDIA["ob3-jwt" if form == "ob3" else "vc-jose"]
+    return {"@context": [vc.VC2], "type": "EnvelopedVerifiableCredential", "id": f"data:{media},{token}"}

@@ -13,7 +13,7 @@ import pytest
 from merit.core.dids import Resolver
 from merit.core.errors import MalformedValueError
 from merit.core.formats import detect
-from merit.core.jwt import sign_jwt
+from merit.core.jwt import enveloped, sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import dispatch
@@ -195,6 +195,44 @@ def test_enveloped_credentials_alone_and_in_a_presentation(ed_key: SigningKey) -
     report = dispatch.verify(vp)[1]
     assert report.outcome == "invalid"
     assert checks(report)["credentials"] == "failed"
+
+
+def test_open_badges_jwts_travel_enveloped_as_application_jwt(ed_key: SigningKey) -> None:
+    """An Open Badges 3.0 JWT in a presentation: an EnvelopedVerifiableCredential holding the token byte for byte
+    under application/jwt (what its typ JWT names; formats.ENVELOPE_MEDIA), verified as the compact token is."""
+    jwt = sign_jwt(ob3_unsigned(ed_key.controller), ed_key)
+    wrapped = enveloped(jwt, "ob3")
+    assert wrapped["id"] == f"data:application/jwt,{jwt}"
+    assert detect(wrapped) == "ob3-jwt"
+    fmt, report = dispatch.verify(wrapped)
+    assert (fmt, report.outcome) == ("ob3-jwt", "verified"), report.reason
+    assert report.check("parse").message.startswith("an enveloped JWT (data:application/jwt) (Open Badges 3.0")
+    assert report.document == dispatch.verify(jwt)[1].document
+    # The media type must say what the token is: each form refused under the other's.
+    vc_jose = sign_jwt(ob3_unsigned(ed_key.controller), ed_key, form="vc-jose")
+    mislabelled = dispatch.verify({**wrapped, "id": f"data:application/jwt,{vc_jose}"})[1]
+    assert mislabelled.check("parse").outcome == "failed"
+    assert "the token's typ is 'vc+jwt'" in mislabelled.check("parse").message
+    as_vc_jose = dispatch.verify({**wrapped, "id": f"data:application/vc+jwt,{jwt}"})
+    assert as_vc_jose[0] == "vc-jose"
+    assert as_vc_jose[1].outcome == "invalid"
+    assert as_vc_jose[1].check("structure").outcome == "failed", "its payload is no VC 2.0 credential"
+    # In a presentation, beside a VC-JOSE credential, each verified as what it is; a changed token fails.
+    holder = SigningKey.for_did_key(KeyPair.generate())
+    both = [wrapped, enveloped(vc_jose)]
+    vp = sign_presentation(presentation(both, holder.controller, "urn:uuid:3"), holder, challenge="c3")
+    fmt, report = dispatch.verify(vp, challenge="c3")
+    assert (fmt, report.outcome) == ("vp", "verified"), report.reason
+    assert [r.check("proof").message.split(" (")[1].split(" ")[0] for r in report.credentials] == ["JWT", "VC-JOSE"]
+    head, body, signature = jwt.split(".")
+    other = sign_jwt(ob3_unsigned(ed_key.controller) | {"name": "Another badge"}, ed_key).split(".")[1]
+    forged = enveloped(f"{head}.{other}.{signature}", "ob3")
+    vp = sign_presentation(presentation([forged], holder.controller, "urn:uuid:4"), holder)
+    report = dispatch.verify(vp)[1]
+    assert report.outcome == "invalid"
+    assert checks(report)["proof"] == "passed", "the holder signed the presentation as it is"
+    assert checks(report)["credentials"] == "failed"
+    assert report.credentials[0].check("proof").outcome == "failed"
 
 
 def test_vp_jose_with_nonce_and_audience(ed_key: SigningKey) -> None:

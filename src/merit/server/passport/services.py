@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from merit.core import formats, openbadges2
 from merit.core.credview import CredentialView
 from merit.core.errors import MeritError
+from merit.core.jwt import enveloped
 from merit.core.keys import KeyPair, SigningKey, did_key
 from merit.core.microcredential import identity_hash
 from merit.core.present import presentation, sign_presentation
@@ -43,8 +44,9 @@ from merit.server.portal import containers
 from merit.server.portal import services as portal
 
 SHARE_DAYS = (7, 30, 90, 365)
-_W3C = ("vc", "vc-jose", "ob3-jwt")
-"""The formats whose credentials carry W3C status entries (Bitstring Status List) for the cards to re-check."""
+W3C_FORMATS = ("vc", "vc-jose", "ob3-jwt")
+"""The W3C Verifiable Credential formats: their credentials carry W3C status entries (Bitstring Status List) for the
+cards to re-check, and can go into a presentation."""
 DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+)M)?)?")
 MAX_SHARED = 200
 
@@ -213,7 +215,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
                 skills=[{"uri": s.uri, "label": s.label or s.uri} for s in view.skills if s.uri][:200],
                 outcome=report.outcome,
                 recipient_verified=matched,
-                status_entries=_status_entries(fields) if kind in _W3C else [],
+                status_entries=_status_entries(fields) if kind in W3C_FORMATS else [],
             )
     except IntegrityError:
         return Added(HeldCredential.objects.get(owner=user, sha256=digest), report, duplicate=True)
@@ -264,6 +266,15 @@ def holder_key(user: AbstractBaseUser) -> SigningKey:
     )
 
 
+def presented(held: HeldCredential) -> dict[str, Any]:
+    """``held`` as a presentation's ``verifiableCredential`` entry: a JSON credential as it is, a JWT (VC-JOSE, or
+    an Open Badges 3.0 JWT) in its envelope (:func:`merit.core.jwt.enveloped`, VC 2.0 section 4.13)."""
+    if not held.is_jws:
+        return held.document
+    form = "ob3" if held.format == HeldCredential.Format.OB3_JWT else "vc-jose"
+    return enveloped(bytes(held.original).decode("ascii").strip(), form)
+
+
 def signed_presentation(
     user: AbstractBaseUser, held: list[HeldCredential], *, challenge: str | None, domain: str | None
 ) -> dict[str, Any]:
@@ -271,13 +282,15 @@ def signed_presentation(
     ``challenge`` and ``domain`` when given.
 
     The learner hands the file to a verifier of their choice, often one built on verifier-core (VerifierPlus), which
-    checks a presentation's proof for ``assertionMethod``: it carries that proof too (decision 0012)."""
+    checks a presentation's proof for ``assertionMethod``: it carries that proof too (decision 0012). A VC-JOSE
+    credential or an Open Badges 3.0 JWT goes in as an ``EnvelopedVerifiableCredential``, the token byte for byte as
+    it was kept (:func:`presented`)."""
     if any(h.owner_id != user.pk for h in held):
         raise PermissionError("not your credential")
-    if any(h.format != HeldCredential.Format.VC for h in held):
+    if any(h.format not in W3C_FORMATS for h in held):
         raise ImportRefused(_("only W3C Verifiable Credentials can go into a presentation"))
     key = holder_key(user)
-    document = presentation([h.document for h in held], key.controller, f"urn:uuid:{secrets.token_hex(16)}")
+    document = presentation([presented(h) for h in held], key.controller, f"urn:uuid:{secrets.token_hex(16)}")
     return sign_presentation(
         document, key, challenge=challenge or None, domain=domain or None, for_assertion_verifiers=True
     )

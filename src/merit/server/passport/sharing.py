@@ -92,7 +92,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def presentation(request: HttpRequest) -> HttpResponse:
     """Download a Verifiable Presentation signed with the learner's holder key, for a verifier's challenge."""
-    held = list(HeldCredential.objects.filter(owner_id=request.user.pk, format=HeldCredential.Format.VC))
+    held = list(HeldCredential.objects.filter(owner_id=request.user.pk, format__in=services.W3C_FORMATS))
     context: dict[str, object] = {"held": held, "form": request.POST, "section": "presentation"}
     if request.method == "POST":
         chosen = _chosen(request)

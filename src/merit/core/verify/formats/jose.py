@@ -38,7 +38,7 @@ from merit.core.verify.report import HOLDER, ISSUER, PARSE, STRUCTURE, VALIDITY,
 
 Kind = Literal["vc", "vp"]
 _ENVELOPES: dict[str, Kind] = {"EnvelopedVerifiableCredential": "vc", "EnvelopedVerifiablePresentation": "vp"}
-_DATA_URL = {"vc": "data:application/vc+jwt,", "vp": "data:application/vp+jwt,"}
+_DATA_URL = {"vc": f"data:{formats.ENVELOPE_MEDIA['vc-jose']},", "vp": f"data:{formats.ENVELOPE_MEDIA['vp-jose']},"}
 
 
 def _kind_of_payload(header: dict[str, Any], payload: dict[str, Any]) -> Kind | None:
@@ -66,6 +66,8 @@ def kind_of(sample: Sample) -> Kind | None:
         return None
     for kind_name, kind in _ENVELOPES.items():
         if kind_name in formats.types(sample.document):
+            if kind == "vc" and formats.envelope_media(sample.document) == formats.ENVELOPE_MEDIA["ob3-jwt"]:
+                return None  # An enveloped Open Badges 3.0 JWT (application/jwt) is the ob3jwt format's.
             return kind
     return None
 

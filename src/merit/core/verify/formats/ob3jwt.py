@@ -9,6 +9,11 @@ its claim; when both are present they must agree. The key is the header's ``kid`
 resolver, or a URL of a JWK through ``fetch_json``) or its ``jwk``; RS256, which the specification requires,
 EdDSA, ES256 and ES384 are verified. A ``jwk`` proves the token is intact, not who signed it: unless the issuer
 is the ``did:key`` of that very key, the issuer check says it could not be confirmed.
+
+In a presentation the token travels enveloped: an ``EnvelopedVerifiableCredential`` whose ``id`` is
+``data:application/jwt,<the token>`` (VC 2.0 section 4.13; why not ``application/vc+jwt``:
+:data:`merit.core.formats.ENVELOPE_MEDIA`). The token inside must then be an Open Badges JWT (``typ`` ``JWT`` or
+none), and is verified as the compact token is.
 """
 
 from __future__ import annotations
@@ -30,6 +35,28 @@ from merit.core.verify.report import ISSUER, PARSE, STRUCTURE, Check, Verificati
 
 ALGORITHMS = frozenset(jws.KEY_TYPES)
 _PURPOSE = "assertionMethod"
+_DATA_URL = f"data:{formats.ENVELOPE_MEDIA['ob3-jwt']},"
+
+
+def _enveloped(document: dict[str, Any]) -> bool:
+    return (
+        "EnvelopedVerifiableCredential" in formats.types(document)
+        and formats.envelope_media(document) == formats.ENVELOPE_MEDIA["ob3-jwt"]
+    )
+
+
+def _token(document: Any, max_bytes: int) -> tuple[jws.Token, str]:
+    """The compact JWS, from its text or from its envelope, and how it came (for the parse check's message)."""
+    if not isinstance(document, dict):
+        return jws.read(document, max_bytes), "a JWT"
+    value = document.get("id")
+    if not _enveloped(document) or not isinstance(value, str):
+        raise MalformedValueError(f"an enveloped Open Badges 3.0 JWT is an EnvelopedVerifiableCredential {_DATA_URL}")
+    token = jws.read(value.removeprefix(_DATA_URL), max_bytes)
+    typ = token.header.get("typ")
+    if jws.media_type(typ) not in (None, "jwt"):
+        raise MalformedValueError(f"the envelope says {_DATA_URL[5:-1]}, but the token's typ is {str(typ)[:40]!r}")
+    return token, f"an enveloped JWT ({_DATA_URL[:-1]})"
 
 
 def _subject(credential: dict[str, Any]) -> dict[str, Any] | None:
@@ -106,7 +133,7 @@ def verify_ob3_jwt(document: Any, context: Context) -> VerificationReport:
     verifier = context.verifier
     report = VerificationReport("credential")
     try:
-        token = jws.read(document, verifier.max_bytes)
+        token, how = _token(document, verifier.max_bytes)
     except MeritError as exc:
         report.add(Check(PARSE, "failed", exc.message, exc.code))
         return report
@@ -114,13 +141,13 @@ def verify_ob3_jwt(document: Any, context: Context) -> VerificationReport:
         credential = decode(token.payload)
     except MeritError as exc:
         report.document = token.payload
-        report.add(Check(PARSE, "passed", "a JWT with a JSON payload"))
+        report.add(Check(PARSE, "passed", f"{how} with a JSON payload"))
         report.add(Check(STRUCTURE, "failed", exc.message, exc.code))
         return report
     securing = _Securing(token, context)
     report = verifier.verify_credential(credential, proof=securing.check)
     where = "in its vc claim" if "vc" in token.payload else "as its payload"
-    replace_check(report, Check(PARSE, "passed", f"a JWT (Open Badges 3.0 section 8.2) with the credential {where}"))
+    replace_check(report, Check(PARSE, "passed", f"{how} (Open Badges 3.0 section 8.2) with the credential {where}"))
     key = securing.key
     if key is not None and key.controller is None and report.check(ISSUER) is not None:
         problem = jws.unbound(key, securing.issuer or "named")
@@ -135,7 +162,9 @@ class OpenBadgesJwt:
     name: Format = "ob3-jwt"
 
     def detect(self, sample: Sample) -> bool:
-        if sample.header is None or jws.media_type(sample.header.get("typ")) not in (None, "jwt"):
+        if sample.header is None:
+            return _enveloped(sample.document)
+        if jws.media_type(sample.header.get("typ")) not in (None, "jwt"):
             return False
         if "vc" in sample.document:
             return isinstance(sample.document["vc"], dict)
