@@ -224,7 +224,7 @@ def test_open_badges_jwts_travel_enveloped_as_application_jwt(ed_key: SigningKey
     fmt, report = dispatch.verify(vp, challenge="c3")
     assert (fmt, report.outcome) == ("vp", "verified"), report.reason
     assert [r.check("proof").message.split(" (")[1].split(" ")[0] for r in report.credentials] == ["JWT", "VC-JOSE"]
-    head, body, signature = jwt.split(".")
+    head, _body, signature = jwt.split(".")
     other = sign_jwt(ob3_unsigned(ed_key.controller) | {"name": "Another badge"}, ed_key).split(".")[1]
     forged = enveloped(f"{head}.{other}.{signature}", "ob3")
     vp = sign_presentation(presentation([forged], holder.controller, "urn:uuid:4"), holder)
