@@ -195,7 +195,13 @@ async function verify({document, challenge, domain, documents = {}}) {
   const statuses = (result.statusResult?.results || []).map(r => ({
     purpose: r.credentialStatus?.statusPurpose, verified: r.verified, status: r.status
   }));
-  return {verified: result.verified === true, error: result.verified ? null : firstError(result), statuses};
+  // For a presentation: its own proof's verdict and each credential's, apart (an enveloped credential fails as a
+  // credential here, the presentation's proof can still verify).
+  const parts = result.presentationResult ? {
+    presentationVerified: result.presentationResult.verified === true,
+    credentialResults: (result.credentialResults || []).map(r => ({verified: r.verified === true, error: firstError(r)}))
+  } : {};
+  return {verified: result.verified === true, error: result.verified ? null : firstError(result), statuses, ...parts};
 }
 
 async function bench({suite, key, document, iterations = 200}) {

@@ -21,9 +21,12 @@ import pytest
 
 from merit.cli.commands import load_key
 from merit.core.issue import sign_credential
+from merit.core.jwt import enveloped, sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.present import presentation, sign_presentation
 from merit.core.status import status_entry
+from merit.core.verify import dispatch
+from tests.core.verify.conftest import ob3_unsigned
 from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
 from tests.interop.issued import (
     EXAMPLES,
@@ -325,3 +328,61 @@ def test_trust_list(verifier: Any) -> None:
     listed = signed_trust_list(authority, [accreditation(authority, school.controller)])
     result = verdict(verifier, listed)
     assert result.accepted, result
+
+
+def _forged_token(token: str, issuer: SigningKey) -> str:
+    """``token`` with the payload of another token by the same issuer: its signature no longer matches."""
+    head, _body, signature = token.split(".")
+    other = sign_jwt(ob3_unsigned(issuer.controller) | {"name": "Not what was issued"}, issuer).split(".")[1]
+    return f"{head}.{other}.{signature}"
+
+
+def test_presentation_with_enveloped_jwt_credentials(dbstack: Any, dcc: VerifierCore, tmp_path: Path) -> None:
+    """A presentation as the passport makes it, with a Data Integrity credential, a VC-JOSE credential and an Open
+    Badges 3.0 JWT (EnvelopedVerifiableCredentials, application/vc+jwt and application/jwt).
+
+    Merit verifies the presentation's proof and every credential inside, the enveloped tokens as what they are. The
+    Digital Bazaar stack verifies the presentation's proof (the envelopes are part of what it signs) and the Data
+    Integrity credential, but not the envelopes' content: ``@digitalbazaar/vc`` 7 verifies each entry as a Data
+    Integrity credential and refuses an envelope ("type" must include VerifiableCredential). verifier-core
+    1.0.0-beta.11 reads no envelope either: the presentation's signature is valid, the Data Integrity credential is
+    verified, each envelope is "not a Verifiable Credential - it does not have a digital signature" (no_proof). Both
+    refuse the presentation once a token inside is changed, by its proof; Merit refuses the token itself too."""
+    key, did = keygen(tmp_path)
+    credential = signed_file(tmp_path, key, plain_open_badge(did))
+    issuer = SigningKey.for_did_key(KeyPair.generate())
+    vc_jose = sign_jwt(ob3_unsigned(issuer.controller), issuer, form="vc-jose")
+    ob3 = sign_jwt(ob3_unsigned(issuer.controller), issuer)
+    holder = SigningKey.for_did_key(KeyPair.generate())
+
+    def presented(tokens: tuple[str, str], presentation_id: str = "urn:uuid:enveloped") -> dict[str, Any]:
+        entries = [credential, enveloped(tokens[0]), enveloped(tokens[1], "ob3")]
+        unsigned = presentation(entries, holder.controller, presentation_id)
+        return sign_presentation(
+            unsigned, holder, challenge="c-42", domain="jobs.example", for_assertion_verifiers=True
+        )
+
+    signed = presented((vc_jose, ob3))
+    fmt, report = dispatch.verify(signed, challenge="c-42", domain="jobs.example")
+    assert (fmt, report.outcome) == ("vp", "verified"), report.reason
+    assert [r.outcome for r in report.credentials] == ["verified"] * 3
+    theirs = dbstack.verify(signed, challenge="c-42", domain="jobs.example")
+    assert theirs["presentationVerified"] is True, theirs
+    assert [c["verified"] for c in theirs["credentialResults"]] == [True, False, False], theirs
+    assert {c["error"] for c in theirs["credentialResults"][1:]} == {'"type" must include `VerifiableCredential`.'}
+    core = dcc.verify_presentation(signed, "c-42")
+    assert core["presentationResult"]["signature"] == "valid", core
+    results = core["credentialResults"]
+    assert dcc.accepted(results[0]), results[0]
+    assert [[e["name"] for e in r.get("errors", [])] for r in results[1:]] == [["no_proof"], ["no_proof"]], results
+
+    changed = copy.deepcopy(signed)
+    changed["verifiableCredential"][2] = enveloped(_forged_token(ob3, issuer), "ob3")
+    assert dispatch.verify(changed, challenge="c-42", domain="jobs.example")[1].outcome == "invalid"
+    assert dbstack.verify(changed, challenge="c-42", domain="jobs.example")["presentationVerified"] is False
+    assert dcc.verify_presentation(changed, "c-42")["presentationResult"]["signature"] != "valid"
+    resigned = presented((vc_jose, _forged_token(ob3, issuer)), "urn:uuid:resigned")
+    report = dispatch.verify(resigned, challenge="c-42", domain="jobs.example")[1]
+    assert (report.check("proof").outcome, report.check("credentials").outcome) == ("passed", "failed")
+    assert [r.outcome for r in report.credentials] == ["verified", "verified", "invalid"]
+    assert dbstack.verify(resigned, challenge="c-42", domain="jobs.example")["presentationVerified"] is True
