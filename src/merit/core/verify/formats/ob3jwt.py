@@ -51,7 +51,7 @@ def _token(document: Any, max_bytes: int) -> tuple[jws.Token, str]:
         return jws.read(document, max_bytes), "a JWT"
     value = document.get("id")
     if not _enveloped(document) or not isinstance(value, str):
-        raise MalformedValueError(f"an enveloped Open Badges 3.0 JWT is an EnvelopedVerifiableCredential {_DATA_URL}")
+        raise MalformedValueError(f"an enveloped Open Badges 3.0 JWT's id must be {_DATA_URL}<the token>")
     token = jws.read(value.removeprefix(_DATA_URL), max_bytes)
     typ = token.header.get("typ")
     if jws.media_type(typ) not in (None, "jwt"):
