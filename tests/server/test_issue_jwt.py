@@ -77,3 +77,14 @@ def test_nan_is_refused_not_a_500(college_api: Api, college: Organisation) -> No
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert not IssuedCredential.objects.exists()
+
+
+def test_a_cryptosuite_goes_with_data_integrity_only(college_api: Api, college: Organisation) -> None:
+    body = {"credential": unsigned(college), "options": {"format": "jwt", "cryptosuite": "eddsa-rdfc-2022"}}
+    response = college_api.post("/credentials/issue", body)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "goes with format di only" in response.json()["detail"]
+    assert not IssuedCredential.objects.exists()
+    body["options"] = {"format": "di", "cryptosuite": "eddsa-rdfc-2022"}
+    assert college_api.post("/credentials/issue", body).status_code == 201
