@@ -502,3 +502,17 @@ def test_view_of_the_spec_example() -> None:
     assert view["learner"] == "alice@example.org"
     assert view["skills"] == []
     assert view["eqfLevel"] is None
+
+
+def test_the_issuer_check_names_the_issuer_profile_in_its_details(
+    hosted_world: dict[str, Any], signed_world: dict[str, Any]
+) -> None:
+    hosted = verify_assertion(hosted_world[HOSTED_ID], fetch_json=fetcher(hosted_world), clock=clock)
+    assert hosted.check("issuer").details == {
+        "issuedBy": ISSUER,
+        "issuerName": "Escola Técnica Exemplo",
+        "verification": "hosted",
+    }
+    signed = verify_assertion(signed_world["token"], fetch_json=fetcher(signed_world["documents"]), clock=clock)
+    assert signed.check("issuer").details["verification"] == "signed"
+    assert signed.check("issuer").details["issuedBy"] == ISSUER

@@ -189,7 +189,14 @@ def _issuer(report: VerificationReport, current: dict[str, Any] | None, method: 
         badge, profile = badge_and_issuer(current, fetcher, report.warnings)
         if method == "hosted":
             _in_scope(current["id"], profile)
-        report.add(Check(ISSUER, "passed", f"issued by {profile['name']} ({profile['id']}) for {badge['name']!r}"))
+        report.add(
+            Check(
+                ISSUER,
+                "passed",
+                f"issued by {profile['name']} ({profile['id']}) for {badge['name']!r}",
+                details={"issuedBy": profile["id"], "issuerName": profile["name"], "verification": method},
+            )
+        )
 
 
 def _validity(
