@@ -255,6 +255,9 @@ def test_the_open_badges_2_issuer_row_names_the_issuer_not_the_badge() -> None:
         "Issued by Example Maker Society (https://example.org/issuer), which hosts it on its own site; "
         "the name is its own claim."
     )
+    with translation.override("en"):
+        row = next(r for r in describe(report, None)["rows"] if r["key"] == "format")
+    assert row["message"] == "A well-formed Open Badges 2.0 assertion.", "not a W3C credential"
     with translation.override("sv"):
         row = next(r for r in describe(report, None)["rows"] if r["key"] == "issuer")
     assert "Example Maker Society (https://example.org/issuer)" in row["message"]

@@ -148,7 +148,9 @@ def plain(check: Check) -> str:
     if outcome == "passed":
         return {
             PARSE: _("Well-formed JSON."),
-            STRUCTURE: _("A well-formed W3C verifiable credential or presentation."),
+            STRUCTURE: _("A well-formed Open Badges 2.0 assertion.")
+            if check.details.get("format") == "ob2"
+            else _("A well-formed W3C verifiable credential or presentation."),
             SCHEMA: _("Valid against the Open Badges 3.0 schema."),
             SAFE_MODE: _("Every property is defined, so the signature covers all of it."),
             PROOF: _("The signature is valid: nothing has changed since it was signed."),
