@@ -134,3 +134,52 @@ def test_learner_claims_maps_shares_and_the_share_shows_revocation(
 
     assert HeldCredential.objects.filter(owner=learner).count() == 2
     assert bytes(HeldCredential.objects.get(owner=learner, source="import").original) == imported.read_bytes()
+
+
+def test_the_cards_tell_the_accredited_issuer_from_its_unaccredited_namesake(
+    live_server: Any, transactional_db: None, settings: Any
+) -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is needed for browser tests (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    from merit.server.passport import services as passport
+    from tests.server.portal.test_truth import accredit
+
+    settings.BASE_URL = live_server.url
+    college = services.create_organisation(slug="college", name="Yrkeshögskolan Norr", country="SE")
+    impostor = services.create_organisation(slug="impostor", name="Yrkeshogskolan norr", country="SE")
+    accredit(college)
+    learner = get_user_model().objects.create_user("anna@example.se", "anna@example.se", "a long passphrase here")
+    mark_verified(learner)
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    for organisation, title in ((college, None), (impostor, "Solar installation (copy)")):
+        if title:
+            data = {**data, "title": {"sv": "Solceller (kopia)", "en": title}}
+        draft, _ = services.save_specification(organisation, "solar", data, actor="test")
+        specification = services.publish_specification(draft, actor="test")
+        record = services.issue_from_specification(specification, Learner(email="anna@example.se"), actor="test")
+        passport.add_credential(learner, record.document_json.encode("utf-8"), source=HeldCredential.Source.CLAIM)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 700})
+        page.goto(f"{live_server.url}/accounts/login/?next=/passport/")
+        page.get_by_label("Username").fill("anna@example.se")
+        page.get_by_label("Password").fill("a long passphrase here")
+        page.get_by_role("button", name="Sign in").click()
+        cards = page.locator(".cards li")
+        expect(cards).to_have_count(2)
+        genuine = cards.filter(has_text="Installing photovoltaic systems")
+        expect(genuine.locator(".standing")).to_have_text("✓ Accredited by Myndigheten för yrkeshögskolan")
+        expect(genuine.get_by_role("note")).to_have_count(0)
+        copy = cards.filter(has_text="Solar installation (copy)")
+        expect(copy.locator(".standing")).to_have_text("– Not accredited: the name is the issuer's own claim")
+        expect(copy.get_by_role("note")).to_contain_text(
+            "Warning about the issuer's name: Beware: this issuer is not the accredited organisation "
+            "“Yrkeshögskolan Norr”, whose name it uses."
+        )
+        page.screenshot(path=str(SHOTS / "passport-8-cards-accreditation.png"), full_page=True)
+        assert_accessible(page, "passport cards")
+        browser.close()

@@ -514,3 +514,17 @@ def test_signed_with_critical_header_parameters_could_not_verify(signed_world: d
     report = verify_assertion(token, fetch_json=fetcher(signed_world["documents"]), clock=clock)
     assert report.check("proof").outcome == "could_not_check"
     assert "critical header parameters (crit)" in report.check("proof").message
+
+
+def test_the_issuer_check_names_the_issuer_profile_in_its_details(
+    hosted_world: dict[str, Any], signed_world: dict[str, Any]
+) -> None:
+    hosted = verify_assertion(hosted_world[HOSTED_ID], fetch_json=fetcher(hosted_world), clock=clock)
+    assert hosted.check("issuer").details == {
+        "issuedBy": ISSUER,
+        "issuerName": "Escola Técnica Exemplo",
+        "verification": "hosted",
+    }
+    signed = verify_assertion(signed_world["token"], fetch_json=fetcher(signed_world["documents"]), clock=clock)
+    assert signed.check("issuer").details["verification"] == "signed"
+    assert signed.check("issuer").details["issuedBy"] == ISSUER

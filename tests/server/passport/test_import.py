@@ -183,3 +183,17 @@ def test_a_jwt_credential_is_verified_and_kept_exactly(anna: tuple[Any, Client])
     assert download["Content-Type"] == "application/vc+jwt"
     assert download["Content-Disposition"].endswith('.jwt"')
     assert download.content == token.encode()
+
+
+def test_a_document_in_no_known_format_names_the_formats_merit_reads(anna: tuple[Any, Client]) -> None:
+    _user, client = anna
+    response = client.post("/passport/import", {"json": '{"name": "a shopping list"}'})
+    assert response.status_code == 422
+    assert (
+        "The credential was not added: this is not a credential Merit recognises. Merit reads W3C verifiable "
+        "credentials and presentations with Data Integrity proofs, VC-JOSE (vc+jwt), Open Badges 3.0 as JSON or as a "
+        "JWT, Open Badges 2.0 and Europass credentials" in response.content.decode()
+    )
+    polish = client.post("/passport/import", {"json": '{"name": "lista zakupów"}'}, HTTP_ACCEPT_LANGUAGE="pl")
+    assert "Open Badges 2.0" in polish.content.decode()
+    assert "Merit reads" not in polish.content.decode()

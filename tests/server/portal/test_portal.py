@@ -274,3 +274,15 @@ def test_things_that_are_not_credentials(client: Client, text: str, message: str
 def test_csrf_is_required(college: Organisation) -> None:
     strict = Client(enforce_csrf_checks=True)
     assert strict.post("/verify/", {"source": "text", "text": "{}"}).status_code == 403
+
+
+def test_a_document_in_no_known_format_names_the_formats_merit_reads(client: Client) -> None:
+    page = paste(client, '{"name": "a shopping list"}')
+    assert page.status_code == 400
+    assert (
+        "This is not a credential Merit recognises. Merit reads W3C verifiable credentials and presentations with "
+        "Data Integrity proofs, VC-JOSE (vc+jwt), Open Badges 3.0 as JSON or as a JWT, Open Badges 2.0 and Europass "
+        "credentials." in page.content.decode()
+    )
+    swedish = paste(client, '{"name": "en inköpslista"}', "sv").content.decode()
+    assert "Det här är inte ett intyg som Merit känner igen. Merit läser verifierbara W3C-intyg" in swedish

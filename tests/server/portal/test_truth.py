@@ -239,3 +239,38 @@ def test_a_format_without_a_key_signature_gets_no_authentic_line() -> None:
     )
     with translation.override("en"):
         assert describe(signed, {})["issuer"]["authentic"] == "Authentic: signed with the key of did:example:a."
+
+
+def test_the_open_badges_2_issuer_row_names_the_issuer_not_the_badge() -> None:
+    """Regression: the row read the last word of the check's message, "Signed by its issuer, Printmaster'."."""
+    from merit.core.openbadges2 import verify_assertion
+    from merit.server.portal.report import describe
+
+    example = json.loads((ROOT / "tests" / "data" / "ob2" / "spec-concepts-example.json").read_text())
+    report = verify_assertion(example, fetch_json=lambda url: {example["id"]: example}[url])
+    assert report.outcome == "verified", report.reason
+    with translation.override("en"):
+        row = next(r for r in describe(report, None)["rows"] if r["key"] == "issuer")
+    assert row["message"] == (
+        "Issued by Example Maker Society (https://example.org/issuer), which hosts it on its own site; "
+        "the name is its own claim."
+    )
+    with translation.override("en"):
+        row = next(r for r in describe(report, None)["rows"] if r["key"] == "format")
+    assert row["message"] == "A well-formed Open Badges 2.0 assertion.", "not a W3C credential"
+    with translation.override("sv"):
+        row = next(r for r in describe(report, None)["rows"] if r["key"] == "issuer")
+    assert "Example Maker Society (https://example.org/issuer)" in row["message"]
+    assert row["message"].startswith("Utfärdat av")
+
+
+def test_a_signed_open_badges_2_issuer_row_names_its_issuer() -> None:
+    from merit.core.verify import Check, VerificationReport
+    from merit.server.portal.report import describe, plain
+
+    details = {"issuedBy": "https://a.example/issuer", "issuerName": "A School", "verification": "signed"}
+    check = Check("issuer", "passed", "issued by A School (https://a.example/issuer) for 'Welding'", None, details)
+    with translation.override("en"):
+        assert plain(check) == "Signed by its issuer, A School (https://a.example/issuer); the name is its own claim."
+    # No DID's key signed it: no "Authentic" line, as before.
+    assert describe(VerificationReport("credential", [check]), {})["issuer"] is None

@@ -139,7 +139,8 @@ def verify_assertion(
         with step(report, STRUCTURE, stop=True):
             method = check_assertion(presented, report.warnings)
             revoked = " (marked revoked)" if presented.get("revoked") is True else ""
-            report.add(Check(STRUCTURE, "passed", f"an Open Badges 2.0 assertion, {method} verification{revoked}"))
+            message = f"an Open Badges 2.0 assertion, {method} verification{revoked}"
+            report.add(Check(STRUCTURE, "passed", message, details={"format": "ob2"}))
         if method == "hosted":
             if token is not None:
                 report.warnings.append("the assertion is signed but declares hosted verification; it was checked so")
@@ -189,7 +190,14 @@ def _issuer(report: VerificationReport, current: dict[str, Any] | None, method: 
         badge, profile = badge_and_issuer(current, fetcher, report.warnings)
         if method == "hosted":
             _in_scope(current["id"], profile)
-        report.add(Check(ISSUER, "passed", f"issued by {profile['name']} ({profile['id']}) for {badge['name']!r}"))
+        report.add(
+            Check(
+                ISSUER,
+                "passed",
+                f"issued by {profile['name']} ({profile['id']}) for {badge['name']!r}",
+                details={"issuedBy": profile["id"], "issuerName": profile["name"], "verification": method},
+            )
+        )
 
 
 def _validity(

@@ -58,7 +58,10 @@ def verify(
 
 def _verify(document: Any, context: Context, expect: Expect | None) -> tuple[Format, VerificationReport]:
     found: CredentialFormat | None
-    reason = "this is not a credential Merit recognises (W3C VC or VP, VC-JOSE, Open Badges 2.0 or 3.0, Europass)"
+    reason = (
+        "this is not a credential Merit recognises (it reads W3C VCs and VPs with Data Integrity proofs, VC-JOSE "
+        "vc+jwt, Open Badges 3.0 as JSON or JWT, Open Badges 2.0 and Europass)"
+    )
     try:
         seen = sample(document, context.verifier.max_bytes)
         found = find(seen)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from merit.core import texts
 from merit.core.credview import Concept, CredentialView
@@ -83,3 +84,34 @@ def verification(report: VerificationReport) -> dict[str, Any]:
     described = describe(report, report.document if isinstance(report.document, dict) else None)
     described["content"] = None
     return described
+
+
+_STANDING_STATES = {"passed": "verified", "warning": "warning", "failed": "invalid", "could_not_check": "unknown"}
+
+
+def standing_words() -> dict[str, str]:
+    """What a card says of its issuer's accreditation, by the outcome of the accreditation check at the credential's
+    last verification (``""``: it made none); looked up once per page."""
+    return {
+        "passed": _("Accredited by %(body)s"),
+        "warning": _("Accredited by %(body)s, but not for this credential"),
+        "not_applicable": _("Not accredited: the name is the issuer's own claim"),
+        "failed": _("Its accreditation is not genuine: do not rely on it"),
+        "could_not_check": _("Its accreditation could not be checked"),
+        "": _("Accreditation not checked: the name is the issuer's own claim"),
+        "namesake": _("Beware: this issuer is not the accredited organisation “%(name)s”, whose name it uses."),
+    }
+
+
+def card_standing(held: HeldCredential, words: dict[str, str] | None = None) -> dict[str, str | None]:
+    """What ``passport/_standing.html`` shows on a card: accredited or not (a state for the icon and words, never
+    colour alone) and the warning about an unaccredited namesake of an accredited organisation, from the fields
+    :func:`merit.server.passport.services.standing_of` kept at the last verification."""
+    words = words or standing_words()
+    outcome = held.accreditation if held.accreditation in words else ""
+    namesake = held.namesake_of
+    return {
+        "state": _STANDING_STATES.get(outcome, "na"),
+        "text": words[outcome] % {"body": held.accredited_by} if outcome in ("passed", "warning") else words[outcome],
+        "namesake": words["namesake"] % {"name": namesake} if namesake else None,
+    }

@@ -82,6 +82,17 @@ class HeldCredential(models.Model):
     outcome = models.CharField(max_length=20, help_text="The verification outcome when the credential was added.")
     recipient_verified = models.BooleanField(default=False, help_text="Issued to one of the learner's addresses.")
     status_entries = models.JSONField(default=list, blank=True, help_text="[{url, index, purpose}] of its status.")
+    accreditation = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The accreditation check's outcome at the last verification ('' when it made none).",
+    )
+    accredited_by = models.CharField(max_length=500, blank=True, help_text="The accrediting body that check named.")
+    namesake_of = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="The accredited organisation whose name the issuer uses without being it, at the last verification.",
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,6 +33,7 @@ from merit.core.keys import KeyPair, SigningKey, did_key
 from merit.core.microcredential import identity_hash
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import VerificationReport, dispatch
+from merit.core.verify.report import ACCREDITATION, ISSUER_NAME
 from merit.server.accounts.models import Account, AuditEvent, Membership, Role
 from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_email, send_account_email
 from merit.server.delivery import services as delivery
@@ -130,15 +131,40 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
     if kind in ("vp", "vp-jose"):
         raise ImportRefused(_("this is a presentation: import the credentials inside it one by one"))
     if kind == "unknown":
-        raise ImportRefused(_("this is not a credential Merit recognises (W3C VC, Open Badges 2.0 or 3.0, Europass)"))
+        reason = _("this is not a credential Merit recognises. Merit reads %(formats)s") % {
+            "formats": portal.formats_read()
+        }
+        raise ImportRefused(reason)
     kind, report = portal.verify_document(document)
     return kind, found.data, report, dispatch.view(kind, document, report, reader_language())
 
 
 def examine(held: HeldCredential) -> tuple[VerificationReport, CredentialView]:
-    """A held credential verified again now, with its display view."""
+    """A held credential verified again now, with its display view; what the new report says of the issuer's
+    accreditation is kept for its card (:func:`standing_of`)."""
     _kind, _content, report, view = read(bytes(held.original), pasted=held.format == HeldCredential.Format.OB2)
+    found = standing_of(report)
+    if held.pk is not None and any(getattr(held, field) != value for field, value in found.items()):
+        HeldCredential.objects.filter(pk=held.pk).update(**found)
+        for field, value in found.items():
+            setattr(held, field, value)
     return report, view
+
+
+def standing_of(report: VerificationReport) -> dict[str, str]:
+    """What ``report`` says of the issuer, for the passport's card (the fields ``accreditation``, ``accredited_by``
+    and ``namesake_of`` of :class:`HeldCredential`): the accreditation check's outcome and body, and the accredited
+    organisation whose name an unaccredited issuer uses, so that the cards need no verification of their own."""
+    accreditation = report.check(ACCREDITATION)
+    body = accreditation.details.get("accreditingBody") if accreditation is not None else None
+    namesake = report.check(ISSUER_NAME)
+    names = namesake.details.get("namesakes") if namesake is not None and namesake.outcome == "warning" else None
+    named = [str(n.get("name")) for n in names or [] if isinstance(n, dict) and n.get("name")]
+    return {
+        "accreditation": accreditation.outcome if accreditation is not None else "",
+        "accredited_by": str(body or "")[:500],
+        "namesake_of": ", ".join(dict.fromkeys(named))[:500],
+    }
 
 
 def _when(value: Any) -> datetime | None:
@@ -216,6 +242,7 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
                 outcome=report.outcome,
                 recipient_verified=matched,
                 status_entries=_status_entries(fields) if kind in W3C_FORMATS else [],
+                **standing_of(report),
             )
     except IntegrityError:
         return Added(HeldCredential.objects.get(owner=user, sha256=digest), report, duplicate=True)

@@ -45,13 +45,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "hours",
             "outcome",
             "status_entries",
+            "accreditation",
+            "accredited_by",
+            "namesake_of",
             "format",
             "recipient_verified",
         )
     )
     current = status.states(held)
     # The cards' words are looked up once per page, not once per card: a passport may hold hundreds.
-    labels = status.labels()
+    labels, standing = status.labels(), display.standing_words()
     level, credits, hours = _("EQF level %(level)s"), _("%(n)s ECTS credits"), _("%(n)s hours")
     prefix = reverse("passport:credential", args=[0]).removesuffix("0/")
     cards = []
@@ -67,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "title": h.display_title,
             "issuer": h.issuer_name,
             "badge": status.badge(state, labels),
+            "standing": display.card_standing(h, standing),
             "facts": " · ".join(facts),
         }
         card["issued"] = h.issued_at.date().isoformat() if h.issued_at else ""

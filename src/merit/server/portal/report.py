@@ -100,6 +100,20 @@ def _date(text: str) -> str:
     return found.group(0)[:10] if found else text
 
 
+def _issuer_passed(check: Check) -> str:
+    """Who issued it, from the issuer check's details: the DID whose key signed a W3C credential (``signedBy``), or
+    the issuer profile of an Open Badges 2.0 assertion (``issuedBy``, ``issuerName``), signed or hosted by it."""
+    details = check.details
+    if isinstance(details.get("signedBy"), str):
+        return _("Signed by its issuer, %(issuer)s.") % {"issuer": details["signedBy"]}
+    if isinstance(details.get("issuedBy"), str):
+        facts = {"name": str(details.get("issuerName") or ""), "id": details["issuedBy"]}
+        if details.get("verification") == "hosted":
+            return _("Issued by %(name)s (%(id)s), which hosts it on its own site; the name is its own claim.") % facts
+        return _("Signed by its issuer, %(name)s (%(id)s); the name is its own claim.") % facts
+    return _("Signed by its issuer.")
+
+
 def plain(check: Check) -> str:
     """What ``check`` means for a person, in their language."""
     name, outcome, code, message = check.name, check.outcome, check.code or "", check.message
@@ -134,12 +148,14 @@ def plain(check: Check) -> str:
     if outcome == "passed":
         return {
             PARSE: _("Well-formed JSON."),
-            STRUCTURE: _("A well-formed W3C verifiable credential or presentation."),
+            STRUCTURE: _("A well-formed Open Badges 2.0 assertion.")
+            if check.details.get("format") == "ob2"
+            else _("A well-formed W3C verifiable credential or presentation."),
             SCHEMA: _("Valid against the Open Badges 3.0 schema."),
             SAFE_MODE: _("Every property is defined, so the signature covers all of it."),
             PROOF: _("The signature is valid: nothing has changed since it was signed."),
             CHALLENGE: _("The presentation was made for this request."),
-            ISSUER: _("Signed by its issuer, %(issuer)s.") % {"issuer": message.rsplit(" ", 1)[-1]},
+            ISSUER: _issuer_passed(check),
             HOLDER: _("Signed by the person who presents it."),
             STATUS: _("The issuer has not revoked or suspended it."),
             VALIDITY: _("Valid now, until %(date)s.") % {"date": _date(message)}

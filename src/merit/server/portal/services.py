@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from merit.core import openbadges2
 from merit.core.dids import Resolver
@@ -155,6 +156,15 @@ class NotACredential(MeritError):
     """A JSON document that is not a credential Merit recognises."""
 
     code = "NOT_A_CREDENTIAL"
+
+
+def formats_read() -> str:
+    """The formats Merit reads, in words for a person (the portal's and the passport's "not a credential" messages;
+    :mod:`merit.core.verify.formats` lists them for the code)."""
+    return _(
+        "W3C verifiable credentials and presentations with Data Integrity proofs, VC-JOSE (vc+jwt), "
+        "Open Badges 3.0 as JSON or as a JWT, Open Badges 2.0 and Europass credentials"
+    )
 
 
 def verify_found(found: Found, *, challenge: str | None = None, domain: str | None = None) -> Verification:

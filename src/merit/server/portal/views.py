@@ -101,7 +101,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         message = _("The credential could not be fetched: %(reason)s.") % {"reason": exc.message}
         return _page(request, 400, error=message, error_field=source, **values)
     except services.NotACredential:
-        message = _("This is not a credential Merit recognises (a W3C verifiable credential or presentation).")
+        message = _("This is not a credential Merit recognises. Merit reads %(formats)s.") % {
+            "formats": services.formats_read()
+        }
         return _page(request, 400, error=message, error_field=source, **values)
     described = describe(verification.report, verification.document)
     if verification.receipt is not None:
