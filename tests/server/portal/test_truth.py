@@ -274,3 +274,18 @@ def test_a_signed_open_badges_2_issuer_row_names_its_issuer() -> None:
         assert plain(check) == "Signed by its issuer, A School (https://a.example/issuer); the name is its own claim."
     # No DID's key signed it: no "Authentic" line, as before.
     assert describe(VerificationReport("credential", [check]), {})["issuer"] is None
+
+
+def test_the_content_panel_of_an_open_badges_2_assertion_shows_the_badge() -> None:
+    """Regression: the panel read every document as an Open Badges 3.0 credential, so an OB 2.0 badge showed none
+    of what it says; now the format's own reader (the one way in) fills it."""
+    from merit.core.openbadges2 import verify_assertion
+    from merit.server.portal.report import describe
+
+    example = json.loads((ROOT / "tests" / "data" / "ob2" / "spec-concepts-example.json").read_text())
+    report = verify_assertion(example, fetch_json=lambda url: {example["id"]: example}[url])
+    with translation.override("en"):
+        shown = describe(report, example, "ob2")["content"]
+    assert shown["title"] == "3-D Printmaster"
+    assert shown["issuer"] == "Example Maker Society"
+    assert shown["description"].startswith("This badge is awarded for passing the 3-D printing knowledge")

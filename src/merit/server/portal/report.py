@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from merit.core import credview, edc, formats, openbadges2, texts
 from merit.core.credview import Concept
 from merit.core.microcredential.view import extract_spec_view, view_of
-from merit.core.verify import Check, VerificationReport
+from merit.core.verify import Check, VerificationReport, dispatch
 from merit.core.verify.report import (
     ACCREDITATION,
     CHALLENGE,
@@ -250,11 +250,11 @@ def _label(concept: Concept | None, labels: dict[str, str]) -> str | None:
     return labels.get(concept.iri or "", concept.label)
 
 
-def content(document: dict[str, Any]) -> dict[str, Any]:
-    """The credential's content, readable, in the reader's language where the credential has it (from its
-    :class:`~merit.core.credview.CredentialView`, whichever of Merit's encodings it uses)."""
+def content(document: dict[str, Any], report: VerificationReport | None = None, fmt: str = "vc") -> dict[str, Any]:
+    """The credential's content, readable, in the reader's language where the credential has it (from the
+    :class:`~merit.core.credview.CredentialView` its format's reader fills, whichever of Merit's encodings it uses)."""
     language = (get_language() or "en").split("-")[0]
-    view = view_of(document)
+    view = view_of(document) if report is None else dispatch.view(fmt, document, report, language)  # type: ignore[arg-type]
     wanted = [language]
     labels = _labels()
 
@@ -285,8 +285,9 @@ def content(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def describe(report: VerificationReport, document: dict[str, Any] | None) -> dict[str, Any]:
-    """The report as ``portal/_report.html`` shows it (see the module documentation)."""
+def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: str = "vc") -> dict[str, Any]:
+    """The report as ``portal/_report.html`` shows it (see the module documentation); ``fmt`` is the format the one
+    way in found (:func:`merit.core.verify.dispatch.verify`), whose reader fills the content panel."""
     document = document if document is not None else report.document
     checks = list(report.checks)
     if report.kind == "credential" and document is not None:
@@ -327,7 +328,7 @@ def describe(report: VerificationReport, document: dict[str, Any] | None) -> dic
         # The accreditation's own warning is on the "Who issued it" line below; say any other one here.
         others = [c for c in cautions if c.name != ACCREDITATION or report.kind != "credential"]
         reason = plain(others[0]) if others else ""
-    shown = content(document) if report.kind == "credential" and document is not None else None
+    shown = content(document, report, fmt) if report.kind == "credential" and document is not None else None
     return {
         "kind": report.kind,
         "outcome": report.outcome,

@@ -105,7 +105,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "formats": services.formats_read()
         }
         return _page(request, 400, error=message, error_field=source, **values)
-    described = describe(verification.report, verification.document)
+    described = describe(verification.report, verification.document, verification.fmt)
     if verification.receipt is not None:
         described["receipt_url"] = reverse("portal:receipt", args=[verification.receipt.public_id])
     return _page(request, verification=described)
