@@ -25,10 +25,11 @@ from typing import Any, Literal
 from merit.core.credview import VIEW_KEYS
 from merit.core.errors import MalformedProofError, MeritError, ParsingError, RangeError, UnsupportedCryptosuiteError
 from merit.core.microcredential.view import missing_elements
+from merit.core.vc import as_list
 from merit.core.vc import is_url as is_iri
 from merit.core.verify import parsing
 
-__all__ = ["ELM_CONTEXT", "OB2_CONTEXT", "Format", "Sample", "complete_view", "detect", "is_iri", "sample"]
+__all__ = ["ELM_CONTEXT", "OB2_CONTEXT", "Format", "Sample", "as_list", "complete_view", "detect", "is_iri", "sample"]
 
 Format = Literal["vc", "vp", "vc-jose", "vp-jose", "ob3-jwt", "ob2", "edc", "unknown"]
 
@@ -57,13 +58,6 @@ re-signed as VC-JOSE (the holder cannot; only the issuer could)."""
 ENVELOPE_TYPES = ("EnvelopedVerifiableCredential", "EnvelopedVerifiablePresentation")
 
 _LIST_KEYS = frozenset({"learningOutcomes", "skills", "assessment"})
-
-
-def as_list(value: Any) -> list[Any]:
-    """``value`` as a list: JSON-LD allows one value or an array of them almost everywhere."""
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def contexts(document: dict[str, Any]) -> list[str]:

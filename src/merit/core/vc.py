@@ -51,6 +51,14 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` as a list: JSON-LD allows one value or an array of them almost everywhere; absent (``None``) is
+    none. (The structural checks keep ``None`` as a value, to refuse it: :func:`_as_list`.)"""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def context_version(document: dict[str, Any]) -> int:
     """1 or 2, after the first ``@context`` entry; anything else is malformed."""
     context = document.get("@context")

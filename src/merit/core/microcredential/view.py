@@ -25,6 +25,7 @@ from merit.core.credview import (
     number,
 )
 from merit.core.microcredential import vocab
+from merit.core.vc import as_list
 
 _EQF = vocab.SNB + "eqf/"
 _ISCED = vocab.SNB + "isced-f/"
@@ -48,10 +49,6 @@ def _first(value: Any) -> Any:
 
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _str(value: Any) -> str | None:
@@ -83,7 +80,7 @@ def _common(credential: dict[str, Any], achievement: dict[str, Any], view: Crede
     issuer = credential.get("issuer")
     issuer = issuer if isinstance(issuer, dict) else {"id": issuer}
     address = _dict(issuer.get("address"))
-    identifiers = [i for i in _list(subject.get("identifier")) if isinstance(i, dict)]
+    identifiers = [i for i in as_list(subject.get("identifier")) if isinstance(i, dict)]
     language = _str(achievement.get("inLanguage"))
     view.language = language
     view.id = _str(credential.get("id"))
@@ -103,23 +100,24 @@ def _common(credential: dict[str, Any], achievement: dict[str, Any], view: Crede
     view.region = _str(address.get("addressRegion"))
     view.issued = _str(credential.get("validFrom")) or _str(credential.get("issuanceDate"))
     view.valid_until = _str(credential.get("validUntil")) or _str(credential.get("expirationDate"))
-    view.micro = achievement.get("achievementType") == "MicroCredential" or "EUMicroCredential" in _list(
+    view.micro = achievement.get("achievementType") == "MicroCredential" or "EUMicroCredential" in as_list(
         achievement.get("type")
     )
-    view.grade = next((r.get("value") for r in _list(subject.get("result")) if isinstance(r, dict)), None)
+    view.grade = next((r.get("value") for r in as_list(subject.get("result")) if isinstance(r, dict)), None)
 
 
 def _read_alignments(achievement: dict[str, Any], view: CredentialView) -> None:
     """The encoding of decision 0011: one alignment per element, the other languages in ``related``."""
     language = view.language
-    alignments = [a for a in _list(achievement.get("alignment")) if isinstance(a, dict)]
-    translations = [r for r in _list(achievement.get("related")) if isinstance(r, dict) and _str(r.get("inLanguage"))]
+    alignments = [a for a in as_list(achievement.get("alignment")) if isinstance(a, dict)]
+    translations = [r for r in as_list(achievement.get("related")) if isinstance(r, dict) and _str(r.get("inLanguage"))]
 
     def texts(kind: str, url: str | None, key: str) -> Texts:
         """The ``key`` text of the alignment of ``kind`` (at ``url``) in every language the credential has it."""
         found: Texts = {}
         for tag, entries in [(language or "", alignments)] + [
-            (str(r["inLanguage"]), [a for a in _list(r.get("alignment")) if isinstance(a, dict)]) for r in translations
+            (str(r["inLanguage"]), [a for a in as_list(r.get("alignment")) if isinstance(a, dict)])
+            for r in translations
         ]:
             for a in entries:
                 if a.get("targetType") == kind and (url is None or a.get("targetUrl") == url) and _str(a.get(key)):
@@ -215,17 +213,17 @@ def _read_legacy(achievement: dict[str, Any], view: CredentialView) -> None:
     view.title = {**as_texts(achievement.get("title")), **view.title} if achievement.get("title") else view.title
     translated("descriptionTranslations", view.description)
     translated("criteriaTranslations", view.criteria)
-    alignments = [a for a in _list(achievement.get("alignment")) if isinstance(a, dict)]
+    alignments = [a for a in as_list(achievement.get("alignment")) if isinstance(a, dict)]
     view.skills = [
         Skill(_str(a.get("targetUrl")), _str(a.get("targetName")))
         for a in alignments
         if a.get("targetFramework") == "ESCO" or str(a.get("targetUrl", "")).startswith(vocab.ESCO_SKILL)
     ]
     labels = {s.uri: s for s in view.skills}
-    for o in _list(achievement.get("learningOutcome")):
+    for o in as_list(achievement.get("learningOutcome")):
         if isinstance(o, dict):
             skills = tuple(
-                labels.get(u) or Skill(u, None) for u in _list(o.get("relatedESCOSkill")) if isinstance(u, str)
+                labels.get(u) or Skill(u, None) for u in as_list(o.get("relatedESCOSkill")) if isinstance(u, str)
             )
             view.outcomes.append(Outcome(as_texts(o.get("title"), language), skills))
     view.eqf_level = _eqf(achievement.get("eqfLevel")) or next(
@@ -239,10 +237,10 @@ def _read_legacy(achievement: dict[str, Any], view: CredentialView) -> None:
     area = _first(achievement.get("thematicArea"))
     view.isced_field = area.removeprefix(_ISCED) if isinstance(area, str) and area.startswith(_ISCED) else None
     view.field_of_study = as_texts(achievement.get("fieldOfStudy"), "en" if view.isced_field else language)
-    credits = [c for c in _list(achievement.get("creditPoint")) if isinstance(c, dict)]
+    credits = [c for c in as_list(achievement.get("creditPoint")) if isinstance(c, dict)]
     view.ects = next((number(c.get("point")) for c in credits if c.get("framework") == vocab.ECTS), None)
     view.hours = duration_hours(achievement.get("volumeOfLearning"))
-    view.assessment = [c for c in (concept(t) for t in _list(achievement.get("assessmentType"))) if c]
+    view.assessment = [c for c in (concept(t) for t in as_list(achievement.get("assessmentType"))) if c]
     view.assessment_description = as_texts(achievement.get("assessmentDescription"), language)
     view.mode = concept(achievement.get("mode"))
     view.learning_setting = concept(achievement.get("learningSetting"))
@@ -255,13 +253,13 @@ def _read_legacy(achievement: dict[str, Any], view: CredentialView) -> None:
     view.prerequisites = as_texts(achievement.get("prerequisites"), language)
     view.integration = concept(achievement.get("integrationOption"))
     view.integration_description = as_texts(achievement.get("integrationDescription"), language)
-    view.part_of = [p for p in _list(achievement.get("partOf")) if isinstance(p, str)]
+    view.part_of = [p for p in as_list(achievement.get("partOf")) if isinstance(p, str)]
     view.further_information = _str(achievement.get("furtherInformation"))
 
 
 def is_legacy(credential: dict[str, Any]) -> bool:
     """Whether ``credential`` is in Merit's first encoding (it names the eu-mc/v1 context)."""
-    return LEGACY_CONTEXT in _list(credential.get("@context"))
+    return LEGACY_CONTEXT in as_list(credential.get("@context"))
 
 
 def view_of(credential: dict[str, Any], languages: Any = None) -> CredentialView:

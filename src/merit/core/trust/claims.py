@@ -21,6 +21,7 @@ from urllib.parse import unquote_to_bytes
 
 from merit.core.errors import MalformedValueError, MeritError
 from merit.core.trust.scope import ISCED_IRI, Scope, check_eqf, strings
+from merit.core.vc import as_list
 from merit.core.verify import parsing
 
 LEGACY_CONTEXT = "https://purl.org/merit/ns/trust/v1"
@@ -43,10 +44,6 @@ QA_FRAMEWORK = "ext:QualityAssuranceFramework"
 DECISION = "ext:AccreditationDecision"
 
 
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
 def _subject(credential: dict[str, Any]) -> dict[str, Any]:
     subject = credential.get("credentialSubject")
     subject = subject[0] if isinstance(subject, list) and len(subject) == 1 else subject
@@ -59,14 +56,14 @@ def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
 
 
 def is_legacy(credential: dict[str, Any]) -> bool:
-    return LEGACY_CONTEXT in _list(credential.get("@context"))
+    return LEGACY_CONTEXT in as_list(credential.get("@context"))
 
 
 def is_accreditation(credential: Any) -> bool:
     """Whether ``credential`` says it is an accreditation credential (in either encoding)."""
     if not isinstance(credential, dict):
         return False
-    types = _list(credential.get("type"))
+    types = as_list(credential.get("type"))
     if is_legacy(credential):
         return LEGACY_ACCREDITATION_TYPE in types
     return ACCREDITATION_TYPE in types and _achievement(credential).get("achievementType") == ACHIEVEMENT_TYPE
@@ -76,7 +73,7 @@ def is_trust_list(credential: Any) -> bool:
     """Whether ``credential`` says it is a trust list (in either encoding)."""
     if not isinstance(credential, dict):
         return False
-    types = _list(credential.get("type"))
+    types = as_list(credential.get("type"))
     return TRUST_LIST_TYPE in types or (is_legacy(credential) and LEGACY_TRUST_LIST_TYPE in types)
 
 
@@ -94,7 +91,7 @@ class Accreditation:
 
 def _alignments(credential: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
-    for alignment in _list(_achievement(credential).get("alignment")):
+    for alignment in as_list(_achievement(credential).get("alignment")):
         if isinstance(alignment, dict) and isinstance(alignment.get("targetType"), str):
             found.setdefault(alignment["targetType"], []).append(alignment)
     return found
