@@ -225,3 +225,14 @@ def test_a_trust_list_takes_only_signed_accreditations_by_its_authority(
         trust_list(authority=issuer.controller, accreditations=[accredit()], **options)
     with pytest.raises(MalformedValueError):
         trust_list(authority=authority.controller, accreditations=[], **{**options, "list_id": "x y"})
+
+
+def test_a_trust_list_entry_needs_a_well_formed_sri_digest() -> None:
+    from merit.core.trust.claims import data_url, trust_list_entries
+
+    entry = data_url({"id": "urn:example:a"})
+    with pytest.raises(MalformedValueError, match="has no digestSRI"):
+        trust_list_entries({"relatedResource": [{k: v for k, v in entry.items() if k != "digestSRI"}]})
+    with pytest.raises(MalformedValueError, match="digestSRI"):
+        trust_list_entries({"relatedResource": [entry | {"digestSRI": "sha384-"}]})
+    assert trust_list_entries({"relatedResource": [entry]}) == [{"id": "urn:example:a"}]

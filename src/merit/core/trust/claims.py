@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from merit.core import related
 from merit.core.errors import MalformedValueError, MeritError
 from merit.core.trust.scope import ISCED_IRI, Scope, check_eqf, strings
 from merit.core.vc import as_list
@@ -181,12 +182,9 @@ def _decode(resource: dict[str, Any]) -> dict[str, Any]:
         raw = base64.b64decode(payload, validate=True) if header.endswith(";base64") else unquote_to_bytes(payload)
     except (binascii.Error, ValueError) as exc:
         raise MalformedValueError("a trust list entry is not valid base64") from exc
-    digest = resource.get("digestSRI")
-    algorithm, _, expected = str(digest or "").partition("-")
-    if algorithm not in ("sha256", "sha384", "sha512") or not expected:
+    if "digestSRI" not in resource:
         raise MalformedValueError("a trust list entry has no digestSRI")
-    actual = base64.b64encode(hashlib.new(algorithm, raw).digest()).decode("ascii")
-    if actual != expected:
+    if not related.matches(resource, raw):  # A malformed digest raises there.
         raise MalformedValueError("a trust list entry does not match its digest")
     try:
         document = parsing.parse_json(raw)
