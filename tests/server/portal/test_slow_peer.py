@@ -1,0 +1,194 @@
+"""A slow peer never holds a fetch, a verification or the site past its deadline (issue 12, item 1).
+
+Peers drip a byte every 0.2 s (``drip.py``): the TLS handshake, the status line and headers, or the body; others
+never answer, and a name lookup may hang. The deadline is the feature, so the tests measure it: each fetch ends
+within its timeout plus a small margin, a whole verification within its budget, and a request that cannot get a
+fetching slot gives up after its short wait.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from bench.drip import drip
+from django.test import Client
+from django.utils import translation
+
+from merit.core.keys import KeyPair, SigningKey
+from merit.server import fetchbudget, netfetch
+from merit.server.netfetch import FetchBusy, FetchFailed, fetch
+from merit.server.portal import services
+from merit.server.portal.report import plain
+from tests.server.portal.local_http import serve
+from tests.server.portal.support import outside_credential
+
+KB = 1024
+MARGIN = 0.75
+"""Seconds allowed past a deadline: the watchdog's timer, closing the sockets and raising."""
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback(settings: Any) -> None:
+    settings.MERIT_FETCH_ALLOW = "127.0.0.1/32"
+
+
+def timed(call: Callable[[], Any]) -> tuple[float, BaseException | None]:
+    started = time.monotonic()
+    try:
+        call()
+    except Exception as exc:
+        return time.monotonic() - started, exc
+    return time.monotonic() - started, None
+
+
+@pytest.mark.parametrize(
+    ("kind", "scheme"),
+    [
+        ("headers", "http"),
+        ("body", "http"),
+        ("close-body", "http"),
+        ("silent", "http"),
+        ("tls-silent", "https"),
+        ("tls-drip", "https"),
+    ],
+)
+def test_a_dripping_or_silent_peer_is_cut_off_at_the_deadline(kind: str, scheme: str) -> None:
+    with drip(kind) as peer:
+        elapsed, error = timed(lambda: fetch(f"{scheme}://{peer}/doc", max_bytes=1024 * KB, timeout=2))
+    assert isinstance(error, FetchFailed), error
+    assert "took too long" in error.message
+    assert elapsed < 2 + MARGIN, f"{kind}: {elapsed:.2f} s"
+
+
+def test_a_hanging_name_lookup_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def hangs(host: str, port: int) -> list[str]:
+        release.wait(10)
+        return ["127.0.0.1"]
+
+    monkeypatch.setattr(netfetch, "resolve", hangs)
+    try:
+        elapsed, error = timed(lambda: fetch("https://slow-dns.example/doc", max_bytes=KB, timeout=1))
+    finally:
+        release.set()
+    assert isinstance(error, FetchFailed), error
+    assert "could not be resolved in time" in error.message
+    assert elapsed < 1 + MARGIN
+
+
+def test_a_quick_peer_still_answers() -> None:
+    with serve({"/doc": b'{"ok": true}'}) as base:
+        assert fetch(f"{base}/doc", max_bytes=KB, timeout=2) == b'{"ok": true}'
+
+
+def test_no_fetch_takes_longer_than_the_setting(settings: Any) -> None:
+    settings.MERIT_FETCH_TIMEOUT = 1
+    with drip("headers") as peer:
+        elapsed, error = timed(lambda: fetch(f"http://{peer}/doc", max_bytes=KB, timeout=5))
+    assert isinstance(error, FetchFailed)
+    assert elapsed < 1 + MARGIN
+
+
+def test_the_fetches_of_one_budget_share_its_time(settings: Any) -> None:
+    settings.MERIT_FETCH_TIMEOUT = 5
+    with drip("body") as peer, fetchbudget.budget(1.5):
+        first, error = timed(lambda: fetch(f"http://{peer}/a", max_bytes=1024 * KB))
+        assert isinstance(error, FetchFailed)
+        second, error = timed(lambda: fetch(f"http://{peer}/b", max_bytes=1024 * KB))
+    assert first < 1.5 + MARGIN
+    assert isinstance(error, FetchFailed)
+    assert "the time allowed for fetching (1.5 s) ran out" in error.message
+    assert second < 0.1
+
+
+def web_credential(did_host: str, status_url: str) -> dict[str, Any]:
+    """A credential whose issuer is ``did:web:<did_host>`` (its key is fetched from there) with a status entry."""
+    did = "did:web:" + did_host.replace(":", "%3A")
+    return outside_credential(SigningKey(KeyPair.generate(), did, f"{did}#key-1"), status_url)
+
+
+@pytest.mark.django_db
+def test_a_verification_whose_key_and_status_list_drip_could_not_be_checked_within_its_budget(
+    settings: Any,
+) -> None:
+    settings.MERIT_FETCH_TIMEOUT = 2
+    settings.MERIT_FETCH_BUDGET = 3
+    with drip("tls-drip") as key_host, drip("body") as list_host:
+        credential = web_credential(key_host, f"http://{list_host}/lists/1")
+        started = time.monotonic()
+        _, report = services.verify_document(credential)
+        elapsed = time.monotonic() - started
+    checks = {check.name: check for check in report.checks}
+    assert report.outcome == "could_not_verify"
+    assert checks["proof"].outcome == "could_not_check", checks["proof"]
+    assert checks["status"].outcome == "could_not_check", checks["status"]
+    assert elapsed < 3 + MARGIN, f"{elapsed:.2f} s"
+
+
+@pytest.fixture
+def one_slot(settings: Any) -> Iterator[threading.Event]:
+    """One fetching slot in the process, taken by another thread's budget until the event is set."""
+    settings.MERIT_FETCH_CONCURRENCY = 1
+    settings.MERIT_FETCH_WAIT = 0.2
+    taken, done = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with fetchbudget.budget() as held:
+            assert held.take_slot()
+            taken.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=contextvars.Context().run, args=(hold,))
+    holder.start()
+    assert taken.wait(5)
+    yield done
+    done.set()
+    holder.join()
+
+
+def test_a_fetch_that_gets_no_slot_gives_up_after_a_short_wait(one_slot: threading.Event) -> None:
+    with serve({"/doc": b"{}"}) as base:
+        elapsed, error = timed(lambda: fetch(f"{base}/doc", max_bytes=KB))
+        assert isinstance(error, FetchBusy), error
+        assert "too many verifications are fetching" in error.message
+        assert elapsed < 0.2 + MARGIN
+        one_slot.set()  # The holder's budget ends, and its slot is free again.
+        time.sleep(0.1)
+        assert fetch(f"{base}/doc", max_bytes=KB) == b"{}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Too many verifications are fetching from other sites right now. Try again in a moment."),
+        ("sv", "För många verifieringar hämtar från andra webbplatser just nu. Försök igen om en stund."),
+    ],
+)
+def test_the_portal_says_try_again_when_no_slot_is_free(
+    client: Client, one_slot: threading.Event, language: str, text: str
+) -> None:
+    page = client.post(
+        "/verify/", {"source": "url", "url": "http://127.0.0.1:9/credential.json"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert page.status_code == 503
+    assert page["Retry-After"] == "5"
+    assert text in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_verification_with_no_slot_could_not_check_and_says_why(one_slot: threading.Event) -> None:
+    credential = web_credential("127.0.0.1:9", "http://127.0.0.1:9/lists/1")
+    _, report = services.verify_document(credential)
+    checks = {check.name: check for check in report.checks}
+    assert report.outcome == "could_not_verify"
+    assert checks["proof"].outcome == "could_not_check"
+    assert checks["proof"].code == "FETCH_BUSY"
+    with translation.override("en"):
+        assert "too many verifications are fetching" in plain(checks["proof"])
