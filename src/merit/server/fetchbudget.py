@@ -7,8 +7,9 @@ its first fetch); once it is spent, every further fetch fails at once, so the ch
 
 A budget that fetches takes one of ``MERIT_FETCH_CONCURRENCY`` process-wide slots and keeps it until the request
 ends. A request that cannot get a slot within ``MERIT_FETCH_WAIT`` seconds gives up (its checks say "could not
-check: too many verifications are fetching right now"), so slow peers can hold at most that many server threads
-and the others keep serving everything else. See ``docs/decisions/0013-outbound-deadlines.md``.
+check: too many verifications are fetching right now"), and so does one that finds half as many requests already
+waiting, so slow peers can hold at most that many server threads (and the waiting room a few more, briefly) and the
+others keep serving everything else. See ``docs/decisions/0013-outbound-deadlines.md``.
 
 :class:`FetchBudgetMiddleware` gives every request one budget; :func:`budget` opens one outside a request (or
 joins the one already open).
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 _current: ContextVar[Budget | None] = ContextVar("merit_fetch_budget", default=None)
-_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots: dict[int, Slots] = {}
 _slots_lock = threading.Lock()
 
 
@@ -34,11 +35,38 @@ def _setting(name: str, default: float) -> float:
     return float(getattr(settings, name, default))
 
 
-def _semaphore() -> threading.BoundedSemaphore:
+class Slots:
+    """``size`` fetching slots, and a waiting room of half as many: a request that finds every slot taken waits
+    for one only if the room has space, so the requests waiting never hold more threads than that either."""
+
+    def __init__(self, size: int) -> None:
+        self._free = threading.BoundedSemaphore(size)
+        self._room = max(1, size // 2)
+        self._waiting = 0
+        self._lock = threading.Lock()
+
+    def acquire(self, wait: float) -> bool:
+        if self._free.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self._waiting >= self._room:
+                return False
+            self._waiting += 1
+        try:
+            return self._free.acquire(timeout=wait)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def release(self) -> None:
+        self._free.release()
+
+
+def _process_slots() -> Slots:
     """The process-wide slots, one set per configured size (so a test may change the setting)."""
     size = max(1, int(_setting("MERIT_FETCH_CONCURRENCY", 4)))
     with _slots_lock:
-        return _slots.setdefault(size, threading.BoundedSemaphore(size))
+        return _slots.setdefault(size, Slots(size))
 
 
 class Budget:
@@ -47,7 +75,7 @@ class Budget:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.deadline: float | None = None
-        self._slot: threading.BoundedSemaphore | None = None
+        self._slot: Slots | None = None
 
     def remaining(self) -> float:
         """Seconds left (the clock starts at the first fetch)."""
@@ -58,11 +86,10 @@ class Budget:
     def take_slot(self) -> bool:
         """Hold a fetching slot until :meth:`release`; ``False`` when none came free within ``MERIT_FETCH_WAIT``."""
         if self._slot is None:
-            semaphore = _semaphore()
-            wait = max(0.0, min(_setting("MERIT_FETCH_WAIT", 0.5), self.remaining()))
-            if not semaphore.acquire(timeout=wait):
+            slots = _process_slots()
+            if not slots.acquire(max(0.0, min(_setting("MERIT_FETCH_WAIT", 0.5), self.remaining()))):
                 return False
-            self._slot = semaphore
+            self._slot = slots
         return True
 
     def release(self) -> None:

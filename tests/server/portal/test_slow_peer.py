@@ -192,3 +192,54 @@ def test_a_verification_with_no_slot_could_not_check_and_says_why(one_slot: thre
     assert checks["proof"].code == "FETCH_BUSY"
     with translation.override("en"):
         assert "too many verifications are fetching" in plain(checks["proof"])
+
+
+def test_when_the_waiting_room_is_full_a_fetch_gives_up_at_once(settings: Any) -> None:
+    """Two slots, so one request may wait: a second one does not wait at all, so waiting never holds many threads."""
+    settings.MERIT_FETCH_CONCURRENCY = 2
+    settings.MERIT_FETCH_WAIT = 3
+    taken, done = threading.Semaphore(0), threading.Event()
+    outcomes: list[BaseException | None] = []
+
+    def hold() -> None:
+        with fetchbudget.budget() as held:
+            assert held.take_slot()
+            taken.release()
+            done.wait(10)
+
+    def wait_for_a_slot() -> None:
+        outcomes.append(timed(lambda: fetch("http://127.0.0.1:9/", max_bytes=KB))[1])
+
+    holders = [threading.Thread(target=contextvars.Context().run, args=(hold,)) for _ in range(2)]
+    for holder in holders:
+        holder.start()
+    assert taken.acquire(timeout=5)
+    assert taken.acquire(timeout=5)
+    waiter = threading.Thread(target=contextvars.Context().run, args=(wait_for_a_slot,))
+    waiter.start()
+    time.sleep(0.3)  # The waiter is in the room now.
+    try:
+        elapsed, error = timed(lambda: fetch("http://127.0.0.1:9/", max_bytes=KB))
+        assert isinstance(error, FetchBusy), error
+        assert elapsed < 0.5
+    finally:
+        done.set()
+        for thread in [*holders, waiter]:
+            thread.join()
+    # It got a slot when they ended, and tried (nothing listens on port 9).
+    assert len(outcomes) == 1
+    assert isinstance(outcomes[0], FetchFailed)
+    assert not isinstance(outcomes[0], FetchBusy)
+
+
+@pytest.mark.django_db
+def test_the_portal_url_field_answers_within_the_deadline(client: Client, settings: Any) -> None:
+    settings.MERIT_FETCH_TIMEOUT = 2
+    client.get("/verify/")  # The first request loads the URLs and templates: not what is measured.
+    with drip("body") as peer:
+        started = time.monotonic()
+        page = client.post("/verify/", {"source": "url", "url": f"http://{peer}/credential.json"})
+        elapsed = time.monotonic() - started
+    assert page.status_code == 400
+    assert "The credential could not be fetched" in page.content.decode()
+    assert elapsed < 2 + MARGIN
