@@ -295,6 +295,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float | None = None, accept: str
     :class:`FetchBusy` when no fetching slot came free in time, and :class:`FetchFailed` when the network or the
     server fails or the time runs out.
     """
+    _target(url)  # A URL refused outright is refused at once, without waiting for a fetching slot.
     with fetchbudget.budget() as spent:
         limit = float(getattr(settings, "MERIT_FETCH_TIMEOUT", 10.0))
         limit = min(limit, timeout) if timeout is not None else limit

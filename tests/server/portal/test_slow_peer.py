@@ -9,9 +9,13 @@ fetching slot gives up after its short wait.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +64,52 @@ def timed(call: Callable[[], Any]) -> tuple[float, BaseException | None]:
 def test_a_dripping_or_silent_peer_is_cut_off_at_the_deadline(kind: str, scheme: str) -> None:
     with drip(kind) as peer:
         elapsed, error = timed(lambda: fetch(f"{scheme}://{peer}/doc", max_bytes=1024 * KB, timeout=2))
+    assert isinstance(error, FetchFailed), error
+    assert "took too long" in error.message
+    assert elapsed < 2 + MARGIN, f"{kind}: {elapsed:.2f} s"
+
+
+@pytest.fixture
+def trusted_tls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    """A server context for 127.0.0.1 whose self-signed certificate this process trusts (``SSL_CERT_FILE``)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_file, key_file)
+    return context
+
+
+@pytest.mark.parametrize("kind", ["headers", "body", "close-body", "silent"])
+def test_a_peer_dripping_inside_tls_is_cut_off_at_the_deadline(kind: str, trusted_tls: ssl.SSLContext) -> None:
+    with drip("quick", seconds=5, tls=trusted_tls) as peer:
+        # The peer is trusted: a quick answer comes through (so the cut-offs below are the deadline's doing).
+        assert fetch(f"https://{peer}/doc", max_bytes=KB, timeout=2) == b"{}"
+    with drip(kind, tls=trusted_tls) as peer:
+        elapsed, error = timed(lambda: fetch(f"https://{peer}/doc", max_bytes=1024 * KB, timeout=2))
     assert isinstance(error, FetchFailed), error
     assert "took too long" in error.message
     assert elapsed < 2 + MARGIN, f"{kind}: {elapsed:.2f} s"
@@ -161,6 +211,13 @@ def test_a_fetch_that_gets_no_slot_gives_up_after_a_short_wait(one_slot: threadi
         one_slot.set()  # The holder's budget ends, and its slot is free again.
         time.sleep(0.1)
         assert fetch(f"{base}/doc", max_bytes=KB) == b"{}"
+
+
+def test_a_refused_url_is_refused_at_once_even_with_no_slot_free(one_slot: threading.Event) -> None:
+    elapsed, error = timed(lambda: fetch("file:///etc/passwd", max_bytes=KB))
+    assert isinstance(error, netfetch.FetchRefused)
+    assert error.reason == "scheme"
+    assert elapsed < 0.1
 
 
 @pytest.mark.django_db
