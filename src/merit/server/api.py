@@ -10,7 +10,7 @@ import json
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import File, NinjaAPI, Schema, UploadedFile
+from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
@@ -40,6 +40,11 @@ problems.install(api)
 api.add_router("/registry/v1", registry_router)
 
 
+MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length
+MAX_OFFSET = 10**9
+"""The furthest page a listing reads from (an offset past every row is an empty page, not an error)."""
+
+
 class IssueRequest(Schema):
     credential: dict[str, Any]
     options: dict[str, Any] | None = None
@@ -51,9 +56,9 @@ class StatusChange(Schema):
 
 
 class StatusRequest(Schema):
-    credentialId: str
+    credentialId: str = Field(max_length=requests.MAX_ID)
     credentialStatus: list[StatusChange]
-    reason: str = ""
+    reason: str = Field("", max_length=MAX_REASON)
 
 
 class VerifyCredentialRequest(Schema):
@@ -147,9 +152,11 @@ def verify_presentation(request: HttpRequest, body: VerifyPresentationRequest) -
 
 
 @api.get("/api/v1/credentials", tags=["Credentials"], auth=TokenAuth("read"), summary="Issued credentials")
-def list_credentials(request: HttpRequest, limit: int = 50, offset: int = 0) -> JsonResponse:
+def list_credentials(
+    request: HttpRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+) -> JsonResponse:
+    """A page of the organisation's credentials, newest first (``limit`` 1 to 500, ``offset`` from 0)."""
     token = request.auth  # type: ignore[attr-defined]
-    limit = max(1, min(limit, 500))
     records = IssuedCredential.objects.filter(organisation=token.organisation).order_by("-issued_at")
     page = records[offset : offset + limit]
     items = [
@@ -173,10 +180,10 @@ class SpecificationBody(Schema):
 
 
 class IssueFromSpecification(Schema):
-    email: str | None = None
-    did: str | None = None
-    name: str | None = None
-    grade: str | None = None
+    email: str | None = Field(None, max_length=254)
+    did: str | None = Field(None, max_length=2000)
+    name: str | None = Field(None, max_length=300)
+    grade: str | None = Field(None, max_length=200)
 
 
 def _specification_json(specification: Specification, lint: Any = None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -91,7 +91,7 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     organisation = organisation_for(request, slug, "view")
-    found = IssuanceJob.objects.get(organisation=organisation, pk=job_id)
+    found = get_object_or_404(IssuanceJob, organisation=organisation, pk=job_id)
     template = "workspace/job_progress.html" if request.headers.get("HX-Request") else "workspace/job.html"
     return render(request, template, {"organisation": organisation, "job": bulk.progress(found), "job_id": job_id})
 
@@ -100,7 +100,7 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, slug: str, credential_pk: int) -> HttpResponse:
     organisation = organisation_for(request, slug, "issue")
-    record = IssuedCredential.objects.get(organisation=organisation, pk=credential_pk)
+    record = get_object_or_404(IssuedCredential, organisation=organisation, pk=credential_pk)
     state = request.POST.get("state", "")
     reason = request.POST.get("reason", "").strip()[:500]
     try:
