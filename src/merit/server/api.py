@@ -9,6 +9,7 @@ import csv
 import json
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.security import APIKeyHeader
@@ -180,10 +181,10 @@ class SpecificationBody(Schema):
 
 
 class IssueFromSpecification(Schema):
-    email: str | None = Field(None, max_length=254)
-    did: str | None = Field(None, max_length=2000)
-    name: str | None = Field(None, max_length=300)
-    grade: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=requests.MAX_EMAIL)
+    did: str | None = Field(None, max_length=requests.MAX_DID)
+    name: str | None = Field(None, max_length=requests.MAX_NAME)
+    grade: str | None = Field(None, max_length=requests.MAX_GRADE)
 
 
 def _specification_json(specification: Specification, lint: Any = None) -> dict[str, Any]:
@@ -238,8 +239,9 @@ def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFrom
     token = request.auth  # type: ignore[attr-defined]
     specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
     learner = Learner(email=body.email, did=body.did, name=body.name)
-    record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
-    claim = delivery.deliver(record, body.email) if body.email else delivery.create_link(record)
+    with transaction.atomic():  # The credential and its claim link, or neither.
+        record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
+        claim = delivery.deliver(record, body.email) if body.email else delivery.create_link(record)
     return JsonResponse({"verifiableCredential": record.document, "claimUrl": delivery.claim_url(claim)}, status=201)
 
 

@@ -260,3 +260,21 @@ def test_a_flate_bomb_in_the_passport_is_not_imported(bomb: bytes) -> None:
     assert response.status_code == 422
     assert "PDF:en kunde inte läsas" in response.content.decode()
     assert not HeldCredential.objects.filter(owner=user).exists()
+
+
+def test_an_over_long_learner_is_refused_before_anything_is_issued(
+    college_api: Api, college: Organisation, solar: Specification
+) -> None:
+    address = "a" * 300 + "@example.se"  # Longer than ClaimLink.email: PostgreSQL refused it after issuing.
+    api = college_api.post(f"/api/v1/specifications/{solar.pk}/credentials", {"email": address})
+    assert api.status_code == 422
+    assert api["Content-Type"] == PROBLEM
+    owner = member(college, Role.OWNER)
+    page = owner.post(
+        f"/workspace/college/specifications/{solar.pk}/issue",
+        {"learner": address, "name": "Anna"},
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    assert page.status_code == 400
+    assert "längre än 254 tecken" in page.content.decode()
+    assert not IssuedCredential.objects.exists()
