@@ -1,9 +1,10 @@
 """What no request may bring, and the database errors no request may turn into a 500, in one place for the pages
 and the API.
 
-* NUL (U+0000) in the path, the query or a form field: PostgreSQL cannot store it in text (SQLite does), so it is
-  refused before any view runs, on both databases alike (400). Uploaded files are bytes and are not checked.
-  JSON bodies of the API are checked by its parser (``jsonbody.py``).
+* NUL (U+0000) in the path, the query or a page's form field: PostgreSQL cannot store it in text (SQLite does),
+  so it is refused before any view runs, on both databases alike (400). Uploaded files are bytes and are not
+  checked. The API's bodies are not read here (its token is checked first): its parser refuses NUL in JSON
+  (``jsonbody.py``).
 * ``django.db.DataError`` (a value too long for its column, a number out of range, text PostgreSQL cannot hold)
   that a view's own checks missed: 400, never 500. A view that writes several rows does so in one transaction,
   so nothing is half-written.
@@ -76,7 +77,8 @@ class RequestChecksMiddleware:
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         if NUL in request.path_info or _has_nul(request.GET.lists()):
             return nul_refused(request)
-        if request.method == "POST" and _has_nul(request.POST.lists()):
+        # The API's bodies are JSON, checked by its parser once the token is; a form body is not read before then.
+        if request.method == "POST" and not is_api(request) and _has_nul(request.POST.lists()):
             return nul_refused(request)
         return None
 

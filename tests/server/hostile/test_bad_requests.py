@@ -278,3 +278,11 @@ def test_an_over_long_learner_is_refused_before_anything_is_issued(
     assert page.status_code == 400
     assert "längre än 254 tecken" in page.content.decode()
     assert not IssuedCredential.objects.exists()
+
+
+def test_an_api_form_body_is_not_read_before_the_token_is_checked(client: Client, solar: Specification) -> None:
+    """The NUL check of form fields is for pages: on the API a stranger's body is refused unread (401)."""
+    upload = SimpleUploadedFile("learners.csv", b"email\nanna@example.se\n", "text/csv")
+    response = client.post(f"/api/v1/specifications/{solar.pk}/issuance-jobs", {"file": upload, "note": "a\x00"})
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
