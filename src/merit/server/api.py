@@ -42,6 +42,7 @@ api.add_router("/registry/v1", registry_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length
+MAX_KEY = Specification._meta.get_field("key").max_length
 MAX_OFFSET = 10**9
 """The furthest page a listing reads from (an offset past every row is an empty page, not an error)."""
 
@@ -176,7 +177,8 @@ def get_credential(request: HttpRequest, credential_id: str) -> JsonResponse:
 
 
 class SpecificationBody(Schema):
-    key: str
+    # A slug, as the designer's page names it (``specifications/<slug:key>/``) and the model stores it.
+    key: str = Field(min_length=1, max_length=MAX_KEY, pattern=r"^[-a-zA-Z0-9_]+$")
     data: dict[str, Any]
 
 

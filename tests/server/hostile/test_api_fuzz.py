@@ -6,10 +6,13 @@ same cases each time); runs on SQLite and on PostgreSQL in CI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
+from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -31,11 +34,17 @@ def no_traceback(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 @pytest.fixture
-def token(transactional_db: None) -> str:
-    """A token of every scope of a demo organisation (published specifications, credentials, some revoked)."""
+def token(transactional_db: None) -> Iterator[str]:
+    """A token of every scope of a demo organisation (published specifications, credentials, some revoked); once
+    an operation has been fuzzed, what the API stored still renders on the organisation's pages."""
     create_demo_data()
     organisation = Organisation.objects.get(slug="yrkeshogskolan-norr")
-    return create_token(organisation, "fuzz", list(SCOPES), actor="test")[1]
+    yield create_token(organisation, "fuzz", list(SCOPES), actor="test")[1]
+    owner = Client(raise_request_exception=False)
+    owner.force_login(get_user_model().objects.get(username="yrkeshogskolan-norr-owner"))
+    for page in ("", "specifications/", "tokens"):
+        response = owner.get(f"/workspace/yrkeshogskolan-norr/{page}")
+        assert response.status_code == 200, f"/workspace/yrkeshogskolan-norr/{page} answered {response.status_code}"
 
 
 def test_the_schema_has_every_operation() -> None:

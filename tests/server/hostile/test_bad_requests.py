@@ -286,3 +286,20 @@ def test_an_api_form_body_is_not_read_before_the_token_is_checked(client: Client
     response = client.post(f"/api/v1/specifications/{solar.pk}/issuance-jobs", {"file": upload, "note": "a\x00"})
     assert response.status_code == 401
     assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize("key", ["a/b", "not a slug", "x" * 101, ""])
+def test_a_specification_key_is_a_slug_of_at_most_100_characters(
+    client: Client, college: Organisation, key: str
+) -> None:
+    """The key names the designer's page (``specifications/<slug:key>/``): one that is not a slug broke the
+    organisation's specifications page with a 500; one over 100 characters PostgreSQL refused."""
+    from merit.server.accounts.services import create_token
+
+    secret = create_token(college, "design", ["design", "read"], actor="test")[1]
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+    response = Api(client, secret).post("/api/v1/specifications", {"key": key, "data": data})
+    assert response.status_code == 422
+    assert response["Content-Type"] == PROBLEM
+    assert not Specification.objects.exists()
+    assert member(college, Role.OWNER).get("/workspace/college/specifications/").status_code == 200
