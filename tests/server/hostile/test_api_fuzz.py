@@ -13,7 +13,7 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from schemathesis.checks import not_a_server_error
 
 from merit.server.accounts.models import Organisation
@@ -64,5 +64,8 @@ def test_the_schema_has_every_operation() -> None:
     suppress_health_check=list(HealthCheck),
 )
 def test_no_operation_answers_with_a_server_error(case: Any, token: str) -> None:
+    # werkzeug's test client, which schemathesis sends WSGI requests with, cannot encode a multipart body that is
+    # not a mapping (schemathesis's negative cases make some): a limit of the client, not a request Merit gets.
+    assume(not (case.media_type or "").startswith("multipart/") or isinstance(case.body, dict))
     response = case.call(headers={"Authorization": f"Bearer {token}"})
     case.validate_response(response, checks=[not_a_server_error, no_traceback])
