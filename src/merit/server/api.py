@@ -9,8 +9,9 @@ import csv
 import json
 from typing import Any, Literal
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import File, NinjaAPI, Schema, UploadedFile
+from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
@@ -40,6 +41,12 @@ problems.install(api)
 api.add_router("/registry/v1", registry_router)
 
 
+MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length
+MAX_KEY = Specification._meta.get_field("key").max_length
+MAX_OFFSET = 10**9
+"""The furthest page a listing reads from (an offset past every row is an empty page, not an error)."""
+
+
 class IssueRequest(Schema):
     credential: dict[str, Any]
     options: dict[str, Any] | None = None
@@ -51,9 +58,9 @@ class StatusChange(Schema):
 
 
 class StatusRequest(Schema):
-    credentialId: str
+    credentialId: str = Field(max_length=requests.MAX_ID)
     credentialStatus: list[StatusChange]
-    reason: str = ""
+    reason: str = Field("", max_length=MAX_REASON)
 
 
 class VerifyCredentialRequest(Schema):
@@ -147,9 +154,11 @@ def verify_presentation(request: HttpRequest, body: VerifyPresentationRequest) -
 
 
 @api.get("/api/v1/credentials", tags=["Credentials"], auth=TokenAuth("read"), summary="Issued credentials")
-def list_credentials(request: HttpRequest, limit: int = 50, offset: int = 0) -> JsonResponse:
+def list_credentials(
+    request: HttpRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+) -> JsonResponse:
+    """A page of the organisation's credentials, newest first (``limit`` 1 to 500, ``offset`` from 0)."""
     token = request.auth  # type: ignore[attr-defined]
-    limit = max(1, min(limit, 500))
     records = IssuedCredential.objects.filter(organisation=token.organisation).order_by("-issued_at")
     page = records[offset : offset + limit]
     items = [
@@ -168,15 +177,16 @@ def get_credential(request: HttpRequest, credential_id: str) -> JsonResponse:
 
 
 class SpecificationBody(Schema):
-    key: str
+    # A slug, as the designer's page names it (``specifications/<slug:key>/``) and the model stores it.
+    key: str = Field(min_length=1, max_length=MAX_KEY, pattern=r"^[-a-zA-Z0-9_]+$")
     data: dict[str, Any]
 
 
 class IssueFromSpecification(Schema):
-    email: str | None = None
-    did: str | None = None
-    name: str | None = None
-    grade: str | None = None
+    email: str | None = Field(None, max_length=requests.MAX_EMAIL)
+    did: str | None = Field(None, max_length=requests.MAX_DID)
+    name: str | None = Field(None, max_length=requests.MAX_NAME)
+    grade: str | None = Field(None, max_length=requests.MAX_GRADE)
 
 
 def _specification_json(specification: Specification, lint: Any = None) -> dict[str, Any]:
@@ -231,8 +241,9 @@ def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFrom
     token = request.auth  # type: ignore[attr-defined]
     specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
     learner = Learner(email=body.email, did=body.did, name=body.name)
-    record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
-    claim = delivery.deliver(record, body.email) if body.email else delivery.create_link(record)
+    with transaction.atomic():  # The credential and its claim link, or neither.
+        record = services.issue_from_specification(specification, learner, actor=_actor(token), grade=body.grade)
+        claim = delivery.deliver(record, body.email) if body.email else delivery.create_link(record)
     return JsonResponse({"verifiableCredential": record.document, "claimUrl": delivery.claim_url(claim)}, status=201)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -50,6 +51,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def not_found(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResponse:
         return problem(404, "Not Found", "no such resource in your organisation", "not-found")
+
+    @api.exception_handler(DataError)
+    def not_storable(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value a schema or a service did not bound (too long, out of range, text PostgreSQL cannot hold): the
+        # client's error, and the writes were in one transaction, so nothing was saved.
+        detail = "a value in the request is too long or cannot be stored; nothing was saved"
+        return problem(400, "Bad Request", detail, "invalid-value")
 
     @api.exception_handler(ValidationError)
     def invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:

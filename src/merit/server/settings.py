@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "merit.server.fetchbudget.FetchBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL in a path, query or form field refused (400); a DataError or a missing object a view let through: 4xx.
+    "merit.server.requestchecks.RequestChecksMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

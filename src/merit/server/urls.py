@@ -28,3 +28,6 @@ urlpatterns = [
     path("", include("merit.server.registry.urls")),
     path("", api.urls),
 ]
+
+handler400 = "merit.server.requestchecks.bad_request"
+handler404 = "merit.server.requestchecks.page_not_found"

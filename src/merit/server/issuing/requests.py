@@ -25,6 +25,18 @@ Securing = Literal["di", "jwt", "vc-jose"]
 """How a credential is secured: a Data Integrity proof, the Open Badges 3.0 JWT, or VC-JOSE."""
 MAX_ID = 300
 """The longest credential id Merit records (``IssuedCredential.credential_id``)."""
+MAX_EMAIL, MAX_DID, MAX_NAME, MAX_GRADE = 254, 2000, 300, 200
+"""The longest learner e-mail address (RFC 5321, ``ClaimLink.email``), DID, name and grade a request may give, on
+the API and in the workspace form alike (checked before anything is issued, on SQLite as on PostgreSQL)."""
+
+
+def learner_too_long(identity: str, name: str, grade: str) -> int | None:
+    """The limit a learner given by a form exceeds (``identity``: an e-mail address or a DID), or ``None``."""
+    limit = MAX_DID if identity.startswith("did:") else MAX_EMAIL
+    for value, longest in ((identity, limit), (name, MAX_NAME), (grade, MAX_GRADE)):
+        if len(value) > longest:
+            return longest
+    return None
 
 
 class CredentialExists(InvalidError):

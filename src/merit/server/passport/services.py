@@ -122,6 +122,9 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
         if found.url is not None and not found.data:
             found = portal.fetch_credential(found.url)
         document = containers.parse(found)
+    except containers.ContainerError as exc:  # Said as the portal says it, in the reader's language.
+        reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": containers.message(exc)}
+        raise ImportRefused(reason) from exc
     except UnicodeDecodeError as exc:
         raise ImportRefused(_("this is not a credential Merit can read: %(reason)s") % {"reason": exc.reason}) from exc
     except MeritError as exc:

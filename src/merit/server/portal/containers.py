@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any, Literal
 
+from django.utils.translation import gettext as _
+
 from merit.core import formats
 from merit.core.baking import BakingError, extract_from_png, extract_from_svg
 from merit.core.errors import InvalidError, MeritError
@@ -95,7 +97,7 @@ def _pdf_json(data: bytes) -> bytes:
     """The first JSON file embedded in or associated with a PDF."""
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
+        from pypdf.errors import PyPdfError
         from pypdf.generic import ArrayObject, DictionaryObject
     except ImportError as exc:  # pragma: no cover - pypdf is a dependency.
         raise ContainerError("PDF support is not installed", "pdf-unreadable") from exc
@@ -126,7 +128,8 @@ def _pdf_json(data: bytes) -> bytes:
                 return bytes(body)
     except ContainerError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        # PyPdfError: also LimitReachedError, a stream that inflates past pypdf's limit (a decompression bomb).
         raise ContainerError("the PDF could not be read", "pdf-unreadable") from exc
     raise ContainerError("This PDF has no credential attached", "pdf-no-credential")
 
@@ -181,3 +184,19 @@ def parse(found: Found) -> Any:
             if isinstance(inner, dict):
                 return inner
     return document
+
+
+def message(error: ContainerError) -> str:
+    """What ``error`` means, in the reader's language (the portal and the passport say the same)."""
+    messages = {
+        "empty": _("The file or text is empty."),
+        "unsupported-file": _("Merit reads JSON, PDF, PNG and SVG files; this file is none of them."),
+        "not-json": _("This is not valid JSON."),
+        "pdf-unreadable": _("This PDF could not be read."),
+        "pdf-no-credential": _("This PDF has no credential attached."),
+        "image-unreadable": _("This image could not be read; it may be damaged."),
+        "image-no-credential": _("This image has no credential baked into it."),
+        "jws": _("This compact JWS holds no credential Merit recognises."),
+        "too-large": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 1_048_576},
+    }
+    return messages.get(error.problem, error.message)

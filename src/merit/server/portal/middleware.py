@@ -13,6 +13,7 @@ from typing import Any
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from merit.server import problems
@@ -38,14 +39,20 @@ class _Counting(FileUploadHandler):
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
-    """The 413 page (or problem+json for the API)."""
+    """The 413 page (or problem+json for the API), in the reader's language: this middleware runs before Django's
+    LocaleMiddleware, so it reads the language from the request itself."""
+    with translation.override(translation.get_language_from_request(request)):
+        return _too_large(request)
+
+
+def _too_large(request: HttpRequest) -> HttpResponse:
     if request.path in API_PATHS:
         detail = _("The request is larger than the limit of %(mb)s MB.") % {"mb": API_LIMIT // 1_048_576}
         return problems.problem(413, "Content Too Large", detail, "too-large")
     context = {"limit_mb": MAX_UPLOAD_BYTES // 1_048_576}
-    response = render(request, "portal/too_large.html", context, status=413)
-    response["Connection"] = "close"
-    return response
+    # No "Connection: close": it is hop-by-hop, the server's to set, and waitress answers 500 to an application
+    # that sets it. The server has read (or dropped) the body already.
+    return render(request, "portal/too_large.html", context, status=413)
 
 
 class UploadLimitMiddleware:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from merit.server.netfetch import FetchBusy, FetchFailed, FetchRefused
-from merit.server.portal import services
+from merit.server.portal import containers, services
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, ContainerError, Found, open_file, open_text
 from merit.server.portal.middleware import too_large
 from merit.server.portal.models import Receipt
@@ -33,21 +33,6 @@ def _refused_reason(reason: str) -> str:
         "host": _("it is not a valid web address"),
     }
     return reasons.get(reason, _("it points at an address that is not on the public internet"))
-
-
-def _container_message(error: ContainerError) -> str:
-    messages = {
-        "empty": _("The file or text is empty."),
-        "unsupported-file": _("Merit reads JSON, PDF, PNG and SVG files; this file is none of them."),
-        "not-json": _("This is not valid JSON."),
-        "pdf-unreadable": _("This PDF could not be read."),
-        "pdf-no-credential": _("This PDF has no credential attached."),
-        "image-unreadable": _("This image could not be read; it may be damaged."),
-        "image-no-credential": _("This image has no credential baked into it."),
-        "jws": _("This compact JWS holds no credential Merit recognises."),
-        "too-large": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 1_048_576},
-    }
-    return messages.get(error.problem, error.message)
 
 
 def _page(request: HttpRequest, status: int = 200, **context: Any) -> HttpResponse:
@@ -93,7 +78,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         domain = request.POST.get("domain", "").strip() or None
         verification = services.verify_found(found, challenge=challenge, domain=domain)
     except ContainerError as exc:
-        return _page(request, 400, error=_container_message(exc), error_field=source, **values)
+        return _page(request, 400, error=containers.message(exc), error_field=source, **values)
     except FetchRefused as exc:
         message = _("Merit will not fetch this address: %(reason)s.") % {"reason": _refused_reason(exc.reason)}
         return _page(request, 400, error=message, error_field=source, **values)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.core.errors import MeritError
+from merit.core.errors import MalformedValueError, MeritError
 from merit.core.microcredential import Learner
 from merit.server.accounts.models import AuditEvent, Membership, Organisation
 from merit.server.bulk import services as bulk
@@ -18,6 +19,7 @@ from merit.server.bulk.rows import MAX_BYTES, UploadError
 from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.issuing.requests import learner_too_long
 from merit.server.registry import services as registry
 from merit.server.workspace.access import organisation_for
 
@@ -91,7 +93,7 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     organisation = organisation_for(request, slug, "view")
-    found = IssuanceJob.objects.get(organisation=organisation, pk=job_id)
+    found = get_object_or_404(IssuanceJob, organisation=organisation, pk=job_id)
     template = "workspace/job_progress.html" if request.headers.get("HX-Request") else "workspace/job.html"
     return render(request, template, {"organisation": organisation, "job": bulk.progress(found), "job_id": job_id})
 
@@ -100,7 +102,7 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 @require_POST
 def change_status(request: HttpRequest, slug: str, credential_pk: int) -> HttpResponse:
     organisation = organisation_for(request, slug, "issue")
-    record = IssuedCredential.objects.get(organisation=organisation, pk=credential_pk)
+    record = get_object_or_404(IssuedCredential, organisation=organisation, pk=credential_pk)
     state = request.POST.get("state", "")
     reason = request.POST.get("reason", "").strip()[:500]
     try:
@@ -122,19 +124,20 @@ def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
     context["grades"] = grading.get("allowedValues", [])
     if request.method == "POST":
         identity = request.POST.get("learner", "").strip()
+        name, grade = request.POST.get("name", "").strip(), request.POST.get("grade", "")
         learner_args = {"did": identity} if identity.startswith("did:") else {"email": identity}
+        too_long = learner_too_long(identity, name, grade)
         try:
-            learner = Learner(name=request.POST.get("name", "").strip() or None, **learner_args)
-            record = services.issue_from_specification(
-                specification,
-                learner,
-                actor=request.user.get_username(),
-                grade=request.POST.get("grade") or None,
-                issuer=organisation,
-            )
-            token = delivery.deliver(record, learner.email) if learner.email else delivery.create_link(record)
+            if too_long:
+                raise MalformedValueError(_("A field is longer than %(limit)s characters.") % {"limit": too_long})
+            learner = Learner(name=name or None, **learner_args)
+            with transaction.atomic():  # The credential and its claim link, or neither.
+                record = services.issue_from_specification(
+                    specification, learner, actor=request.user.get_username(), grade=grade or None, issuer=organisation
+                )
+                token = delivery.deliver(record, learner.email) if learner.email else delivery.create_link(record)
             url = delivery.claim_url(token)
             context.update({"issued": record, "claim_url": url, "qr": delivery.qr_svg(url)})
         except MeritError as exc:
             context["error"] = exc.message
-    return render(request, "workspace/issue_one.html", context)
+    return render(request, "workspace/issue_one.html", context, status=400 if "error" in context else 200)
