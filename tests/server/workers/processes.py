@@ -23,19 +23,20 @@ def database_url() -> str:
     return f"postgresql://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def environment(**extra: str) -> dict[str, str]:
-    """The test's environment (its ``MERIT_HOME`` holds the keys) pointed at the test database."""
+def environment(drop: tuple[str, ...] = (), **extra: str) -> dict[str, str]:
+    """The test's environment (its ``MERIT_HOME`` holds the keys) pointed at the test database, without ``drop``."""
     env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONPATH": SRC, "MERIT_LOG_LEVEL": "WARNING"}
-    env.pop("MERIT_SUPERVISOR_PID", None)
+    for name in ("MERIT_SUPERVISOR_PID", *drop):
+        env.pop(name, None)
     env.update(extra)
     return env
 
 
-def start_worker(log: Path, **extra: str) -> subprocess.Popen[bytes]:
+def start_worker(log: Path, drop: tuple[str, ...] = (), **extra: str) -> subprocess.Popen[bytes]:
     with log.open("ab") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "merit.cli.main", "worker", "--interval", "0.2"],
-            env=environment(**extra),
+            env=environment(drop, **extra),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -9,7 +9,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -35,7 +35,8 @@ def again(task: Task[Any, Any], attempt: int, exc: BaseException, *args: Any) ->
     returns whether it did."""
     if not isinstance(exc, TRANSIENT) or attempt >= ATTEMPTS or not task.get_backend().supports_defer:
         return False
-    close_old_connections()  # A broken connection is replaced before the task is queued again.
+    if not connection.in_atomic_block:
+        close_old_connections()  # A broken connection is replaced before the task is queued again.
     wait = delay(attempt)
     task.using(run_after=timezone.now() + wait).enqueue(*args, attempt=attempt + 1)
     logger.warning(
