@@ -15,8 +15,8 @@ import socket
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db import models, transaction
+from django.db.models.functions import Now
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -35,6 +35,11 @@ def heartbeat_interval() -> float:
     return float(settings.WORKER_LEASE_SECONDS) / 4
 
 
+def _expiry() -> models.Expression:
+    """The end of a lease taken now, by the database's clock: the workers' machines' clocks need not agree."""
+    return models.ExpressionWrapper(Now() + lease_length(), output_field=models.DateTimeField())
+
+
 def register(worker_id: str) -> None:
     """Take the lease of a starting worker (before it claims any task)."""
     WorkerLease.objects.update_or_create(
@@ -42,14 +47,14 @@ def register(worker_id: str) -> None:
         defaults={
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
-            "expires_at": timezone.now() + lease_length(),
+            "expires_at": _expiry(),
         },
     )
 
 
 def renew(worker_id: str) -> bool:
     """Extend the lease; ``False`` if it is gone (another worker declared this one dead)."""
-    return WorkerLease.objects.filter(worker_id=worker_id).update(expires_at=timezone.now() + lease_length()) == 1
+    return WorkerLease.objects.filter(worker_id=worker_id).update(expires_at=_expiry()) == 1
 
 
 def release(worker_id: str) -> None:
@@ -60,9 +65,8 @@ def release(worker_id: str) -> None:
 def sweep() -> int:
     """Drop the expired leases and put back in the queue every running task whose worker holds no lease; returns
     how many tasks went back."""
-    now = timezone.now()
     with transaction.atomic():
-        WorkerLease.objects.filter(expires_at__lt=now).delete()
+        WorkerLease.objects.filter(expires_at__lt=Now()).delete()
         alive = set(WorkerLease.objects.values_list("worker_id", flat=True))
         running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("id", "worker_ids")
         orphans = [result.pk for result in running if not result.worker_ids or result.worker_ids[-1] not in alive]
