@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -42,6 +43,12 @@ def _csv(count: int) -> bytes:
     return ("email,name,grade\n" + "".join(f"l{i}@example.se,L {i},VG\n" for i in range(count))).encode()
 
 
+def _refill(pool: list[subprocess.Popen[bytes]], log: Path) -> list[subprocess.Popen[bytes]]:
+    """Replace the workers that stopped by themselves (a worker that finds its lease taken exits), as a
+    supervisor would."""
+    return [p if p.poll() is None else start_worker(log, MERIT_WORKER_LEASE=LEASE) for p in pool]
+
+
 def _issued(job: IssuanceJob) -> int:
     return IssuanceRow.objects.filter(job=job, state=IssuanceRow.State.ISSUED).count()
 
@@ -52,37 +59,39 @@ def test_a_job_whose_workers_are_killed_again_and_again_issues_every_row_exactly
     job, _, _ = bulk.create_job(_specification(college), "learners.csv", _csv(ROWS), actor="test")
     assert DBTaskResult.objects.filter(status="READY").count() == 2
     chance = random.Random()
-    targets = sorted(chance.sample(range(100, ROWS - 300), KILLS))
+    targets = sorted(chance.sample(range(100, ROWS - 500), KILLS))
     log = tmp_path / "workers.log"
     pool = [start_worker(log, MERIT_WORKER_LEASE=LEASE) for _ in range(2)]
     resumptions: list[float] = []
     lone: list[float] = []  # After the kills of every worker: the lease must expire first.
     start = time.monotonic()
     try:
-        for target in targets:
+        for kill, target in enumerate(targets):
             while _issued(job) < target:
                 assert time.monotonic() - start < DEADLINE, log.read_text()[-3000:]
-                pool = [p if p.poll() is None else start_worker(log, MERIT_WORKER_LEASE=LEASE) for p in pool]
+                pool = _refill(pool, log)
                 time.sleep(0.05)
-            time.sleep(chance.random())  # Anywhere in a batch, or between two.
+            time.sleep(chance.random() / 3)  # Anywhere in a batch (about a second), or between two.
             # Every other time all workers die at once, so that no task is left to run but the dead workers' own.
-            everyone = len(resumptions) % 2 == 1
+            everyone = kill % 2 == 1
             victims = list(pool) if everyone else [pool.pop(chance.randrange(len(pool)))]
             for victim in victims:
                 victim.send_signal(signal.SIGKILL)
                 victim.wait()
             killed_at, issued_then = time.monotonic(), _issued(job)
+            assert issued_then < ROWS, "every kill interrupts the job"
             pool = [p for p in pool if p not in victims]
             pool += [start_worker(log, MERIT_WORKER_LEASE=LEASE) for _ in victims]
             while _issued(job) == issued_then and _issued(job) < ROWS:
                 assert time.monotonic() - killed_at < 60, "the job did not resume: " + log.read_text()[-3000:]
+                pool = _refill(pool, log)
                 time.sleep(0.05)
             resumptions.append(time.monotonic() - killed_at)
             if everyone:
                 lone.append(resumptions[-1])
         while IssuanceJob.objects.get(pk=job.pk).state != IssuanceJob.State.DONE:
             assert time.monotonic() - start < DEADLINE, log.read_text()[-3000:]
-            pool = [p if p.poll() is None else start_worker(log, MERIT_WORKER_LEASE=LEASE) for p in pool]
+            pool = _refill(pool, log)
             time.sleep(0.1)
     finally:
         for process in pool:
