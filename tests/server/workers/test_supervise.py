@@ -109,3 +109,16 @@ def test_serve_restarts_its_killed_worker_and_the_worker_dies_with_serve(tmp_pat
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_supervisor_is_already_gone_does_not_start(tmp_path: Path) -> None:
+    from merit.server.workers.models import WorkerLease
+    from tests.server.workers.processes import start_worker
+
+    log = tmp_path / "worker.log"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    process = start_worker(log, MERIT_SUPERVISOR_PID=str(gone.pid))  # Its parent is this test, not that process.
+    assert process.wait(60) == 0, log.read_text()
+    assert not WorkerLease.objects.exists()
