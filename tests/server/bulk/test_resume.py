@@ -74,6 +74,8 @@ def test_the_same_file_uploaded_again_resumes_an_unfinished_job(college_api: Api
     assert finished.json()["job"]["state"] == "done"
     assert _queued(job) == [], "a finished job is not queued again"
     assert IssuedCredential.objects.count() == 12
+    finished_at = IssuanceJob.objects.get(pk=job.pk).finished_at
+    assert bulk.run_job(job.pk).finished_at == finished_at, "a task run after the end changes nothing"
 
 
 @pytest.mark.django_db(transaction=True)

@@ -117,7 +117,10 @@ def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:
     while _issue_batch(job, batch, actor):
         pass
     if not job.rows.filter(state=IssuanceRow.State.PENDING).exists():
-        IssuanceJob.objects.filter(pk=job.pk).update(state=IssuanceJob.State.DONE, finished_at=timezone.now())
+        # Once: a task queued again after the job finished (a re-upload, a taken-over task) changes nothing.
+        IssuanceJob.objects.filter(pk=job.pk).exclude(state=IssuanceJob.State.DONE).update(
+            state=IssuanceJob.State.DONE, finished_at=timezone.now()
+        )
     job.refresh_from_db()
     return job
 
