@@ -4,7 +4,9 @@ or systemd do). No task is left but the dead workers' own, so the new workers wa
 have expired (``MERIT_WORKER_LEASE``, 10 s by default) and a sweep has run (every quarter lease).
 
 ``python -m bench.takeover [--rows 2000] [--kills 3] [--database postgresql://...]`` prints one JSON line:
-``resume_seconds`` from each kill to the next row committed, and ``seconds`` for the whole job.
+``resume_seconds`` from each kill to the next row committed, ``queued_at_kill`` the job's tasks no worker had
+taken yet at each kill (on SQLite a second worker may still be waiting for the write lock: its task then goes on
+at once), and ``seconds`` for the whole job.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ def _worker() -> subprocess.Popen[bytes]:
 
 def measure(rows: int, kills: int, database: str | None) -> dict[str, Any]:
     _setup(database)
+    from django_tasks_db.models import DBTaskResult
+
     from merit.server.bulk import services as bulk
     from merit.server.bulk.models import IssuanceJob, IssuanceRow
     from merit.server.issuing import services
@@ -49,6 +53,7 @@ def measure(rows: int, kills: int, database: str | None) -> dict[str, Any]:
     started = time.perf_counter()
     processes = [_worker() for _ in range(2)]
     resumes = []
+    waiting: list[int] = []  # The job's tasks still queued at each kill: none, and the leases must expire first.
     try:
         for n in range(kills):
             while issued() < (n + 1) * rows // (kills + 1):
@@ -57,6 +62,7 @@ def measure(rows: int, kills: int, database: str | None) -> dict[str, Any]:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
             killed, then = time.perf_counter(), issued()
+            waiting.append(DBTaskResult.objects.filter(status="READY", task_path__endswith=".run_issuance_job").count())
             processes = [_worker() for _ in range(2)]
             while issued() == then:
                 time.sleep(POLL)
@@ -71,7 +77,14 @@ def measure(rows: int, kills: int, database: str | None) -> dict[str, Any]:
     job.refresh_from_db()
     assert job.issued == rows == issued(), (job.issued, rows)
     lease = float(os.environ.get("MERIT_WORKER_LEASE", "10"))
-    return {"rows": rows, "kills": kills, "lease_seconds": lease, "resume_seconds": resumes, "seconds": seconds}
+    return {
+        "rows": rows,
+        "kills": kills,
+        "lease_seconds": lease,
+        "resume_seconds": resumes,
+        "queued_at_kill": waiting,
+        "seconds": seconds,
+    }
 
 
 def main() -> None:
