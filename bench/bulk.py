@@ -83,14 +83,15 @@ def _fake_sign(document: dict[str, Any], key: Any, **_: Any) -> dict[str, Any]:
 def worker(fake: bool) -> None:
     """A ``merit worker``, optionally signing with ``_fake_sign``."""
     import django
-    from django.core.management import call_command
 
     django.setup()
     if fake:
         from merit.server.issuing import services
 
         services.sign_credential = _fake_sign  # type: ignore[assignment]
-    call_command("db_worker", interval=POLL, verbosity=0)
+    from merit.server.workers import runner
+
+    runner.run(POLL)
 
 
 def _database_pids() -> list[int]:

@@ -6,8 +6,9 @@ import argparse
 import atexit
 import os
 import signal
-import subprocess
 import sys
+
+from merit.cli.io import UsageError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,12 +37,18 @@ def run(args: argparse.Namespace) -> int:
         print("API tokens (Authorization: Bearer ...):")
         for name, token in details["tokens"]:
             print(f"  {name}: {token}")
+    from merit.server.workers import baseurl
+
+    baseurl.record()
     print(f"Merit is running at {settings.BASE_URL}  (API docs: {settings.BASE_URL}/api/docs; data in {settings.HOME})")
-    worker = None
     if not args.no_worker:
-        # The embedded default runs one background worker (bulk issuance) next to the web server.
-        worker = subprocess.Popen([sys.executable, "-m", "merit.cli.main", "worker"], env=os.environ.copy())
-        atexit.register(worker.terminate)
+        from merit.cli.supervise import Supervisor
+
+        # The embedded default runs one background worker (bulk issuance) next to the web server, restarted
+        # whenever it dies; it also ends by itself if this process is killed.
+        supervisor = Supervisor()
+        supervisor.start()
+        atexit.register(supervisor.stop)
         # Exit through atexit on SIGTERM too, so the worker never outlives the server.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from waitress import serve
@@ -53,12 +60,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
-    """Run background jobs (bulk issuance) from the database queue until stopped."""
+    """Run background jobs (bulk issuance, e-mail delivery) from the database queue until stopped; a worker that
+    dies is replaced by its supervisor, and its tasks are taken up by any worker once its lease expires."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merit.server.settings")
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("db_worker", interval=args.interval, verbosity=0)
+    from merit.server.workers import baseurl, runner
+
+    try:
+        baseurl.configure_worker()
+    except baseurl.UnknownBaseUrl as exc:
+        raise UsageError(str(exc)) from exc
+    runner.run(args.interval)
     return 0

@@ -252,7 +252,8 @@ def create_issuance_job(
     request: HttpRequest, spec_id: int, file: File[UploadedFile], dry_run: bool = False
 ) -> JsonResponse:
     """Upload a CSV of learners. With ``dry_run`` every row is checked and nothing is issued; otherwise the valid
-    rows are queued for issuance (the same file uploaded again returns the same job and issues nothing twice)."""
+    rows are queued for issuance (the same file uploaded again returns the same job, queued again if unfinished, and
+    issues nothing twice)."""
     token = request.auth  # type: ignore[attr-defined]
     specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
     content = file.read(bulk_rows.MAX_BYTES + 1)
@@ -267,6 +268,16 @@ def get_issuance_job(request: HttpRequest, job_id: int) -> JsonResponse:
     """A job's progress and its rejected rows."""
     token = request.auth  # type: ignore[attr-defined]
     return JsonResponse(bulk.progress(IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)))
+
+
+@api.post("/api/v1/issuance-jobs/{job_id}/retry", tags=["Bulk issuance"], auth=TokenAuth("issue"))
+def retry_issuance_job(request: HttpRequest, job_id: int) -> JsonResponse:
+    """Queue a failed or unfinished job again (``resumed``: false for a finished job). Rows already issued are
+    never issued twice."""
+    token = request.auth  # type: ignore[attr-defined]
+    job = IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)
+    resumed = bulk.resume(job, actor=_actor(token))
+    return JsonResponse({"resumed": resumed, "job": bulk.progress(job)}, status=202 if resumed else 200)
 
 
 @api.get("/api/v1/issuance-template.csv", tags=["Bulk issuance"])

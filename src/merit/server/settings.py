@@ -62,10 +62,13 @@ INSTALLED_APPS = [
     "merit.server.portal",
     "merit.server.passport",
     "merit.server.registry",
+    "merit.server.workers",
     "django_tasks",
     "django_tasks_db",
 ]
 TASKS = {"default": {"BACKEND": os.environ.get("MERIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A worker that has not renewed its lease for this long is dead; its tasks go back to the queue (decision 0014).
+WORKER_LEASE_SECONDS = float(os.environ.get("MERIT_WORKER_LEASE", "10"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

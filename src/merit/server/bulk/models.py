@@ -20,6 +20,7 @@ class IssuanceJob(models.Model):
         QUEUED = "queued", _("queued")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
+        FAILED = "failed", _("failed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="issuance_jobs")
     specification = models.ForeignKey(Specification, on_delete=models.PROTECT, related_name="issuance_jobs")
@@ -32,6 +33,9 @@ class IssuanceJob(models.Model):
     created_by = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(
+        max_length=500, blank=True, help_text="Why the job stopped (state failed), after its retries were spent."
+    )
 
     class Meta:
         constraints = [

@@ -34,7 +34,8 @@ def create_job(
     actor: str,
     issuer: Organisation | None = None,
 ) -> tuple[IssuanceJob, Upload, bool]:
-    """Create the job for an upload (or return the existing one for the same file) and queue it.
+    """Create the job for an upload and queue it. The same file again returns the existing job, queued again if it
+    is unfinished or failed (its pending rows are issued once, whatever ran before).
 
     Returns the job, the validation report and whether the job is new.
     """
@@ -60,11 +61,41 @@ def create_job(
             job.rejected = len(upload.errors)
             job.save(update_fields=["total", "rejected"])
             issuing.audit(job.organisation, actor, "issuance_job.created", filename, rows=job.total)
-            from merit.server.bulk.tasks import run_issuance_job
-
-            # Two tasks, so that two workers (one per core) share the job's batches; a lone worker runs both.
-            transaction.on_commit(lambda: [run_issuance_job.enqueue(job.pk) for _ in range(2)])
+            _queue(job)
+        else:
+            resume(job, actor=actor)
     return job, upload, created
+
+
+def _queue(job: IssuanceJob) -> None:
+    from merit.server.bulk.tasks import run_issuance_job
+
+    # Two tasks, so that two workers (one per core) share the job's batches; a lone worker runs both.
+    transaction.on_commit(lambda: [run_issuance_job.enqueue(job.pk) for _ in range(2)])
+
+
+def resume(job: IssuanceJob, *, actor: str) -> bool:
+    """Queue an unfinished or failed job again (the retry button, or the same file uploaded again); returns
+    ``False`` for a finished job. Safe whatever else runs it: each pending row is issued once."""
+    with transaction.atomic():
+        changed = (
+            IssuanceJob.objects.filter(pk=job.pk)
+            .exclude(state=IssuanceJob.State.DONE)
+            .update(state=IssuanceJob.State.QUEUED, error="")
+        )
+        if changed:
+            issuing.audit(job.organisation, actor, "issuance_job.resumed", job.filename, job=job.pk)
+            _queue(job)
+    job.refresh_from_db()
+    return bool(changed)
+
+
+def fail_job(job_id: int, exc: BaseException) -> None:
+    """Mark a job failed with the reason (shown with a retry button), unless it has finished."""
+    reason = exc.message if isinstance(exc, MeritError) else f"{type(exc).__name__}: {exc}"
+    IssuanceJob.objects.filter(pk=job_id).exclude(state=IssuanceJob.State.DONE).update(
+        state=IssuanceJob.State.FAILED, error=reason[:500]
+    )
 
 
 def _learner(data: dict[str, Any]) -> Learner:
@@ -86,7 +117,10 @@ def run_job(job_id: int, batch: int = BATCH) -> IssuanceJob:
     while _issue_batch(job, batch, actor):
         pass
     if not job.rows.filter(state=IssuanceRow.State.PENDING).exists():
-        IssuanceJob.objects.filter(pk=job.pk).update(state=IssuanceJob.State.DONE, finished_at=timezone.now())
+        # Once: a task queued again after the job finished (a re-upload, a taken-over task) changes nothing.
+        IssuanceJob.objects.filter(pk=job.pk).exclude(state=IssuanceJob.State.DONE).update(
+            state=IssuanceJob.State.DONE, finished_at=timezone.now()
+        )
     job.refresh_from_db()
     return job
 
@@ -143,5 +177,6 @@ def progress(job: IssuanceJob) -> dict[str, Any]:
         "issued": done,
         "rejected": job.rejected,
         "percent": 100 if job.total == 0 else round(100 * done / job.total),
+        "error": job.error,
         "errors": [{"row": number, "error": error} for number, error in errors[:1000]],
     }

@@ -81,7 +81,11 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
                         actor=request.user.get_username(),
                         issuer=organisation,
                     )
-                    if not created:
+                    if not created and job.state == IssuanceJob.State.QUEUED:
+                        messages.info(
+                            request, _("This file was uploaded before; its rows not yet issued are queued again.")
+                        )
+                    elif not created:
                         messages.info(request, _("This file was uploaded before; nothing was issued twice."))
                     return redirect("workspace:job", slug=slug, job_id=job.pk)
             except UploadError as exc:
@@ -96,6 +100,21 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     found = get_object_or_404(IssuanceJob, organisation=organisation, pk=job_id)
     template = "workspace/job_progress.html" if request.headers.get("HX-Request") else "workspace/job.html"
     return render(request, template, {"organisation": organisation, "job": bulk.progress(found), "job_id": job_id})
+
+
+@login_required
+@require_POST
+def retry_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Queue a failed (or stalled) job again: the retry button."""
+    organisation = organisation_for(request, slug, "issue")
+    found = IssuanceJob.objects.filter(organisation=organisation, pk=job_id).first()
+    if found is None:
+        raise Http404("no such job")
+    if bulk.resume(found, actor=request.user.get_username()):
+        messages.success(request, _("The job is queued again; rows already issued are not issued twice."))
+    else:
+        messages.info(request, _("The job has finished; there is nothing to retry."))
+    return redirect("workspace:job", slug=slug, job_id=found.pk)
 
 
 @login_required
