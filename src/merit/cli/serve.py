@@ -14,6 +14,8 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "merit.server.settings")
     shown_host = "localhost" if args.host in ("127.0.0.1", "0.0.0.0") else args.host  # noqa: S104
     os.environ.setdefault("MERIT_BASE_URL", f"http://{shown_host}:{args.port}")
+    # At most half the threads may wait on other sites at once (decision 0013), so slow peers never take them all.
+    os.environ.setdefault("MERIT_FETCH_CONCURRENCY", str(max(1, args.threads // 2)))
     import django
     from django.conf import settings
     from django.core.management import call_command

@@ -8,21 +8,31 @@ private and unique-local, link-local including the cloud metadata address, multi
 shared CGNAT space, and IPv4-mapped IPv6 forms of all of them), and the connection goes to the checked address
 itself, with the name sent in the ``Host`` header and as TLS SNI, so the answer of a second DNS query can never
 move it elsewhere (DNS rebinding). Redirects are followed by hand (at most three), each one checked again. The
-body is streamed and abandoned past ``max_bytes``; connecting and the whole exchange are bounded by ``timeout``.
+body is streamed and abandoned past ``max_bytes``.
+
+A deadline bounds the whole exchange whatever the peer does: the name is resolved in a bounded pool of threads and
+waited for no longer than the time left, connecting is bounded by it, and a watchdog shuts the socket down at the
+deadline, which ends a TLS handshake, a status line, headers or a body dripped a byte at a time. The deadline is the
+smaller of ``timeout`` (default ``MERIT_FETCH_TIMEOUT``) and what is left of the request's outbound budget
+(:mod:`merit.server.fetchbudget`), which also limits how many requests may be fetching at once.
 
 Operators may allow some networks (tests, intranets) with the setting ``MERIT_FETCH_ALLOW``: comma-separated
 CIDRs, for example ``127.0.0.1/32,10.20.0.0/16``.
 
 Both error types are :class:`~merit.core.errors.CouldNotVerifyError`: a verifier that could not fetch something
-says "could not check", never "valid" or "invalid". See ``docs/decisions/0005-outbound-fetching.md``.
+says "could not check", never "valid" or "invalid". See ``docs/decisions/0005-outbound-fetching.md`` and
+``docs/decisions/0013-outbound-deadlines.md``.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
@@ -30,6 +40,8 @@ import urllib3
 from django.conf import settings
 
 from merit.core.errors import CouldNotVerifyError
+from merit.server import fetchbudget
+from merit.server.watchdog import Watchdog, WatchedHTTP, WatchedHTTPS
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Reason = Literal[
@@ -53,6 +65,8 @@ _CHUNK = 16 * 1024
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _REDIRECTS = {301, 302, 303, 307, 308}
 USER_AGENT = "Merit-Verifier/0.1 (+https://purl.org/merit)"
+_DNS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="merit-dns")
+"""Name lookups run here, so a resolver that hangs holds one of these threads, never a request past its deadline."""
 
 
 class FetchError(CouldNotVerifyError):
@@ -81,6 +95,12 @@ class FetchFailed(FetchError):
     code = "FETCH_FAILED"
 
 
+class FetchBusy(FetchFailed):
+    """Too many requests are fetching from elsewhere right now (``MERIT_FETCH_CONCURRENCY``): try again soon."""
+
+    code = "FETCH_BUSY"
+
+
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (tests replace this function to simulate DNS answers)."""
     try:
@@ -88,6 +108,16 @@ def resolve(host: str, port: int) -> list[str]:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchFailed(f"the name {host} could not be resolved") from exc
     return list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+
+
+def _resolve_within(host: str, port: int, seconds: float, url: str) -> list[str]:
+    """:func:`resolve`, waited for at most ``seconds`` (``getaddrinfo`` itself cannot be interrupted)."""
+    lookup = _DNS.submit(resolve, host, port)
+    try:
+        return lookup.result(timeout=max(0.001, seconds))
+    except FutureTimeout as exc:
+        lookup.cancel()  # Still queued behind hung lookups: never run it.
+        raise FetchFailed(f"the name {host} could not be resolved in time", url) from exc
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -163,10 +193,12 @@ def _host_header(host: str, port: int, scheme: str) -> str:
     return name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
 
 
-def _pool(scheme: str, address: IPAddress, host: str, port: int, timeout: float) -> urllib3.HTTPConnectionPool:
+def _pool(
+    scheme: str, address: IPAddress, host: str, port: int, timeout: float, watchdog: Watchdog
+) -> urllib3.HTTPConnectionPool:
     limits = urllib3.Timeout(connect=timeout, read=timeout)
     if scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
             str(address),
             port,
             timeout=limits,
@@ -175,19 +207,30 @@ def _pool(scheme: str, address: IPAddress, host: str, port: int, timeout: float)
             cert_reqs="CERT_REQUIRED",
             server_hostname=host,
             assert_hostname=host,
+            watchdog=watchdog,
         )
-    return urllib3.HTTPConnectionPool(str(address), port, timeout=limits, maxsize=1, retries=False)
+        pool.ConnectionCls = WatchedHTTPS
+    else:
+        pool = urllib3.HTTPConnectionPool(
+            str(address), port, timeout=limits, maxsize=1, retries=False, watchdog=watchdog
+        )
+        pool.ConnectionCls = WatchedHTTP
+    return pool
 
 
-def _read(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, deadline: float) -> bytes:
+def _too_long(url: str) -> FetchFailed:
+    return FetchFailed(f"{url} took too long to answer", url)
+
+
+def _read(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, watchdog: Watchdog) -> bytes:
     declared = response.headers.get("Content-Length")
     if declared is not None and declared.isdigit() and int(declared) > max_bytes:
         raise FetchRefused(f"{url} is larger than the limit of {max_bytes} bytes", url, "too-large")
     body = bytearray()
     while True:
-        if time.monotonic() > deadline:
-            raise FetchFailed(f"{url} took too long to answer", url)
         chunk = response.read(_CHUNK)
+        if watchdog.expired:  # The end of a body cut off at the deadline is not the end of the body.
+            raise _too_long(url)
         if not chunk:
             return bytes(body)
         body += chunk
@@ -195,14 +238,21 @@ def _read(response: urllib3.BaseHTTPResponse, url: str, max_bytes: int, deadline
             raise FetchRefused(f"{url} is larger than the limit of {max_bytes} bytes", url, "too-large")
 
 
-def _once(url: str, accept: str, max_bytes: int, timeout: float, deadline: float) -> tuple[int, str | None, bytes]:
+def _once(url: str, accept: str, max_bytes: int, deadline: float) -> tuple[int, str | None, bytes]:
     """One request: the status, the ``Location`` of a redirect, and the body of a final answer."""
     scheme, host, port, path = _target(url)
-    addresses = [check_address(address, url) for address in resolve(host, port)]
+    if deadline - time.monotonic() <= 0:
+        raise _too_long(url)
+    addresses = [
+        check_address(address, url) for address in _resolve_within(host, port, deadline - time.monotonic(), url)
+    ]
     if not addresses:
         raise FetchFailed(f"the name {host} has no address", url)
-    remaining = max(0.001, min(timeout, deadline - time.monotonic()))
-    pool = _pool(scheme, addresses[0], host, port, remaining)
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _too_long(url)
+    watchdog = Watchdog(deadline)
+    pool = _pool(scheme, addresses[0], host, port, remaining, watchdog)
     headers = {
         "Host": _host_header(host, port, scheme),
         "Accept": accept,
@@ -218,38 +268,52 @@ def _once(url: str, accept: str, max_bytes: int, timeout: float, deadline: float
                 return response.status, response.headers.get("Location"), b""
             if response.status != 200:
                 raise FetchFailed(f"{url} answered HTTP {response.status}", url)
-            return 200, None, _read(response, url, max_bytes, deadline)
+            return 200, None, _read(response, url, max_bytes, watchdog)
         finally:
             response.release_conn()
             response.close()
-    except urllib3.exceptions.NewConnectionError as exc:  # A subclass of the timeout error: test it first.
-        raise FetchFailed(f"could not connect to {host}", url) from exc
-    except urllib3.exceptions.TimeoutError as exc:
-        raise FetchFailed(f"{url} took too long to answer", url) from exc
-    except urllib3.exceptions.SSLError as exc:
-        raise FetchFailed(f"the TLS connection to {host} failed (certificate or protocol)", url) from exc
-    except urllib3.exceptions.HTTPError as exc:
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+        if watchdog.expired:  # Whatever the cut-off socket raised, the cause is the deadline.
+            raise _too_long(url) from exc
+        if isinstance(exc, urllib3.exceptions.NewConnectionError):  # A subclass of the timeout error: test it first.
+            raise FetchFailed(f"could not connect to {host}", url) from exc
+        if isinstance(exc, urllib3.exceptions.TimeoutError | socket.timeout):
+            raise _too_long(url) from exc
+        if isinstance(exc, urllib3.exceptions.SSLError):
+            raise FetchFailed(f"the TLS connection to {host} failed (certificate or protocol)", url) from exc
         raise FetchFailed(f"could not connect to {host}", url) from exc
     finally:
         pool.close()
+        watchdog.close()
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float = 10.0, accept: str = "application/json") -> bytes:
-    """The body of ``url`` (HTTP 200), at most ``max_bytes`` long, within ``timeout`` seconds in all.
+def fetch(url: str, *, max_bytes: int, timeout: float | None = None, accept: str = "application/json") -> bytes:
+    """The body of ``url`` (HTTP 200), at most ``max_bytes`` long, within ``timeout`` seconds in all (never more
+    than ``MERIT_FETCH_TIMEOUT``) and within what is left of the request's outbound budget.
 
     Raises :class:`FetchRefused` when policy forbids the URL, an address it resolves to, a redirect or the size,
-    and :class:`FetchFailed` when the network or the server fails.
+    :class:`FetchBusy` when no fetching slot came free in time, and :class:`FetchFailed` when the network or the
+    server fails or the time runs out.
     """
-    deadline = time.monotonic() + timeout
-    current = url
-    for _ in range(MAX_REDIRECTS + 1):
-        status, location, body = _once(current, accept, max_bytes, timeout, deadline)
-        if status == 200:
-            return body
-        if not location:
-            raise FetchFailed(f"{current} redirected without a Location", url)
-        following = urljoin(current, location)
-        if current.startswith("https:") and not following.startswith("https:"):
-            raise FetchRefused(f"{current} redirected from https to {following}", url, "downgrade")
-        current = following
-    raise FetchRefused(f"{url} redirected more than {MAX_REDIRECTS} times", url, "redirects")
+    _target(url)  # A URL refused outright is refused at once, without waiting for a fetching slot.
+    with fetchbudget.budget() as spent:
+        limit = float(getattr(settings, "MERIT_FETCH_TIMEOUT", 10.0))
+        limit = min(limit, timeout) if timeout is not None else limit
+        left = spent.remaining()
+        if left <= 0:
+            raise FetchFailed(f"the time allowed for fetching ({spent.seconds:g} s) ran out before {url}", url)
+        if not spent.take_slot():
+            raise FetchBusy("too many verifications are fetching from other sites right now; try again", url)
+        deadline = time.monotonic() + min(limit, spent.remaining())
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            status, location, body = _once(current, accept, max_bytes, deadline)
+            if status == 200:
+                return body
+            if not location:
+                raise FetchFailed(f"{current} redirected without a Location", url)
+            following = urljoin(current, location)
+            if current.startswith("https:") and not following.startswith("https:"):
+                raise FetchRefused(f"{current} redirected from https to {following}", url, "downgrade")
+            current = following
+        raise FetchRefused(f"{url} redirected more than {MAX_REDIRECTS} times", url, "redirects")

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a request body: refuses oversized uploads to the portal and the verify API (413).
     "merit.server.portal.middleware.UploadLimitMiddleware",
+    # One outbound budget (time, and a fetching slot) per request: see fetchbudget.py.
+    "merit.server.fetchbudget.FetchBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +127,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Networks the outbound fetcher may reach although they are not public (comma-separated CIDRs; see netfetch.py).
 MERIT_FETCH_ALLOW = os.environ.get("MERIT_FETCH_ALLOW", "")
+# Outbound limits (decision 0013): seconds per fetch, seconds for all the fetches of one request, how many requests
+# may be fetching at once (merit serve sets half its threads), and how long a request waits for one to come free.
+MERIT_FETCH_TIMEOUT = float(os.environ.get("MERIT_FETCH_TIMEOUT", "10"))
+MERIT_FETCH_BUDGET = float(os.environ.get("MERIT_FETCH_BUDGET", "15"))
+MERIT_FETCH_CONCURRENCY = int(os.environ.get("MERIT_FETCH_CONCURRENCY", "4"))
+MERIT_FETCH_WAIT = float(os.environ.get("MERIT_FETCH_WAIT", "0.5"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"

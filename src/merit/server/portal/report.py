@@ -166,6 +166,11 @@ def plain(check: Check) -> str:
     if outcome == "not_applicable":
         return _("It has no status entry, so its issuer cannot revoke it.") if name == STATUS else message
     if outcome == "could_not_check":
+        if code == "FETCH_BUSY":
+            return _(
+                "Could not check: too many verifications are fetching from other sites right now; "
+                "try again in a moment."
+            )
         if name == STATUS:
             return _(
                 "Could not check: the issuer's status list could not be fetched, "

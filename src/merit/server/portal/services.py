@@ -24,7 +24,7 @@ from merit.core.formats import Format
 from merit.core.verify import Check, VerificationReport, Verifier, dispatch
 from merit.core.verify.parsing import parse_json
 from merit.core.verify.report import HOLDER, PROOF
-from merit.server import netfetch
+from merit.server import fetchbudget, netfetch
 from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.issuing import services as issuing
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, Found, parse
@@ -32,7 +32,6 @@ from merit.server.portal.models import Receipt
 from merit.server.portal.report import completeness_check
 from merit.server.views import published_bytes
 
-TIMEOUT = 10.0
 MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_LIST_BYTES = 2 * 1024 * 1024
 MAX_CREDENTIAL_BYTES = 2 * 1024 * 1024
@@ -54,9 +53,7 @@ class Consulted:
 
 
 def _fetch_did_document(url: str) -> bytes:
-    return netfetch.fetch(
-        url, max_bytes=MAX_DOCUMENT_BYTES, timeout=TIMEOUT, accept="application/did+json, application/json"
-    )
+    return netfetch.fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept="application/did+json, application/json")
 
 
 def verifier(consulted: Consulted | None = None) -> Verifier:
@@ -80,7 +77,7 @@ def verifier(consulted: Consulted | None = None) -> Verifier:
             document = issuing._fetch_list(url)
             body = published_bytes(document)  # What /status/... serves, so the receipt's hash matches it.
         else:
-            body = netfetch.fetch(url, max_bytes=MAX_LIST_BYTES, timeout=TIMEOUT, accept=ACCEPT_CREDENTIAL)
+            body = netfetch.fetch(url, max_bytes=MAX_LIST_BYTES, accept=ACCEPT_CREDENTIAL)
             try:
                 document = parse_json(body, MAX_LIST_BYTES)
             except MeritError as exc:
@@ -105,7 +102,7 @@ def fetch_json(url: str) -> Any:
     through netfetch; HTTP 410 Gone is reported as such, since it marks a hosted assertion as revoked."""
     try:
         accept = "application/ld+json, application/json"
-        body = netfetch.fetch(url, max_bytes=MAX_DOCUMENT_BYTES, timeout=TIMEOUT, accept=accept)
+        body = netfetch.fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=accept)
     except netfetch.FetchFailed as exc:
         if exc.message.endswith("answered HTTP 410"):
             raise openbadges2.GoneError(url) from exc
@@ -123,20 +120,22 @@ def verify_document(
 ) -> tuple[Format, VerificationReport]:
     """Verify a parsed document through ``merit.core``'s one way in (:func:`merit.core.verify.dispatch.verify`),
     with this installation's verifier and netfetch; ``expect`` is what an API endpoint was given. Without it, a
-    document in no format Merit reads raises :class:`~merit.core.verify.dispatch.NotACredentialError`."""
-    return dispatch.verify(
-        document,
-        verifier=verifier(consulted),
-        fetch_json=fetch_json,
-        challenge=challenge,
-        domain=domain,
-        expect=expect,
-    )
+    document in no format Merit reads raises :class:`~merit.core.verify.dispatch.NotACredentialError`. Its fetches
+    share one outbound budget (the request's, when there is one)."""
+    with fetchbudget.budget():
+        return dispatch.verify(
+            document,
+            verifier=verifier(consulted),
+            fetch_json=fetch_json,
+            challenge=challenge,
+            domain=domain,
+            expect=expect,
+        )
 
 
 def fetch_credential(url: str) -> Found:
     """A credential at ``url``, fetched through netfetch (raises netfetch's errors)."""
-    body = netfetch.fetch(url, max_bytes=MAX_CREDENTIAL_BYTES, timeout=TIMEOUT, accept=ACCEPT_CREDENTIAL)
+    body = netfetch.fetch(url, max_bytes=MAX_CREDENTIAL_BYTES, accept=ACCEPT_CREDENTIAL)
     return Found("url", body, url=url)
 
 
@@ -169,6 +168,11 @@ def formats_read() -> str:
 
 def verify_found(found: Found, *, challenge: str | None = None, domain: str | None = None) -> Verification:
     """Verify what a container held (fetching it first when it is a URL) and store a receipt."""
+    with fetchbudget.budget():
+        return _verify_found(found, challenge=challenge, domain=domain)
+
+
+def _verify_found(found: Found, *, challenge: str | None, domain: str | None) -> Verification:
     if found.url is not None and not found.data:
         found = fetch_credential(found.url)
     if len(found.data) > MAX_UPLOAD_BYTES:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from merit.server.netfetch import FetchFailed, FetchRefused
+from merit.server.netfetch import FetchBusy, FetchFailed, FetchRefused
 from merit.server.portal import services
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, ContainerError, Found, open_file, open_text
 from merit.server.portal.middleware import too_large
@@ -97,6 +97,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     except FetchRefused as exc:
         message = _("Merit will not fetch this address: %(reason)s.") % {"reason": _refused_reason(exc.reason)}
         return _page(request, 400, error=message, error_field=source, **values)
+    except FetchBusy:
+        message = _("Too many verifications are fetching from other sites right now. Try again in a moment.")
+        response = _page(request, 503, error=message, error_field=source, **values)
+        response["Retry-After"] = "5"
+        return response
     except FetchFailed as exc:
         message = _("The credential could not be fetched: %(reason)s.") % {"reason": exc.message}
         return _page(request, 400, error=message, error_field=source, **values)
