@@ -2,8 +2,29 @@
 
 from __future__ import annotations
 
+import io
+import os
+import pty
+import re
+import socket
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from merit.server.accounts.models import Organisation
-from merit.server.demo import LEARNERS, ORGANISATIONS, create_demo_data
+from merit.server.demo import (
+    LEARNERS,
+    ORGANISATIONS,
+    SECRETS_FILE,
+    announce,
+    create_demo_data,
+    save_sign_in_details,
+)
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport.models import HeldCredential
@@ -43,3 +64,94 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
         held = HeldCredential.objects.filter(owner__username=email)
         assert held.count() == len(ORGANISATIONS)
         assert all(h.recipient_verified and h.outcome == "verified" for h in held)
+
+
+def _secrets(details: dict[str, Any]) -> list[str]:
+    return [password for _, password, _ in details["users"]] + [token for _, token in details["tokens"]]
+
+
+def test_the_demo_secrets_go_to_a_private_file_and_not_to_a_pipe(db: None, tmp_path: Path) -> None:
+    details = create_demo_data()
+    (tmp_path / SECRETS_FILE).write_text("old")
+    (tmp_path / SECRETS_FILE).chmod(0o644)
+    out = io.StringIO()  # Not a terminal, as when the output goes to a log.
+    path = announce(details, tmp_path, out)
+    assert path == tmp_path / SECRETS_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600, "readable only by its owner, also when it was there before"
+    saved = path.read_text()
+    assert all(secret in saved for secret in _secrets(details))
+    printed = out.getvalue()
+    assert str(path) in printed
+    assert not any(secret in printed for secret in _secrets(details))
+
+
+def test_the_demo_secrets_are_shown_on_a_terminal(db: None, tmp_path: Path) -> None:
+    details = create_demo_data()
+    main, secondary = pty.openpty()
+    with os.fdopen(secondary, "w", encoding="utf-8") as terminal:
+        announce(details, tmp_path, terminal)
+    shown = b""
+    while chunk := _read(main):
+        shown += chunk
+    os.close(main)
+    assert all(secret.encode() in shown for secret in _secrets(details))
+    assert str(tmp_path / SECRETS_FILE).encode() in shown
+
+
+def _read(descriptor: int) -> bytes:
+    try:
+        return os.read(descriptor, 65536)
+    except OSError:  # EIO once the terminal's other end is closed and everything is read.
+        return b""
+
+
+def test_a_symbolic_link_in_place_of_the_file_is_refused(db: None, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("")
+    (tmp_path / SECRETS_FILE).symlink_to(target)
+    with pytest.raises(OSError, match="symbolic links"):  # ELOOP: O_NOFOLLOW.
+        save_sign_in_details({"users": [("u", "p", "r")], "tokens": []}, tmp_path)
+    assert target.read_text() == ""
+
+
+def _serve(home: Path, stdout: int) -> subprocess.Popen[bytes]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("MERIT_")}, "MERIT_HOME": str(home)}
+    command = [sys.executable, "-m", "merit.cli.main", "serve", "--no-worker", "--port", str(port)]
+    return subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.STDOUT)
+
+
+def _until_running(read: Any) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + 240
+    while b"Merit is running" not in seen and time.monotonic() < deadline:
+        chunk = read()
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def test_merit_serve_does_not_print_the_secrets_into_a_log(tmp_path: Path) -> None:
+    """``merit serve`` with its output going to a pipe (a log, a service manager): the path, not the secrets. (On
+    a terminal they are shown: ``test_the_demo_secrets_are_shown_on_a_terminal``.)"""
+    home = tmp_path / "home"
+    server = _serve(home, subprocess.PIPE)
+    assert server.stdout is not None
+    try:
+        printed = _until_running(lambda: server.stdout.read1(65536))  # type: ignore[union-attr]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+    assert b"Merit is running" in printed, printed.decode(errors="replace")
+    path = home / SECRETS_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text()
+    secrets = re.findall(r"^  \S+\s+(\S+)\s+(?:owner|registry|learner)", text, re.M)
+    secrets += re.findall(r"^  .+: (mrt_\S+)$", text, re.M)
+    assert len(secrets) == 6 + 3, text
+    assert str(path).encode() in printed
+    assert not any(secret.encode() in printed for secret in secrets)

@@ -84,7 +84,12 @@ def test_production_set_up_serves_merit(tmp_path: Path, database: str) -> None:
     port = free_port()
     log = (tmp_path / "waitress.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}", "merit.server.wsgi:application"],
+        [
+            *[sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}"],
+            # As docs/deploy.md says: waitress drops X-Forwarded-Proto unless it comes from a trusted proxy.
+            *["--trusted-proxy", "127.0.0.1", "--trusted-proxy-headers", "x-forwarded-proto"],
+            "merit.server.wsgi:application",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -103,6 +108,8 @@ def test_production_set_up_serves_merit(tmp_path: Path, database: str) -> None:
         cookie = headers.get("set-cookie", "")
         assert "csrftoken=" in cookie
         assert "Secure" in cookie, "cookies are secure behind the HTTPS proxy"
+        assert headers.get("strict-transport-security") == "max-age=31536000", "HSTS over https"
+        assert "script-src 'self'" in headers.get("content-security-policy", "")
 
         status, headers, body = fetch(f"{base}/orgs/agency/did.json")
         assert status == 200
@@ -113,6 +120,7 @@ def test_production_set_up_serves_merit(tmp_path: Path, database: str) -> None:
         assert status == 200
         assert headers.get("content-encoding") == "gzip"
         assert "max-age" in headers.get("cache-control", "")
+        assert "default-src 'self'" in headers.get("content-security-policy", ""), "static files too"
 
         status, headers, body = fetch(f"{base}/credentials/issue")
         assert status in (401, 405)

@@ -27,16 +27,10 @@ def run(args: argparse.Namespace) -> int:
     from merit.server.accounts.models import Organisation
 
     if not args.no_demo and not Organisation.objects.exists():
-        from merit.server.demo import create_demo_data
+        from merit.server.demo import announce, create_demo_data
 
-        details = create_demo_data()
-        print("Demo data created. Sign in (organisation owners at /workspace/, the registry authority at /admin/)")
-        print("with these passwords, shown once; keep them:")
-        for username, password, role in details["users"]:
-            print(f"  {username:<32} {password:<18} {role}")
-        print("API tokens (Authorization: Bearer ...):")
-        for name, token in details["tokens"]:
-            print(f"  {name}: {token}")
+        # The passwords and tokens go to a file only its owner reads; on screen only when stdout is a terminal.
+        announce(create_demo_data(), settings.HOME, sys.stdout)
     from merit.server.workers import baseurl
 
     baseurl.record()

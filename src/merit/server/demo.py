@@ -5,10 +5,11 @@ credentials (some revoked). Built through the services."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -54,6 +55,7 @@ ACCREDITED = {
         trust.Scope(eqf_min=6, eqf_max=8, credential_types=("micro-credential",)),
     ),
 }
+SECRETS_FILE = "demo-credentials.txt"
 LEARNERS = [
     ("anna.svensson@example.se", "Anna Svensson"),
     ("jan.kowalski@example.pl", "Jan Kowalski"),
@@ -121,3 +123,36 @@ def _issue_examples(organisation: Organisation, specification: Specification) ->
         record = services.issue_credential(organisation, unsigned, actor="demo", specification=specification)
         if index == len(LEARNERS) - 1:
             services.set_status(organisation, record.credential_id, "revoked", reason="issued in error", actor="demo")
+
+
+def sign_in_text(details: dict[str, Any]) -> str:
+    """The demo's passwords and API tokens, as the operator reads them."""
+    lines = ["Sign in (organisation owners at /workspace/, the registry authority at /admin/) with these passwords:"]
+    lines += [f"  {username:<32} {password:<18} {role}" for username, password, role in details["users"]]
+    lines.append("API tokens (Authorization: Bearer ...):")
+    lines += [f"  {name}: {token}" for name, token in details["tokens"]]
+    return "\n".join(lines) + "\n"
+
+
+def save_sign_in_details(details: dict[str, Any], home: Path) -> Path:
+    """Write the demo's secrets to ``home/demo-credentials.txt``, readable only by its owner (mode 0600, also when
+    the file was there before; a symbolic link in its place is refused)."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / SECRETS_FILE
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(sign_in_text(details))
+    return path
+
+
+def announce(details: dict[str, Any], home: Path, out: TextIO) -> Path:
+    """Save the demo's secrets and tell the operator where they are. They are printed only when ``out`` is a
+    terminal: written to a pipe or a file they would end up in logs."""
+    path = save_sign_in_details(details, home)
+    print("Demo data created.", file=out)
+    if out.isatty():
+        print(sign_in_text(details) + f"(Also in {path}, readable only by you.)", file=out)
+    else:
+        print(f"The demo's passwords and API tokens are in {path} (readable only by you).", file=out)
+    return path

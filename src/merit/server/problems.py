@@ -12,8 +12,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from merit.core.errors import CouldNotVerifyError, InvalidError, MeritError
+from merit.core.recipients import RecipientError
 from merit.server.accounts.services import AuthenticationFailed, PermissionDenied
 from merit.server.bulk.rows import UploadError
+from merit.server.issuing import recipients
 from merit.server.issuing.requests import CredentialExists, NoKeyForSuite
 
 PROBLEM = "application/problem+json"
@@ -86,6 +88,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(CouldNotVerifyError)
     def could_not(request: HttpRequest, exc: CouldNotVerifyError) -> HttpResponse:
         return problem(422, "Could Not Process", exc.message, exc.code)
+
+    @api.exception_handler(RecipientError)
+    def bad_recipient(request: HttpRequest, exc: RecipientError) -> HttpResponse:
+        return problem(400, "Bad Request", recipients.message(exc), exc.code, reason=exc.reason)
 
     @api.exception_handler(InvalidError)
     def invalid(request: HttpRequest, exc: InvalidError) -> HttpResponse:

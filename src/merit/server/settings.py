@@ -65,12 +65,16 @@ INSTALLED_APPS = [
     "merit.server.workers",
     "django_tasks",
     "django_tasks_db",
+    # Only so that /api/docs serves Swagger UI from Merit's own static files, not from a CDN the policy forbids.
+    "ninja",
 ]
 TASKS = {"default": {"BACKEND": os.environ.get("MERIT_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # A worker that has not renewed its lease for this long is dead; its tasks go back to the queue (decision 0014).
 WORKER_LEASE_SECONDS = float(os.environ.get("MERIT_WORKER_LEASE", "10"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but one, so that every response (pages, API, static files, the 413 page) carries the policy.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a request body: refuses oversized uploads to the portal and the verify API (413).
     "merit.server.portal.middleware.UploadLimitMiddleware",
@@ -142,6 +146,29 @@ X_FRAME_OPTIONS = "DENY"
 if BASE_URL.startswith("https://"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS on every response to an https request (a year by default; includeSubDomains only when asked for).
+    SECURE_HSTS_SECONDS = int(os.environ.get("MERIT_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("MERIT_HSTS_INCLUDE_SUBDOMAINS", "") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("MERIT_HSTS_PRELOAD", "") == "1"
+# Content-Security-Policy on every response (django-csp; docs/decisions/0015-content-security-policy.md): scripts
+# and styles only from Merit's own static files, no inline script or style, no eval; camera frames (the portal's
+# QR scanner) are blob:/media streams; images may be data: URLs (Swagger UI's icons, QR codes).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        # The passport's "Add to LinkedIn profile" form is answered with a redirect to LinkedIn (passport/sharing.py).
+        "form-action": ["'self'", "https://www.linkedin.com"],
+    }
+}
 # The trust registry: the trusted authorities' DIDs (default: this installation's authorities) and the registries
 # of other installations to ask about issuers this one does not know (base URLs), both comma-separated.
 MERIT_TRUST_ANCHORS = os.environ.get("MERIT_TRUST_ANCHORS", "")

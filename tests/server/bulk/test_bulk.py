@@ -46,7 +46,7 @@ def upload(api: Api, spec: Specification, content: bytes, dry_run: bool = False,
 def test_dry_run_reports_each_bad_row_and_issues_nothing(college_api: Api, specification: Specification) -> None:
     report = upload(college_api, specification, csv_25_with_two_bad_rows(), dry_run=True).json()
     assert report["valid"] == 23
-    assert [(e["row"], e["error"].split(" ")[0]) for e in report["errors"]] == [(9, "'not-an-address'"), (16, "grade")]
+    assert [(e["row"], e["error"].split(" ")[0]) for e in report["errors"]] == [(9, "“not-an-address”"), (16, "grade")]
     assert IssuedCredential.objects.count() == 0
     assert IssuanceJob.objects.count() == 0
 
@@ -204,7 +204,7 @@ def test_xlsx_workbooks_are_read_like_csv(college_api: Api, specification: Speci
     )
     report = upload(college_api, specification, content, dry_run=True, name="learners.xlsx").json()
     assert report["valid"] == 3
-    assert [(e["row"], e["error"]) for e in report["errors"]] == [(5, "'bad' is not an e-mail address")]
+    assert [(e["row"], e["error"]) for e in report["errors"]] == [(5, "“bad” is not an e-mail address.")]
     response = upload(college_api, specification, content, name="learners.xlsx")
     assert response.status_code == 201
     job = IssuanceJob.objects.get()

@@ -23,6 +23,7 @@ from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
 from merit.core.microcredential.schema import OB3_SCHEMA_URL
 from merit.core.microcredential.spec import AwardingBody, Spec, Text
+from merit.core.recipients import check_did, check_email
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -43,10 +44,10 @@ class Learner:
     def __post_init__(self) -> None:
         if not self.email and not self.did:
             raise MalformedValueError("a learner needs an e-mail address or a DID")
-        if self.email and ("@" not in self.email or any(c.isspace() for c in self.email)):
-            raise MalformedValueError(f"{self.email!r} is not an e-mail address")
-        if self.did and not self.did.startswith("did:"):
-            raise MalformedValueError(f"{self.did!r} is not a DID")
+        if self.email:
+            check_email(self.email)
+        if self.did:
+            check_did(self.did)
 
 
 def identity_hash(email: str, salt: str) -> str:

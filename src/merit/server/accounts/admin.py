@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from merit.server.accounts.models import ApiToken, AuditEvent, Membership, Organisation
 
@@ -7,6 +8,8 @@ from merit.server.accounts.models import ApiToken, AuditEvent, Membership, Organ
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "slug", "country", "created_at")
     search_fields = ("name", "slug")
+    # A homepage typed without a scheme is https (as on the organisation form; Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012
 
 
 @admin.register(Membership)

@@ -19,6 +19,7 @@ from typing import Any
 
 from merit.core.errors import MeritError
 from merit.core.microcredential import Learner, Spec
+from merit.server.issuing import recipients
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -59,7 +60,7 @@ def _row_error(cells: dict[str, str], spec: Spec) -> str | None:
     try:
         Learner(email=cells.get("email") or None, did=cells.get("did") or None, name=cells.get("name") or None)
     except MeritError as exc:
-        return exc.message
+        return recipients.message(exc)
     grade = cells.get("grade")
     if grade:
         if spec.grading is None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merit.server.accounts.services import LinkExpired, LinkInvalid
+from merit.server.issuing import recipients
 from merit.server.passport import services
 from merit.server.passport.models import EmailAddress
 
@@ -25,11 +24,8 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         email = request.POST.get("email", "").strip()
         context["email"] = email
-        try:
-            validate_email(email)
-        except ValidationError:
-            context["error"] = _("Enter a valid e-mail address.")
-        else:
+        context["error"] = recipients.check_email(email) if email else _("Enter a valid e-mail address.")
+        if not context["error"]:
             services.add_address(request.user, email)  # type: ignore[arg-type]
             messages.success(
                 request, _("We have sent a link to %(email)s. Open it to add the address.") % {"email": email}

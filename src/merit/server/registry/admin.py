@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -66,3 +67,5 @@ class IssuingGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class QualityAssuranceBodyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "framework", "country", "authority", "recognised_at")
     list_filter = ("authority", "framework")
+    # As Django 6 will; no warning. A class attribute, as Django reads it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # noqa: RUF012

@@ -17,7 +17,7 @@ from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
 from merit.server.bulk.rows import MAX_BYTES, UploadError
 from merit.server.delivery import services as delivery
-from merit.server.issuing import services
+from merit.server.issuing import recipients, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.issuing.requests import learner_too_long
 from merit.server.registry import services as registry
@@ -158,5 +158,5 @@ def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
             url = delivery.claim_url(token)
             context.update({"issued": record, "claim_url": url, "qr": delivery.qr_svg(url)})
         except MeritError as exc:
-            context["error"] = exc.message
+            context["error"] = recipients.message(exc)
     return render(request, "workspace/issue_one.html", context, status=400 if "error" in context else 200)

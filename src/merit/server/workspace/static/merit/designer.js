@@ -8,3 +8,11 @@ document.addEventListener("htmx:afterSettle", function () {
   delete form.dataset.focus;
   if (target) target.focus();
 });
+// Enter in an ESCO skill search box asks htmx for the results at once instead of submitting the whole form (here,
+// not in an hx-on attribute, which would need the policy to allow eval: docs/decisions/0015).
+document.addEventListener("keydown", function (event) {
+  var box = event.target;
+  if (event.key !== "Enter" || !box.matches || !box.matches("input[data-search-on-enter]")) return;
+  event.preventDefault();
+  htmx.trigger(box, "search");
+});
