@@ -91,8 +91,6 @@ def run(interval: float) -> None:
     if supervisor is not None:
         _die_with(supervisor)
     worker_id = get_random_string(32)
-    leases.register(worker_id)
-    leases.sweep()
     heartbeat = Heartbeat(worker_id, supervisor)
     worker = LeasedWorker(
         queue_names=[DEFAULT_TASK_QUEUE_NAME],
@@ -105,8 +103,11 @@ def run(interval: float) -> None:
         excluded_queue_names=[],
     )
     worker.heartbeat = heartbeat
+    # Stop signals are handled before the lease exists, so a worker stopped at any moment gives it up.
+    worker.configure_signals()
+    leases.register(worker_id)
+    leases.sweep()
     close_old_connections()
     heartbeat.start()
-    worker.configure_signals()
     worker.run()
     heartbeat.stop_now()
