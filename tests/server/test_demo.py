@@ -114,11 +114,12 @@ def test_a_symbolic_link_in_place_of_the_file_is_refused(db: None, tmp_path: Pat
     assert target.read_text() == ""
 
 
-def _serve(home: Path, stdout: int) -> subprocess.Popen[bytes]:
+def _serve(home: Path, stdout: int, database: str) -> subprocess.Popen[bytes]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("MERIT_")}, "MERIT_HOME": str(home)}
+    env["DATABASE_URL"] = database  # A new, empty database, so that serve creates the demo data.
     command = [sys.executable, "-m", "merit.cli.main", "serve", "--no-worker", "--port", str(port)]
     return subprocess.Popen(command, env=env, stdout=stdout, stderr=subprocess.STDOUT)
 
@@ -134,11 +135,11 @@ def _until_running(read: Any) -> bytes:
     return seen
 
 
-def test_merit_serve_does_not_print_the_secrets_into_a_log(tmp_path: Path) -> None:
+def test_merit_serve_does_not_print_the_secrets_into_a_log(tmp_path: Path, database: str) -> None:
     """``merit serve`` with its output going to a pipe (a log, a service manager): the path, not the secrets. (On
     a terminal they are shown: ``test_the_demo_secrets_are_shown_on_a_terminal``.)"""
     home = tmp_path / "home"
-    server = _serve(home, subprocess.PIPE)
+    server = _serve(home, subprocess.PIPE, database)
     assert server.stdout is not None
     try:
         printed = _until_running(lambda: server.stdout.read1(65536))  # type: ignore[union-attr]

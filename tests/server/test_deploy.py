@@ -13,32 +13,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 HOST = "credentials.example.org"
-
-
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
-    """A new, empty production database: a scratch PostgreSQL database when the suite runs on PostgreSQL."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'production.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"merit_deploy_{secrets.token_hex(4)}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:
