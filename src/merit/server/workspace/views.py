@@ -107,9 +107,7 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 def retry_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """Queue a failed (or stalled) job again: the retry button."""
     organisation = organisation_for(request, slug, "issue")
-    found = IssuanceJob.objects.filter(organisation=organisation, pk=job_id).first()
-    if found is None:
-        raise Http404("no such job")
+    found = get_object_or_404(IssuanceJob, organisation=organisation, pk=job_id)
     if bulk.resume(found, actor=request.user.get_username()):
         messages.success(request, _("The job is queued again; rows already issued are not issued twice."))
     else:
