@@ -14,9 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from merit.core.microcredential import Learner
 from merit.server import bulkwrite
+from merit.server.accounts.models import Organisation
 from merit.server.delivery.models import ClaimLink
-from merit.server.issuing.models import IssuedCredential
+from merit.server.issuing import services as issuing
+from merit.server.issuing.models import IssuedCredential, Specification
 
 LIFETIME = timedelta(days=30)
 
@@ -52,6 +55,22 @@ def deliver(record: IssuedCredential, email: str) -> str:
     token = create_link(record, email)
     transaction.on_commit(lambda: send_claim_email(record.pk, token))
     return token
+
+
+def issue_one(
+    specification: Specification,
+    learner: Learner,
+    *,
+    actor: str,
+    grade: str | None = None,
+    issuer: Organisation | None = None,
+) -> tuple[IssuedCredential, str]:
+    """Issue one credential with its claim link (e-mailed when the learner has an address), both or neither; returns
+    the credential and the link's token. The workspace form and the API issue one credential through this."""
+    with transaction.atomic():
+        record = issuing.issue_from_specification(specification, learner, actor=actor, grade=grade, issuer=issuer)
+        token = deliver(record, learner.email) if learner.email else create_link(record)
+    return record, token
 
 
 def deliver_many(pairs: list[tuple[IssuedCredential, str]]) -> None:

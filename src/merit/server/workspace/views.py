@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -148,11 +147,9 @@ def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
             if too_long:
                 raise MalformedValueError(_("A field is longer than %(limit)s characters.") % {"limit": too_long})
             learner = Learner(name=name or None, **learner_args)
-            with transaction.atomic():  # The credential and its claim link, or neither.
-                record = services.issue_from_specification(
-                    specification, learner, actor=request.user.get_username(), grade=grade or None, issuer=organisation
-                )
-                token = delivery.deliver(record, learner.email) if learner.email else delivery.create_link(record)
+            record, token = delivery.issue_one(
+                specification, learner, actor=request.user.get_username(), grade=grade or None, issuer=organisation
+            )
             url = delivery.claim_url(token)
             context.update({"issued": record, "claim_url": url, "qr": delivery.qr_svg(url)})
         except MeritError as exc:
