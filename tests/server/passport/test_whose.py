@@ -57,6 +57,7 @@ def test_the_share_page_says_who_shared_and_whose_each_credential_is(
     other = imported(client, others.document_json)
     form = client.get("/passport/shares").content.decode()
     assert 'value="Anna Svensson"' in form, "the name is the learner's, to change or leave out"
+    assert form.count("<strong>not issued to you</strong>") == 1, "the chooser tells the two copies apart"
     page = client.post("/passport/shares", {"credential": [own.pk, other.pk], "days": "30", "shown_name": "Anna S."})
     share = page.content.decode().split("https://merit.test/s/", 1)[1].split('"', 1)[0]
     visitor = Client().get(f"/s/{share}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -71,9 +72,7 @@ def test_the_share_page_says_who_shared_and_whose_each_credential_is(
     assert "gave no name" in Client().get(f"/s/{quiet}").content.decode()
 
 
-def test_confirming_and_removing_an_address_changes_whose_it_is(
-    solar: Specification, anna: tuple[Any, Client]
-) -> None:
+def test_confirming_and_removing_an_address_changes_whose_it_is(solar: Specification, anna: tuple[Any, Client]) -> None:
     user, client = anna
     record, _token = issue_to(solar, "anna.old@school.example")
     held = imported(client, record.document_json)

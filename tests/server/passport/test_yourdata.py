@@ -62,8 +62,11 @@ def test_deleting_says_what_stays_and_where(solar: Specification, anna: tuple[An
     user, client = anna
     record, token = issue_to(solar, "anna@example.se")
     client.post(f"/claim/{token}/passport")
+    others, _other_token = issue_to(solar, "bo@example.se")
+    client.post("/passport/import", {"json": others.document_json})
     page = client.get("/passport/account/delete").content.decode()
     assert "Yrkeshögskolan Norr keeps its record of what it issued to you in Merit" in page
+    assert "(Installing photovoltaic systems)" in page, "named once: Bo's credential is not a record about Anna"
     assert "The claim link it sent you still opens the credential until" in page
     assert "“deleted user”" in page
     done = client.post("/passport/account/delete", {"confirm": "anna@example.se"}).content.decode()

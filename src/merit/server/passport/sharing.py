@@ -43,7 +43,7 @@ def _chosen(request: HttpRequest) -> list[HeldCredential]:
 def shares(request: HttpRequest) -> HttpResponse:
     held = list(
         HeldCredential.objects.filter(owner_id=request.user.pk).only(
-            "pk", "title", "titles", "issuer_name", "issued_at"
+            "pk", "title", "titles", "issuer_name", "issued_at", "subject_match"
         )
     )
     context: dict[str, object] = {

@@ -135,7 +135,11 @@ def what_remains(user: AbstractBaseUser) -> Remains:
     its record of it (the credential, its status, and the learner's name and address or DID as it recorded them),
     with a claim link that opens until it expires; issuers elsewhere keep their own records; audit entries stay,
     naming a "deleted user"."""
-    held = list(HeldCredential.objects.filter(owner=user).only("issuer_id", "issuer_name", "title", "credential_id"))
+    held = list(
+        HeldCredential.objects.filter(owner=user)
+        .exclude(subject_match=HeldCredential.SubjectMatch.NO)  # Someone else's: the issuer's record is not about you.
+        .only("issuer_id", "issuer_name", "title", "titles", "credential_id")
+    )
     local = {o.did: o for o in Organisation.objects.filter(slug__in=_local_slugs(h.issuer_id for h in held))}
     issuers: dict[int, Issuer] = {}
     others: list[str] = []
