@@ -23,7 +23,7 @@ from merit.server.issuing import services
 from merit.server.issuing.models import Specification
 from merit.server.passport.models import HeldCredential
 from tests.server.passport.conftest import issue_to, specification_of
-from tests.server.passport.conftest import solar as solar  # noqa: F401 (the fixture)
+from tests.server.passport.conftest import solar as solar
 
 
 def test_the_page_shows_what_was_earned(solar: Specification) -> None:
@@ -153,7 +153,7 @@ def test_the_confirmation_link_signs_in_only_the_browser_that_signed_up_and_only
 def test_an_account_someone_else_made_with_the_address_is_not_signed_in(solar: Specification) -> None:
     """Someone signs up with Erik's address first; Erik's own sign-up sends him a note, and opening the first
     account's confirmation link in Erik's browser does not sign him into an account whose password he never set."""
-    _record, token = issue_to(solar, "erik@example.se")
+    _record, _token = issue_to(solar, "erik@example.se")
     mail.outbox.clear()
     attacker, erik = Client(), Client()
     attacker.post("/accounts/signup/", {"email": "erik@example.se", "name": "X", "password": "another long phrase 77"})
