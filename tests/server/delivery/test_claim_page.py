@@ -33,7 +33,7 @@ def test_the_page_shows_what_was_earned(solar: Specification) -> None:
     assert "<h1>Installing photovoltaic systems</h1>" in page
     assert "Yrkeshögskolan Norr" in page
     assert "Awarded to</dt><dd>Anna</dd>" in page, "the learner's name"
-    assert "EQF level 5" in page
+    assert "EQF level 5 · SeQF level 5" in page, "the national level beside the EQF level"
     assert "Learning outcomes" in page
     assert "Install and commission a grid-connected photovoltaic system" in page
     assert "install photovoltaic systems" in page, "an ESCO skill"
@@ -104,6 +104,8 @@ def test_unknown_and_expired_links_are_not_logged(solar: Specification, caplog: 
         gone = Client().get(f"/claim/{token}")
         assert gone.status_code == 410
         assert Client().get(f"/claim/{token}/credential.pdf").status_code == 410
+        assert Client().post(f"/claim/{token}/passport").status_code == 410
+        assert Client().post("/claim/not-a-token/passport").status_code == 404
     assert token not in caplog.text
     assert "not-a-token" not in caplog.text
     assert gone["Cache-Control"] == "no-store"
@@ -181,3 +183,19 @@ def test_another_issuers_credential_is_claimed_too(db: None, employer: Any) -> N
     _record, token = issue_to(forklift, "anna@example.se")
     page = Client().get(f"/claim/{token}").content.decode()
     assert "Logistik AB" in page
+
+
+def test_a_learner_signed_in_as_someone_else_is_told_before_adding(solar: Specification) -> None:
+    from tests.server.passport.conftest import learner_client
+
+    _bo, client = learner_client("bo@example.se")
+    _record, token = issue_to(solar, "anna@example.se")
+    page = client.get(f"/claim/{token}").content.decode()
+    assert 'data-subject="no"' in page
+    assert "Not issued to you" in page
+    client.post(f"/claim/{token}/passport")
+    again = client.get(f"/claim/{token}").content.decode()
+    assert "This credential is already in your passport." in again
+    held = HeldCredential.objects.get()
+    assert f'href="/passport/credentials/{held.pk}/"' in again
+    assert f'action="/claim/{token}/passport"' not in again

@@ -15,7 +15,7 @@ from merit.server.delivery import services
 from merit.server.delivery.models import ClaimLink
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def private(response: HttpResponse) -> HttpResponse:
     # "no-referrer" would also make Chromium send "Origin: null" with the page's own form, which Django's CSRF
     # check rightly refuses; "same-origin" keeps the secret from every other site.
     response["Referrer-Policy"] = "same-origin"
@@ -26,23 +26,25 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _open(token: str) -> ClaimLink | HttpResponse:
+def open_or_answer(token: str) -> ClaimLink | HttpResponse:
+    """The claim link of ``token``, or the 404 or 410 answer to give (kept out of the request log)."""
     try:
         return services.open_link(token)
     except ClaimLink.DoesNotExist:
         message = _("This claim link is not valid. Copy the whole link from the e-mail.")
-        return _private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
+        return private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
     except services.LinkGone as exc:
-        return _private(HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8"))
+        return private(HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8"))
 
 
 @require_GET
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     """What was earned, in the reader's language, and one way to take it: "Add to my passport"."""
     from merit.server.passport import display
+    from merit.server.passport.models import HeldCredential
     from merit.server.passport.services import ImportRefused, preview
 
-    link = _open(token)
+    link = open_or_answer(token)
     if isinstance(link, HttpResponse):
         return link
     record = link.credential
@@ -58,19 +60,25 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         "qr": services.qr_svg(services.claim_url(token)),
         "expires": link.expires_at,
     }
+    user = request.user if request.user.is_authenticated else None
     try:
-        held, _report, view = preview(record.document_json.encode("utf-8"))
+        held, _report, view = preview(record.document_json.encode("utf-8"), user)  # type: ignore[arg-type]
     except ImportRefused:
         held = None  # The page still offers the credential; the passport says why it would not take it.
     if held is not None:
         content = display.content(held, view)
         context.update({"content": content, "title": content["title"], "standing": display.card_standing(held)})
-    return _private(render(request, "delivery/claim.html", context))
+        if user is not None:
+            kept = HeldCredential.objects.filter(owner_id=user.pk, sha256=held.sha256).values_list("pk", flat=True)
+            context["kept"] = kept.first()
+            if held.subject_match != HeldCredential.SubjectMatch.YES:
+                context["subject"] = display.subject_note(held)
+    return private(render(request, "delivery/claim.html", context))
 
 
 @require_GET
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(token)
+    link = open_or_answer(token)
     if isinstance(link, HttpResponse):
         return link
     services.mark_claimed(link)
@@ -79,7 +87,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="{_filename(record.document)}.{"jwt" if record.is_jwt else "json"}"'
     )
-    return _private(response)
+    return private(response)
 
 
 @require_GET
@@ -90,13 +98,13 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
     from merit.server.passport.display import reader_language
     from merit.server.pdf.render import credential_pdf
 
-    link = _open(token)
+    link = open_or_answer(token)
     if isinstance(link, HttpResponse):
         return link
     record = link.credential
     if record.is_jwt:
         message = _("A PDF is made of credentials issued as JSON; download this one as it was issued.")
-        return _private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
+        return private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
     services.mark_claimed(link)
     content = credential_pdf(
         record.document_json.encode("utf-8"),
@@ -106,7 +114,7 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(record.document)}.pdf"'
-    return _private(response)
+    return private(response)
 
 
 def _filename(document: dict[str, object]) -> str:

@@ -61,6 +61,7 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
         "outcomes": [t for t in (text(o.text) for o in view.outcomes) if t],
         "skills": held.skills,
         "eqf": view.eqf_level,
+        "national": _national(view),
         "ects": held.ects,
         "hours": held.hours,
         "field": text(view.field_of_study),
@@ -76,6 +77,14 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
         "further": view.further_information,
         "missing": view.missing,
     }
+
+
+def _national(view: CredentialView) -> str:
+    """The national (NQF) level beside the EQF level, as the PDF says it (``pdf.display``)."""
+    level = view.national_level
+    if level is None or not level.framework or not level.level:
+        return ""
+    return _("%(framework)s level %(level)s") % {"framework": level.framework, "level": level.level}
 
 
 def verification(report: VerificationReport) -> dict[str, Any]:

@@ -212,11 +212,14 @@ def _fields(
     }
 
 
-def preview(content: bytes) -> tuple[HeldCredential, VerificationReport, CredentialView]:
+def preview(
+    content: bytes, user: AbstractBaseUser | None = None
+) -> tuple[HeldCredential, VerificationReport, CredentialView]:
     """``content`` verified and described as a passport card would describe it, without keeping it anywhere (the
-    claim page shows what a learner is about to take)."""
+    claim page shows what a learner is about to take); with ``user``, whether it was issued to them."""
     kind, content, report, view = read(content)
-    return HeldCredential(**_fields(kind, content, report, view, subjects.Identifiers((), ()))), report, view
+    mine = identifiers(user) if user is not None else subjects.Identifiers((), ())
+    return HeldCredential(**_fields(kind, content, report, view, mine)), report, view
 
 
 def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, pasted: bool = False) -> Added:

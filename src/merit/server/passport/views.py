@@ -12,8 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.server.delivery import services as delivery
-from merit.server.delivery.models import ClaimLink
 from merit.server.passport import charts, competence, display, services, status
 from merit.server.passport.models import HeldCredential, Share
 
@@ -179,16 +177,15 @@ def import_credential(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     """Take a credential from its claim link into the passport (signing in or signing up first)."""
-    try:
-        link = delivery.open_link(token)
-    except ClaimLink.DoesNotExist as exc:
-        raise Http404("unknown link") from exc
-    except delivery.LinkGone as exc:
-        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+    from merit.server.delivery.views import open_or_answer, private
+
+    link = open_or_answer(token)
+    if isinstance(link, HttpResponse):
+        return link
     if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next=/claim/{token}")
+        return private(redirect(f"/accounts/login/?next=/claim/{token}"))
     if request.method == "GET":
-        return redirect(f"/claim/{token}")
+        return private(redirect(f"/claim/{token}"))
     try:
         added = services.claim(request.user, link)  # type: ignore[arg-type]
     except services.ImportRefused as exc:
