@@ -130,3 +130,23 @@ def test_an_open_badges_2_assertion_is_matched_by_its_recipient() -> None:
     assert subjects.match("ob2", assertion, mine) == "yes"
     assert subjects.match("ob2", {"recipient": {"type": "email", "identity": "bo@example.se"}}, mine) == "no"
     assert subjects.match("ob2", {"badge": "x"}, mine) == "unknown"
+
+
+def test_confirming_the_accounts_own_address_by_a_password_reset_makes_it_hers(solar: Specification) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("ada@example.se", "ada@example.se", "old password 123!")
+    client = Client()
+    client.force_login(user)
+    record, _token = issue_to(solar, "ada@example.se")
+    held = imported(client, record.document_json)
+    assert held.subject_match == "no", "the address is not confirmed yet"
+    mail.outbox.clear()
+    Client().post("/accounts/password-reset/", {"email": "ada@example.se"})
+    path = re.search(r"https://merit\.test(/\S+)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    browser = Client()
+    confirm = browser.get(path, follow=True)
+    new = {"new_password1": "new password 456!", "new_password2": "new password 456!"}
+    browser.post(confirm.redirect_chain[-1][0], new)
+    held.refresh_from_db()
+    assert held.subject_match == "yes"

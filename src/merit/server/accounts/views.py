@@ -130,7 +130,10 @@ class PasswordResetConfirmView(auth.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         # Following the reset link proves that the user reads mail sent to their address.
-        services.mark_verified(form.user)
+        if services.mark_verified(form.user):
+            from merit.server.passport.services import recheck_subjects
+
+            recheck_subjects(form.user)  # Credentials issued to this address now count as the learner's.
         return super().form_valid(form)
 
 
