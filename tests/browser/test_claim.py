@@ -89,6 +89,10 @@ def test_a_learner_claims_into_a_new_passport_and_a_foreign_credential_is_marked
         expect(page.locator("a.button.primary, button.primary")).to_have_count(1)
         page.screenshot(path=str(SHOTS / f"{shot}-1-claim.png"), full_page=True)
         assert_accessible(page, f"claim page ({language})")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / f"{shot}-1-claim-phone.png"), full_page=True)
+        assert_accessible(page, f"claim page on a phone ({language})")
+        page.set_viewport_size({"width": 1280, "height": 900})
 
         with page.expect_download() as download:
             page.get_by_role(
