@@ -199,3 +199,12 @@ def test_a_learner_signed_in_as_someone_else_is_told_before_adding(solar: Specif
     held = HeldCredential.objects.get()
     assert f'href="/passport/credentials/{held.pk}/"' in again
     assert f'action="/claim/{token}/passport"' not in again
+
+
+@pytest.mark.parametrize("language", ["nb", "fi", "pl"])
+def test_the_page_has_no_english_left_in_the_other_languages(solar: Specification, language: str) -> None:
+    _record, token = issue_to(solar, "anna@example.se")
+    page = Client().get(f"/claim/{token}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<html lang="{language}">' in page
+    for english in ("Add to my passport", "What you earned", "Keep it", "I already have a passport", "Download"):
+        assert english not in page, english

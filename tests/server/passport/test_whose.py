@@ -42,6 +42,8 @@ def test_someone_elses_credential_is_kept_but_not_counted(solar: Specification, 
     assert "from 1 credential" in map_page
     assert 'data-uncounted="1"' in map_page
     assert "1 credential in your passport is not counted here" in map_page
+    polish = client.get("/passport/map", HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "1 poświadczenie w Twoim paszporcie nie jest tu liczone" in polish, "the plural form for one, in Polish"
 
 
 def test_the_share_page_says_who_shared_and_whose_each_credential_is(
