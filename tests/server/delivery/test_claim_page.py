@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from merit.core.microcredential import Learner
@@ -24,6 +24,14 @@ from merit.server.issuing.models import Specification
 from merit.server.passport.models import HeldCredential
 from tests.server.passport.conftest import issue_to, specification_of
 from tests.server.passport.conftest import solar as solar
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Any:
+    """Django's LocaleMiddleware leaves the last request's language active in the test's thread; a page read in
+    Polish here must not make a later test's e-mail Polish."""
+    yield
+    translation.activate("en")
 
 
 def test_the_page_shows_what_was_earned(solar: Specification) -> None:

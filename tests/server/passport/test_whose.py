@@ -7,8 +7,10 @@ import json
 import re
 from typing import Any
 
+import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
@@ -17,6 +19,13 @@ from merit.server.issuing.models import Specification
 from merit.server.passport import services, subjects
 from merit.server.passport.models import HeldCredential
 from tests.server.passport.conftest import ROOT, issue_to
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards() -> Any:
+    """Django's LocaleMiddleware leaves the last request's language active in the test's thread."""
+    yield
+    translation.activate("en")
 
 
 def imported(client: Client, document: str) -> HeldCredential:
