@@ -161,3 +161,43 @@ def test_confirming_the_accounts_own_address_by_a_password_reset_makes_it_hers(s
     browser.post(confirm.redirect_chain[-1][0], new)
     held.refresh_from_db()
     assert held.subject_match == "yes"
+
+
+def test_jwt_credentials_are_matched_on_entry_and_again(
+    college_api: Any, college: Any, anna: tuple[Any, Client]
+) -> None:
+    """The credential inside an Open Badges 3.0 JWT and inside VC-JOSE names its subject like any other."""
+    from tests.server.test_issue_jwt import issue
+
+    user, client = anna
+    for form in ("jwt", "vc+jwt"):
+        token = issue(college_api, college, form)
+        token = token if isinstance(token, str) else token["id"].split(",", 1)[1]
+        client.post("/passport/import", {"json": token})
+    held = list(HeldCredential.objects.filter(owner=user))
+    assert sorted(h.format for h in held) == ["ob3-jwt", "vc-jose"]
+    assert {h.subject_match for h in held} == {"yes"}
+    HeldCredential.objects.update(subject_match="unknown")
+    assert services.recheck_subjects(user) == 2
+    assert set(HeldCredential.objects.values_list("subject_match", flat=True)) == {"yes"}
+
+
+def test_europass_and_open_badges_2_credentials_are_compared_on_entry_and_again(
+    anna: tuple[Any, Client], monkeypatch: Any
+) -> None:
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("merit.server.netfetch.resolve", lambda host, port: ["10.0.0.1"])
+    data = Path(__file__).parents[2] / "data"
+    user, client = anna
+    edc = (data / "edc" / "AA-Annex1-MC-signed.jsonld").read_bytes()
+    client.post("/passport/import", {"file": SimpleUploadedFile("edc.jsonld", edc, "application/ld+json")})
+    client.post("/passport/import", {"json": (data / "ob2" / "spec-concepts-example.json").read_text()})
+    found = dict(HeldCredential.objects.filter(owner=user).values_list("format", "subject_match"))
+    assert set(found) == {"edc", "ob2"}
+    assert "yes" not in found.values(), "issued to other people, not to anna@example.se"
+    HeldCredential.objects.update(subject_match="yes")
+    services.recheck_subjects(user)
+    assert dict(HeldCredential.objects.values_list("format", "subject_match")) == found, "the same answer again"
