@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -105,3 +106,20 @@ def test_base64url_multibase() -> None:
     for other_alphabet in ("u+/8", "u//8", "uAA A"):
         with pytest.raises(MalformedValueError):
             mb.decode_base64url(other_alphabet)
+
+
+@pytest.mark.parametrize("algorithm", ["Ed25519", "P-256", "P-384"])
+def test_a_private_jwk_signs_what_the_public_key_verifies(algorithm: str) -> None:
+    """The private JWK (RFC 8037 for Ed25519, RFC 7518 for the curves) opens in an independent JOSE library and
+    signs what Merit's public key verifies: it is the same key, exported."""
+    from joserfc import jwk, jws
+
+    pair = KeyPair.generate(algorithm)  # type: ignore[arg-type]
+    private = pair.private_jwk()
+    assert {k: v for k, v in private.items() if k != "d"} == pair.public_key.jwk()
+    alg = {"Ed25519": "Ed25519", "P-256": "ES256", "P-384": "ES384"}[algorithm]
+    token = jws.serialize_compact({"alg": alg}, b"held by me", jwk.import_key(private), algorithms=[alg])
+    header, payload, signature = token.split(".")
+    pair.public_key.verify(
+        base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)), f"{header}.{payload}".encode()
+    )

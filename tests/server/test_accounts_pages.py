@@ -82,9 +82,9 @@ def test_signup_sends_a_verification_link_that_enables_creating_an_organisation(
 
 
 def test_verification_link_signed_out_leads_to_sign_in(db: None) -> None:
-    client = Client()
-    sign_up(client)
-    page = client.get(link(mail.outbox[0]))
+    """Opened in another browser than the one that signed up (a phone, say), the link asks for the password."""
+    sign_up(Client())
+    page = Client().get(link(mail.outbox[0]))
     assert page.status_code == 200
     assert "/accounts/login/?next=%2Faccounts%2Forganisations%2Fnew" in page.content.decode()
 

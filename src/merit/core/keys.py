@@ -153,6 +153,15 @@ class KeyPair:
             secret = self._private.private_numbers().private_value.to_bytes(size, "big")
         return mb.encode_base58btc(_HEADER_OF_PRIV[self.algorithm] + secret)
 
+    def private_jwk(self) -> dict[str, str]:
+        """The key pair as a private JSON Web Key (the public JWK with ``d``, RFC 8037 / RFC 7518); a secret."""
+        if isinstance(self._private, ed25519.Ed25519PrivateKey):
+            secret = self._private.private_bytes_raw()
+        else:
+            size = _CURVES[self.algorithm][2]
+            secret = self._private.private_numbers().private_value.to_bytes(size, "big")
+        return {**self.public_key.jwk(), "d": _b64url(secret)}
+
     def sign(self, data: bytes) -> bytes:
         """Sign ``data``: Ed25519 (64 bytes) or ECDSA with the curve's hash in IEEE P1363 form (r ‖ s)."""
         if isinstance(self._private, ed25519.Ed25519PrivateKey):

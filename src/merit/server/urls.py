@@ -25,6 +25,7 @@ urlpatterns = [
     path("claim/<str:token>/passport", passport.claim, name="claim-passport"),
     path("claim/<str:token>", delivery.claim, name="claim"),
     path("claim/<str:token>/credential.json", delivery.download, name="claim-download"),
+    path("claim/<str:token>/credential.pdf", delivery.pdf, name="claim-pdf"),
     path("", include("merit.server.registry.urls")),
     path("", api.urls),
 ]

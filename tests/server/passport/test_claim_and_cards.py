@@ -16,7 +16,7 @@ def test_a_learner_claims_a_credential_byte_for_byte(solar: Specification, anna:
     user, client = anna
     record, token = issue_to(solar, "anna@example.se")
     page = client.get(f"/claim/{token}")
-    assert "Add it to my competence passport" in page.content.decode()
+    assert "Add to my passport" in page.content.decode()
     response = client.post(f"/claim/{token}/passport")
     held = HeldCredential.objects.get(owner=user)
     assert response["Location"] == f"/passport/credentials/{held.pk}/"

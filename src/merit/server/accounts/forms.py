@@ -73,6 +73,18 @@ class OrganisationForm(forms.Form):
 
 
 class ProfileForm(OrganisationForm):
+    linkedin_id = forms.RegexField(
+        label=_("LinkedIn organisation id (optional)"),
+        regex=r"^[0-9]{1,20}$",
+        max_length=20,
+        required=False,
+        help_text=_(
+            "The number in the address of your LinkedIn page's admin view (linkedin.com/company/12345678/admin)."
+            " With it, learners who add a credential to their LinkedIn profile show your logo."
+        ),
+        error_messages={"invalid": _("Enter the number only, such as 12345678.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 22}),
+    )
     logo = forms.FileField(
         label=_("Logo (optional)"),
         required=False,

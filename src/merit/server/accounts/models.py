@@ -25,6 +25,14 @@ class Organisation(models.Model):
     region = models.CharField(_("region"), max_length=200, blank=True)
     registration_id = models.CharField(_("registration number"), max_length=200, blank=True)
     homepage = models.URLField(_("homepage"), blank=True)
+    linkedin_id = models.CharField(
+        _("LinkedIn organisation id"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The number in your LinkedIn company page's admin address, so that learners' profiles show your logo."
+        ),
+    )
     logo = models.BinaryField(_("logo"), blank=True, default=b"")
     logo_type = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -99,8 +99,9 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_up(email: str, name: str, password: str, next_url: str = "") -> None:
-    """Create an account whose e-mail address still needs verifying, and send the verification link.
+def sign_up(email: str, name: str, password: str, next_url: str = "") -> bool:
+    """Create an account whose e-mail address still needs verifying, and send the verification link; returns
+    whether an account was created (for the server's own use: never tell the person signing up).
 
     If the address already has an account, nothing is created and its owner gets a note instead, so that the
     person signing up cannot tell the two cases apart.
@@ -117,12 +118,13 @@ def sign_up(email: str, name: str, password: str, next_url: str = "") -> None:
             existing = users.objects.filter(username__iexact=email).first()
         else:
             send_verification_email(user, next_url)
-            return
+            return True
     # Hashing the password anyway keeps the response time close to that of a real sign-up.
     make_password(password)
     if existing is not None and existing.email:
         subject = _("Someone tried to create a Merit account with your address")
         send_account_email(existing.email, subject, "existing_account", {})
+    return False
 
 
 def verification_token(user: AbstractBaseUser, next_url: str = "") -> str:
@@ -138,6 +140,12 @@ def send_verification_email(user: AbstractBaseUser, next_url: str = "") -> None:
 
 def verify_email(token: str) -> tuple[AbstractBaseUser, str]:
     """Mark the account named by a verification link as verified; returns it and where to go next."""
+    user, next_url, _first = confirm_email(token)
+    return user, next_url
+
+
+def confirm_email(token: str) -> tuple[AbstractBaseUser, str, bool]:
+    """:func:`verify_email`, and whether this was the link's first use (the address was not verified before)."""
     try:
         data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
     except signing.SignatureExpired as exc:
@@ -147,16 +155,19 @@ def verify_email(token: str) -> tuple[AbstractBaseUser, str]:
     user = get_user_model().objects.filter(pk=data.get("user")).first()
     if user is None or normalise_email(user.email) != data.get("email"):
         raise LinkInvalid
-    mark_verified(user)
-    return user, str(data.get("next") or "")
+    first = mark_verified(user)
+    return user, str(data.get("next") or ""), first
 
 
-def mark_verified(user: AbstractBaseUser) -> None:
-    """Record that the user controls their e-mail address (a verification or password-reset link was used)."""
+def mark_verified(user: AbstractBaseUser) -> bool:
+    """Record that the user controls their e-mail address (a verification or password-reset link was used);
+    returns whether it was not recorded before."""
     account, _created = Account.objects.get_or_create(user_id=user.pk)
     if account.email_verified_at is None:
         account.email_verified_at = timezone.now()
         account.save(update_fields=["email_verified_at"])
+        return True
+    return False
 
 
 def is_verified(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -175,7 +186,7 @@ def send_account_email(to: str, subject: str, template: str, context: dict[str, 
 
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
-PROFILE_FIELDS = ("name", "country", "region", "registration_id", "homepage")
+PROFILE_FIELDS = ("name", "country", "region", "registration_id", "homepage", "linkedin_id")
 
 
 class NotVerified(Exception):

@@ -7,6 +7,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -21,6 +22,9 @@ from merit.server.accounts import members, services
 from merit.server.accounts.forms import OrganisationForm, SignUpForm
 from merit.server.accounts.models import Invitation, Organisation
 
+SIGNUP_SESSION_KEY = "merit-signed-up"
+"""The address this browser signed up with, so that its confirmation link signs this browser in."""
+
 
 def _safe_next(request: HttpRequest, url: str) -> str:
     """``url`` if it stays on this site, else an empty string."""
@@ -34,10 +38,18 @@ def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.sign_up(data["email"], data["name"], data["password"], next_url)
+        created = services.sign_up(data["email"], data["name"], data["password"], next_url)
+        # The browser that made the account is signed in when it opens the confirmation link (and only that
+        # browser: a link opened elsewhere asks for the password, so an account someone else made with this
+        # address never signs its owner in). The answer is the same either way; only the session differs.
+        if created:
+            request.session[SIGNUP_SESSION_KEY] = services.normalise_email(data["email"])
+        else:
+            request.session.pop(SIGNUP_SESSION_KEY, None)
         return redirect("accounts:signup-sent")
     status = 400 if form.is_bound else 200
-    return render(request, "accounts/signup.html", {"form": form, "next": next_url}, status=status)
+    context = {"form": form, "next": next_url, "learner": next_url.startswith("/claim/")}
+    return render(request, "accounts/signup.html", context, status=status)
 
 
 @require_GET
@@ -48,12 +60,23 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 @require_GET
 def verify(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        user, next_url = services.verify_email(token)
+        user, next_url, first = services.confirm_email(token)
     except services.LinkExpired:
         return render(request, "accounts/verify_failed.html", {"expired": True}, status=410)
     except services.LinkInvalid:
         return render(request, "accounts/verify_failed.html", {"expired": False}, status=400)
+    from merit.server.passport.services import recheck_subjects
+
+    recheck_subjects(user)  # Credentials issued to this address now count as the learner's.
     next_url = _safe_next(request, next_url) or reverse("accounts:organisation-new")
+    signed_up_here = request.session.get(SIGNUP_SESSION_KEY) == services.normalise_email(getattr(user, "email", ""))
+    if first and signed_up_here and not request.user.is_authenticated:
+        request.session.pop(SIGNUP_SESSION_KEY, None)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your e-mail address is confirmed and you are signed in."))
+        response = redirect(next_url)
+        response["Referrer-Policy"] = "same-origin"
+        return response
     if request.user.is_authenticated and request.user.pk == user.pk:
         messages.success(request, _("Your e-mail address is confirmed."))
         return redirect(next_url)
@@ -107,7 +130,10 @@ class PasswordResetConfirmView(auth.PasswordResetConfirmView):
 
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:  # type: ignore[type-arg]
         # Following the reset link proves that the user reads mail sent to their address.
-        services.mark_verified(form.user)
+        if services.mark_verified(form.user):
+            from merit.server.passport.services import recheck_subjects
+
+            recheck_subjects(form.user)  # Credentials issued to this address now count as the learner's.
         return super().form_valid(form)
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merit.server.accounts.services import LinkExpired, LinkInvalid
 from merit.server.issuing import recipients
-from merit.server.passport import services
+from merit.server.passport import services, yourdata
 from merit.server.passport.models import EmailAddress
 
 
@@ -33,6 +33,7 @@ def account(request: HttpRequest) -> HttpResponse:
             return redirect("passport:account")
     context["addresses"] = EmailAddress.objects.filter(user_id=request.user.pk).order_by("email")
     context["verified"] = services.verified_addresses(request.user)  # type: ignore[arg-type]
+    context["has_password"] = request.user.has_usable_password()
     return render(request, "passport/account.html", context, status=400 if context.get("error") else 200)
 
 
@@ -58,9 +59,17 @@ def verify_address(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(services.export(request.user), content_type="application/zip")  # type: ignore[arg-type]
+    """The zip of everything (GET, or POST without the key); with the holder key only on a POST that gives the
+    account's password again, when the account has one."""
+    with_key = request.method == "POST" and request.POST.get("key") == "yes"
+    user = request.user
+    if with_key and user.has_usable_password() and not user.check_password(request.POST.get("password", "")):
+        messages.error(request, _("The password is not right, so the export with your key was not made."))
+        return redirect("passport:account")
+    content = yourdata.export(user, with_key=with_key)  # type: ignore[arg-type]
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="merit-passport-{timezone.now():%Y-%m-%d}.zip"'
     response["Cache-Control"] = "no-store"
     return response
@@ -70,16 +79,16 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
     """Delete the account after the learner types their username to confirm."""
-    context: dict[str, object] = {"section": "account"}
+    context: dict[str, object] = {"section": "account", "remains": yourdata.what_remains(request.user)}  # type: ignore[arg-type]
     if request.method == "POST":
         if request.POST.get("confirm", "").strip() != request.user.get_username():
             context["error"] = _("Type your username exactly to confirm.")
         else:
             try:
-                services.delete_account(request.user)  # type: ignore[arg-type]
-            except services.AccountKept as exc:
+                yourdata.delete_account(request.user)  # type: ignore[arg-type]
+            except yourdata.AccountKept as exc:
                 context["error"] = exc.message
             else:
                 logout(request)
-                return render(request, "passport/deleted.html")
+                return render(request, "passport/deleted.html", {"remains": context["remains"]})
     return render(request, "passport/delete.html", context, status=400 if context.get("error") else 200)

@@ -11,6 +11,7 @@ from datetime import date
 
 from merit.core.microcredential import esco
 from merit.server.passport.models import HeldCredential
+from merit.server.passport.subjects import counted
 
 OTHER = "other"
 
@@ -57,12 +58,14 @@ def _placement(uri: str) -> tuple[str, str, str | None, str]:
 
 
 def build(held: Iterable[HeldCredential]) -> CompetenceMap:
+    """The map of the credentials in ``held`` that were issued to the learner (others never count,
+    :func:`merit.server.passport.subjects.counted`)."""
     skills: dict[str, Skill] = {}
     levels: Counter[int] = Counter()
     ects = hours = 0.0
     timeline = []
     count = 0
-    for item in held:
+    for item in counted(held):
         count += 1
         if item.eqf_level:
             levels[item.eqf_level] += 1

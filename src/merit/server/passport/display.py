@@ -61,6 +61,7 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
         "outcomes": [t for t in (text(o.text) for o in view.outcomes) if t],
         "skills": held.skills,
         "eqf": view.eqf_level,
+        "national": _national(view),
         "ects": held.ects,
         "hours": held.hours,
         "field": text(view.field_of_study),
@@ -76,6 +77,14 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
         "further": view.further_information,
         "missing": view.missing,
     }
+
+
+def _national(view: CredentialView) -> str:
+    """The national (NQF) level beside the EQF level, as the PDF says it (``pdf.display``)."""
+    level = view.national_level
+    if level is None or not level.framework or not level.level:
+        return ""
+    return _("%(framework)s level %(level)s") % {"framework": level.framework, "level": level.level}
 
 
 def verification(report: VerificationReport) -> dict[str, Any]:
@@ -115,3 +124,34 @@ def card_standing(held: HeldCredential, words: dict[str, str] | None = None) -> 
         "text": words[outcome] % {"body": held.accredited_by} if outcome in ("passed", "warning") else words[outcome],
         "namesake": words["namesake"] % {"name": namesake} if namesake else None,
     }
+
+
+_SUBJECT_STATES = {"yes": "verified", "no": "warning", "unknown": "unknown"}
+
+
+def subject_words(visitor: bool = False) -> dict[str, str]:
+    """Whom a credential was issued to, said to its holder or (``visitor``) to whoever opens a share link; looked up
+    once per page. Only a credential issued to the holder counts toward their skills
+    (:mod:`merit.server.passport.subjects`)."""
+    if visitor:
+        return {
+            "yes": _("Issued to the person sharing this"),
+            "no": _("Not issued to the person sharing this: the credential names someone else."),
+            "unknown": _("Merit cannot tell whether this was issued to the person sharing it."),
+        }
+    return {
+        "yes": _("Issued to you"),
+        "no": _("Not issued to you: it names someone else, so it does not count toward your skills."),
+        "unknown": _(
+            "Merit cannot tell whom this was issued to, so it does not count toward your skills. If it was issued to"
+            " another address of yours, add and confirm that address."
+        ),
+    }
+
+
+def subject_note(held: HeldCredential, words: dict[str, str] | None = None) -> dict[str, str]:
+    """What ``passport/_subject.html`` shows: whether the credential was issued to its holder (a state for the icon
+    and words, never colour alone)."""
+    words = words or subject_words()
+    match = held.subject_match if held.subject_match in _SUBJECT_STATES else "unknown"
+    return {"match": match, "state": _SUBJECT_STATES[match], "text": words[match]}

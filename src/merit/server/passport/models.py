@@ -80,7 +80,19 @@ class HeldCredential(models.Model):
     hours = models.FloatField(null=True, blank=True)
     skills = models.JSONField(default=list, blank=True, help_text="[{uri, label}] of the skills it names.")
     outcome = models.CharField(max_length=20, help_text="The verification outcome when the credential was added.")
-    recipient_verified = models.BooleanField(default=False, help_text="Issued to one of the learner's addresses.")
+
+    class SubjectMatch(models.TextChoices):
+        YES = "yes", _("issued to you")
+        NO = "no", _("not issued to you")
+        UNKNOWN = "unknown", _("not known to whom it was issued")
+
+    subject_match = models.CharField(
+        max_length=10,
+        choices=SubjectMatch.choices,
+        default=SubjectMatch.UNKNOWN,
+        help_text="Whether it was issued to one of the learner's verified identifiers (merit.server.passport.subjects);"
+        " only 'yes' counts toward skills and progress.",
+    )
     status_entries = models.JSONField(default=list, blank=True, help_text="[{url, index, purpose}] of its status.")
     accreditation = models.CharField(
         max_length=20,
@@ -98,6 +110,11 @@ class HeldCredential(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["owner", "sha256"], name="one_copy_per_passport")]
         ordering = ["-issued_at", "-added_at"]
+
+    @property
+    def recipient_verified(self) -> bool:
+        """Whether the credential was issued to one of the learner's verified e-mail addresses or DIDs."""
+        return self.subject_match == self.SubjectMatch.YES
 
     @property
     def document(self) -> dict[str, Any]:
@@ -130,16 +147,27 @@ class HeldCredential(models.Model):
 
 class Share(models.Model):
     """A public link to some of a learner's credentials, with an expiry and a revoke button. Only a SHA-256
-    hash of the link's secret is stored.
+    hash of the link's secret is stored; a link made for a purpose (a PDF's QR code, LinkedIn) keeps its secret
+    sealed too, so that the same link is used again for the same credential and purpose.
 
-    .. pii: which credentials the learner shared.
-    .. pii_types: other
+    .. pii: which credentials the learner shared, and the name the learner chose to show with them.
+    .. pii_types: name, other
     .. pii_retirement: deleted with the account
     """
 
+    class Purpose(models.TextChoices):
+        SHARE = "share", _("share link")
+        PDF = "pdf", _("PDF")
+        LINKEDIN = "linkedin", _("LinkedIn")
+
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
     label = models.CharField(_("label"), max_length=200, blank=True)
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.SHARE)
+    shown_name = models.CharField(
+        _("your name as visitors see it"), max_length=200, blank=True, help_text="Who the share page says shared it."
+    )
     token_hash = models.CharField(max_length=64, unique=True)
+    sealed_token = models.BinaryField(blank=True, default=b"", help_text="A purpose link's secret, sealed.")
     credentials = models.ManyToManyField(HeldCredential, related_name="shares")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -7,11 +7,9 @@ is refused with the reason, and the bytes are stored exactly as they arrived.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import secrets
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,31 +23,29 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from merit.core import formats, openbadges2
+from merit.core import formats
 from merit.core.credview import CredentialView
 from merit.core.errors import MeritError
 from merit.core.jwt import enveloped
 from merit.core.keys import KeyPair, SigningKey, did_key
-from merit.core.microcredential import identity_hash
 from merit.core.present import presentation, sign_presentation
 from merit.core.verify import VerificationReport, dispatch
 from merit.core.verify.report import ACCREDITATION, ISSUER_NAME
-from merit.server.accounts.models import Account, AuditEvent, Membership, Role
+from merit.server.accounts.models import Account
 from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_email, send_account_email
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing.sealing import seal, unseal
+from merit.server.passport import subjects
 from merit.server.passport.display import pick, reader_language, verification
-from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey, Share
+from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey
 from merit.server.portal import containers
 from merit.server.portal import services as portal
 
-SHARE_DAYS = (7, 30, 90, 365)
 W3C_FORMATS = ("vc", "vc-jose", "ob3-jwt")
 """The W3C Verifiable Credential formats: their credentials carry W3C status entries (Bitstring Status List) for the
 cards to re-check, and can go into a presentation."""
 DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+)M)?)?")
-MAX_SHARED = 200
 
 
 class ImportRefused(MeritError):
@@ -58,14 +54,6 @@ class ImportRefused(MeritError):
     def __init__(self, message: str, report: VerificationReport | None = None) -> None:
         super().__init__(message)
         self.report = report
-
-
-class AccountKept(MeritError):
-    """The account cannot be deleted yet (it is the last owner of an organisation)."""
-
-
-class ShareGone(Exception):
-    """The share expired or was revoked (HTTP 410)."""
 
 
 @dataclass
@@ -89,22 +77,10 @@ def verified_addresses(user: AbstractBaseUser) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def issued_to(document: dict[str, Any], addresses: list[str]) -> str | None:
-    """The address, of ``addresses``, that the credential's hashed e-mail identity names (OB 3.0
-    ``IdentityObject``), if any."""
-    subjects = document.get("credentialSubject")
-    for subject in subjects if isinstance(subjects, list) else [subjects]:
-        identifiers = subject.get("identifier", []) if isinstance(subject, dict) else []
-        for identity in identifiers if isinstance(identifiers, list) else []:
-            if not (
-                isinstance(identity, dict) and identity.get("hashed") and identity.get("identityType") == "emailAddress"
-            ):
-                continue
-            salt, wanted = str(identity.get("salt") or ""), identity.get("identityHash")
-            match = next((a for a in addresses if identity_hash(a, salt) == wanted), None)
-            if match:
-                return match
-    return None
+def issued_to(document: dict[str, Any], addresses: list[str]) -> bool:
+    """Whether the W3C credential ``document`` was issued to one of ``addresses`` (:mod:`.subjects`)."""
+    mine = subjects.Identifiers(tuple(a.strip().lower() for a in addresses), ())
+    return subjects.match("vc", document, mine) == "yes"
 
 
 def verify(document: Any) -> VerificationReport:
@@ -202,11 +178,54 @@ def _status_entries(document: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def identifiers(user: AbstractBaseUser) -> subjects.Identifiers:
+    """The learner's verified identifiers: confirmed e-mail addresses and the holder key's DID."""
+    dids = tuple(HolderKey.objects.filter(user_id=user.pk).values_list("did", flat=True))
+    return subjects.Identifiers(tuple(verified_addresses(user)), dids)
+
+
+def _fields(
+    kind: str, content: bytes, report: VerificationReport, view: CredentialView, mine: subjects.Identifiers
+) -> dict[str, Any]:
+    """What a held credential keeps beside its bytes, from its verification (``report``) and ``view``."""
+    document: dict[str, Any] = report.document if isinstance(report.document, dict) else {}
+    titles = {str(k): str(v)[:500] for k, v in view.title.items() if k}
+    return {
+        "original": content,
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "format": kind,
+        "credential_id": str(view.id or document.get("id") or "")[:500],
+        "title": _text(view.text(view.title, [view.language])) or str(document.get("name") or "")[:500] or "(untitled)",
+        "titles": dict(list(titles.items())[:30]),
+        "issuer_name": _text(view.awarding_body),
+        "issuer_id": str(view.issuer_id or "")[:500],
+        "issued_at": _when(view.issued),
+        "valid_until": _when(view.valid_until),
+        "eqf_level": view.eqf_level,
+        "ects": _number(view.ects),
+        "hours": _number(view.hours),
+        "skills": [{"uri": s.uri, "label": s.label or s.uri} for s in view.skills if s.uri][:200],
+        "outcome": report.outcome,
+        "subject_match": subjects.match(kind, report.document, mine),
+        "status_entries": _status_entries(document) if kind in W3C_FORMATS else [],
+        **standing_of(report),
+    }
+
+
+def preview(
+    content: bytes, user: AbstractBaseUser | None = None
+) -> tuple[HeldCredential, VerificationReport, CredentialView]:
+    """``content`` verified and described as a passport card would describe it, without keeping it anywhere (the
+    claim page shows what a learner is about to take); with ``user``, whether it was issued to them."""
+    kind, content, report, view = read(content)
+    mine = identifiers(user) if user is not None else subjects.Identifiers((), ())
+    return HeldCredential(**_fields(kind, content, report, view, mine)), report, view
+
+
 def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, pasted: bool = False) -> Added:
     """Verify ``content`` and, unless it is invalid, keep the credential in the learner's passport byte for byte
-    (from a PDF or a baked badge, the credential inside it)."""
+    (from a PDF or a baked badge, the credential inside it), with whether it was issued to the learner."""
     kind, content, report, view = read(content, pasted=pasted)
-    document: dict[str, Any] = report.document if isinstance(report.document, dict) else {}
     if report.outcome == "invalid":
         # The reason in the reader's language, as the report on the page gives it (never the core's English).
         reason = verification(report)["reason"]
@@ -215,41 +234,42 @@ def add_credential(user: AbstractBaseUser, content: bytes, *, source: str, paste
     existing = HeldCredential.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:
         return Added(existing, report, duplicate=True)
-    titles = {str(k): str(v)[:500] for k, v in view.title.items() if k}
-    fields = document
-    if kind == "ob2":
-        matched = bool(document) and any(openbadges2.recipient_matches(document, a) for a in verified_addresses(user))
-    else:
-        matched = issued_to(fields, verified_addresses(user)) is not None
     try:
         with transaction.atomic():
             held = HeldCredential.objects.create(
-                owner=user,
-                original=content,
-                sha256=digest,
-                format=kind,
-                source=source,
-                credential_id=str(view.id or fields.get("id") or "")[:500],
-                title=_text(view.text(view.title, [view.language]))
-                or str(fields.get("name") or "")[:500]
-                or "(untitled)",
-                titles=dict(list(titles.items())[:30]),
-                issuer_name=_text(view.awarding_body),
-                issuer_id=str(view.issuer_id or "")[:500],
-                issued_at=_when(view.issued),
-                valid_until=_when(view.valid_until),
-                eqf_level=view.eqf_level,
-                ects=_number(view.ects),
-                hours=_number(view.hours),
-                skills=[{"uri": s.uri, "label": s.label or s.uri} for s in view.skills if s.uri][:200],
-                outcome=report.outcome,
-                recipient_verified=matched,
-                status_entries=_status_entries(fields) if kind in W3C_FORMATS else [],
-                **standing_of(report),
+                owner=user, source=source, **_fields(kind, content, report, view, identifiers(user))
             )
     except IntegrityError:
         return Added(HeldCredential.objects.get(owner=user, sha256=digest), report, duplicate=True)
     return Added(held, report)
+
+
+def _matchable(held: HeldCredential) -> Any:
+    """The held credential as :func:`merit.server.passport.subjects.match` reads it (what its verification read)."""
+    text = bytes(held.original).decode("utf-8", "replace").strip()
+    if held.format == HeldCredential.Format.OB2:
+        return text if held.is_jws else json.loads(text)
+    if held.format == HeldCredential.Format.EDC:
+        from merit.core import edc
+
+        return edc.unwrap(text)[0]
+    return held.document
+
+
+def recheck_subjects(user: AbstractBaseUser) -> int:
+    """Compare every credential in the learner's passport with their verified identifiers again (after they
+    confirm or remove an address); returns how many cards changed."""
+    mine = identifiers(user)
+    changed = 0
+    for held in HeldCredential.objects.filter(owner_id=user.pk).only("pk", "original", "format", "subject_match"):
+        try:
+            found = subjects.match(held.format, _matchable(held), mine)
+        except (MeritError, ValueError, TypeError, KeyError):
+            found = "unknown"
+        if found != held.subject_match:
+            HeldCredential.objects.filter(pk=held.pk).update(subject_match=found)
+            changed += 1
+    return changed
 
 
 def _text(value: Any) -> str:
@@ -326,111 +346,6 @@ def signed_presentation(
     )
 
 
-# Shares.
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def share_url(token: str) -> str:
-    return f"{settings.BASE_URL}/s/{token}"
-
-
-def create_share(
-    user: AbstractBaseUser, held: list[HeldCredential], *, days: int, label: str = ""
-) -> tuple[Share, str]:
-    """A public link to ``held`` that expires after ``days``; the token is returned once and stored hashed."""
-    if days not in SHARE_DAYS:
-        raise ValueError(f"a share lasts {', '.join(map(str, SHARE_DAYS))} days")
-    if not held or len(held) > MAX_SHARED or any(h.owner_id != user.pk for h in held):
-        raise PermissionError("choose between 1 and 200 of your own credentials")
-    token = secrets.token_urlsafe(24)
-    with transaction.atomic():
-        share = Share.objects.create(
-            owner=user, label=label[:200], token_hash=_hash(token), expires_at=timezone.now() + timedelta(days=days)
-        )
-        share.credentials.set(held)
-    return share, token
-
-
-def open_share(token: str) -> Share:
-    """The share for ``token``; raises ``Share.DoesNotExist`` (404) or :class:`ShareGone` (410)."""
-    share = Share.objects.select_related("owner").get(token_hash=_hash(token))
-    if share.revoked_at is not None or share.expires_at <= timezone.now():
-        raise ShareGone
-    Share.objects.filter(pk=share.pk).update(views=share.views + 1)
-    return share
-
-
-def revoke_share(user: AbstractBaseUser, share: Share) -> None:
-    if share.owner_id != user.pk:
-        raise PermissionError("not your share")
-    if share.revoked_at is None:
-        share.revoked_at = timezone.now()
-        share.save(update_fields=["revoked_at"])
-
-
-# The learner's own data.
-
-
-def export(user: AbstractBaseUser) -> bytes:
-    """Everything the passport holds about the learner: a zip of the original credentials, byte for byte, and a
-    JSON summary (account, addresses, credentials, shares)."""
-    buffer = io.BytesIO()
-    held = list(HeldCredential.objects.filter(owner=user).order_by("pk"))
-    summary: dict[str, Any] = {
-        "exportedAt": timezone.now().isoformat(),
-        "account": {"username": user.get_username(), "email": user.email, "name": user.get_full_name()},
-        "emailAddresses": [
-            {"email": e.email, "verified": e.verified_at is not None} for e in EmailAddress.objects.filter(user=user)
-        ],
-        "holderDid": HolderKey.objects.filter(user=user).values_list("did", flat=True).first(),
-        "credentials": [],
-        "shares": [
-            {
-                "label": s.label,
-                "created": s.created_at.isoformat(),
-                "expires": s.expires_at.isoformat(),
-                "revoked": s.revoked_at.isoformat() if s.revoked_at else None,
-                "credentials": sorted(s.credentials.values_list("pk", flat=True)),
-            }
-            for s in Share.objects.filter(owner=user)
-        ],
-    }
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for item in held:
-            name = f"credentials/{item.pk:06d}-{item.sha256[:12]}.{item.media_type[1]}"
-            archive.writestr(name, bytes(item.original))
-            summary["credentials"].append(
-                {
-                    "file": name,
-                    "id": item.pk,
-                    "title": item.title,
-                    "issuer": item.issuer_name,
-                    "issued": item.issued_at.isoformat() if item.issued_at else None,
-                    "source": item.source,
-                    "format": item.format,
-                    "sha256": item.sha256,
-                }
-            )
-        archive.writestr("summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
-    return buffer.getvalue()
-
-
-def delete_account(user: AbstractBaseUser) -> None:
-    """Delete the learner's account and everything personal the passport holds. Credentials issuers signed stay
-    valid (they are the issuers' records); the learner's copies, addresses, key and shares go, and audit entries
-    name a "deleted user" instead of the account."""
-    owned = Membership.objects.filter(user=user, role=Role.OWNER).values_list("organisation_id", flat=True)
-    for organisation_id in owned:
-        if not Membership.objects.filter(organisation_id=organisation_id, role=Role.OWNER).exclude(user=user).exists():
-            raise AccountKept(_("You are the last owner of an organisation: add another owner before deleting."))
-    with transaction.atomic():
-        AuditEvent.objects.filter(actor=user.get_username()).update(actor="deleted user")
-        get_user_model().objects.filter(pk=user.pk).delete()
-
-
 # E-mail addresses.
 
 ADDRESS_SALT = "merit.passport.address"
@@ -473,8 +388,35 @@ def verify_address(token: str) -> EmailAddress:
     if record.verified_at is None:
         record.verified_at = timezone.now()
         record.save(update_fields=["verified_at"])
+        recheck_subjects(record.user)
     return record
 
 
 def remove_address(user: AbstractBaseUser, pk: int) -> None:
-    EmailAddress.objects.filter(user=user, pk=pk).delete()
+    """Remove one of the learner's further addresses; credentials issued to it no longer count as theirs."""
+    if EmailAddress.objects.filter(user=user, pk=pk).delete()[0]:
+        recheck_subjects(user)
+
+
+# Share links are their own module (links.py); these names stay the services' too.
+from merit.server.passport.links import (  # noqa: E402
+    MAX_SHARED,
+    SHARE_DAYS,
+    ShareGone,
+    create_share,
+    open_share,
+    purpose_link,
+    revoke_share,
+    share_url,
+)
+
+__all__ = [
+    "MAX_SHARED",
+    "SHARE_DAYS",
+    "ShareGone",
+    "create_share",
+    "open_share",
+    "purpose_link",
+    "revoke_share",
+    "share_url",
+]

@@ -14,12 +14,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from merit.core.errors import MeritError
+from merit.server.accounts.models import Organisation, did_prefix
 from merit.server.delivery.services import qr_svg
-from merit.server.passport import display, services, status
+from merit.server.passport import display, links, services, status
 from merit.server.passport.models import HeldCredential, Share
 from merit.server.passport.views import held_by
 
 LINKEDIN = "https://www.linkedin.com/profile/add"
+
+
+def linkedin_id_of(issuer_id: str) -> str:
+    """The LinkedIn organisation id of the issuer ``issuer_id`` when it is an organisation on this installation
+    whose profile gives one, else ``""``."""
+    prefix = did_prefix()
+    if not issuer_id.startswith(prefix):
+        return ""
+    found = Organisation.objects.filter(slug=issuer_id.removeprefix(prefix)).values_list("linkedin_id", flat=True)
+    return str(found.first() or "")
 
 
 def _chosen(request: HttpRequest) -> list[HeldCredential]:
@@ -32,22 +43,36 @@ def _chosen(request: HttpRequest) -> list[HeldCredential]:
 def shares(request: HttpRequest) -> HttpResponse:
     held = list(
         HeldCredential.objects.filter(owner_id=request.user.pk).only(
-            "pk", "title", "titles", "issuer_name", "issued_at"
+            "pk", "title", "titles", "issuer_name", "issued_at", "subject_match"
         )
     )
-    context: dict[str, object] = {"held": held, "days": services.SHARE_DAYS, "chosen": set(), "section": "shares"}
+    context: dict[str, object] = {
+        "held": held,
+        "days": services.SHARE_DAYS,
+        "chosen": set(),
+        "section": "shares",
+        "shown_name": links.default_name(request.user),  # type: ignore[arg-type]
+    }
     if request.method == "POST":
         chosen = _chosen(request)
         context["chosen"] = {h.pk for h in chosen}
+        context["shown_name"] = request.POST.get("shown_name", "").strip()[:200]
         try:
             days = int(request.POST.get("days", "30"))
-            share, token = services.create_share(request.user, chosen, days=days, label=request.POST.get("label", ""))  # type: ignore[arg-type]
+            share, token = services.create_share(
+                request.user,  # type: ignore[arg-type]
+                chosen,
+                days=days,
+                label=request.POST.get("label", ""),
+                shown_name=str(context["shown_name"]),
+            )
         except (ValueError, PermissionError):
             context["error"] = _("Choose at least one credential and how long the link works.")
         else:
             url = services.share_url(token)
             context.update({"created": share, "url": url, "qr": qr_svg(url)})
-    context["shares"] = Share.objects.filter(owner_id=request.user.pk).prefetch_related("credentials")
+    found = Share.objects.filter(owner_id=request.user.pk).prefetch_related("credentials")
+    context["shares"] = [{"share": share, "url": links.url_of(share)} for share in found]
     return render(request, "passport/shares.html", context)
 
 
@@ -75,11 +100,12 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         return response
     held = list(share.credentials.all())
     current = status.states(held)
-    words = status.labels()
+    words, whose = status.labels(), display.subject_words(visitor=True)
     items = []
     for h in held:
         report, view = services.examine(h)
         item = {"held": h, "content": display.content(h, view), "badge": status.badge(current[h.pk], words)}
+        item["subject"] = display.subject_note(h, whose)
         items.append({**item, "verification": display.verification(report)})
     response = render(request, "passport/shared.html", {"share": share, "items": items})
     response["Referrer-Policy"] = "same-origin"
@@ -118,11 +144,18 @@ def presentation(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def linkedin(request: HttpRequest, pk: int) -> HttpResponse:
-    """Add the credential to the learner's LinkedIn profile: a one-year share is the public verification page
-    that LinkedIn links to (LinkedIn's add-to-profile URL, https://addtoprofile.linkedin.com/)."""
+    """Add the credential to the learner's LinkedIn profile: the credential's one LinkedIn share link is the public
+    verification page that LinkedIn links to (LinkedIn's add-to-profile URL, https://addtoprofile.linkedin.com/),
+    and the issuer's LinkedIn organisation id, when its profile on this installation has one, makes LinkedIn show
+    the issuer's logo (``organizationId``; otherwise the name, ``organizationName``)."""
     held = held_by(request, pk)
-    _share, token = services.create_share(request.user, [held], days=365, label="LinkedIn")  # type: ignore[arg-type]
-    query = {"startTask": "CERTIFICATION_NAME", "name": held.title, "organizationName": held.issuer_name}
+    _share, token = services.purpose_link(request.user, held, Share.Purpose.LINKEDIN)  # type: ignore[arg-type]
+    query = {"startTask": "CERTIFICATION_NAME", "name": held.title}
+    organisation_id = linkedin_id_of(held.issuer_id)
+    if organisation_id:
+        query["organizationId"] = organisation_id
+    else:
+        query["organizationName"] = held.issuer_name
     if held.issued_at:
         query.update({"issueYear": str(held.issued_at.year), "issueMonth": str(held.issued_at.month)})
     if held.valid_until:

@@ -12,10 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.server.delivery import services as delivery
-from merit.server.delivery.models import ClaimLink
 from merit.server.passport import charts, competence, display, services, status
-from merit.server.passport.models import HeldCredential
+from merit.server.passport.models import HeldCredential, Share
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -49,12 +47,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "accredited_by",
             "namesake_of",
             "format",
-            "recipient_verified",
+            "subject_match",
         )
     )
     current = status.states(held)
     # The cards' words are looked up once per page, not once per card: a passport may hold hundreds.
-    labels, standing = status.labels(), display.standing_words()
+    labels, standing, whose = status.labels(), display.standing_words(), display.subject_words()
     level, credits, hours = _("EQF level %(level)s"), _("%(n)s ECTS credits"), _("%(n)s hours")
     prefix = reverse("passport:credential", args=[0]).removesuffix("0/")
     cards = []
@@ -72,6 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "badge": status.badge(state, labels),
             "standing": display.card_standing(h, standing),
             "facts": " · ".join(facts),
+            "subject": display.subject_note(h, whose) if h.subject_match != HeldCredential.SubjectMatch.YES else None,
         }
         card["issued"] = h.issued_at.date().isoformat() if h.issued_at else ""
         cards.append(card)
@@ -87,6 +86,7 @@ def credential(request: HttpRequest, pk: int) -> HttpResponse:
         "held": held,
         "content": display.content(held, view),
         "badge": status.badge(status.states([held])[held.pk]),
+        "subject": display.subject_note(held),
         "verification": display.verification(report),
         "section": "home",
         "pdf": held.format == HeldCredential.Format.VC,
@@ -108,15 +108,16 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The credential as an accessible PDF with the signed JSON attached; its QR code opens a new share link (the
-    learner sees it among their shares and can revoke it)."""
+    """The credential as an accessible PDF with the signed JSON attached; its QR code opens the credential's one PDF
+    share link, made the first time and used again after (the learner sees it among their shares and can revoke
+    it)."""
     from merit.server.pdf.render import credential_pdf
 
     held = held_by(request, pk)
     if held.format != HeldCredential.Format.VC:
         raise Http404("PDFs are made of W3C Verifiable Credentials")
     state = status.states([held])[held.pk]
-    _share, token = services.create_share(request.user, [held], days=365, label="PDF")  # type: ignore[arg-type]
+    _share, token = services.purpose_link(request.user, held, Share.Purpose.PDF)  # type: ignore[arg-type]
     content = credential_pdf(
         bytes(held.original),
         verification_url=services.share_url(token),
@@ -176,16 +177,15 @@ def import_credential(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def claim(request: HttpRequest, token: str) -> HttpResponse:
     """Take a credential from its claim link into the passport (signing in or signing up first)."""
-    try:
-        link = delivery.open_link(token)
-    except ClaimLink.DoesNotExist as exc:
-        raise Http404("unknown link") from exc
-    except delivery.LinkGone as exc:
-        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+    from merit.server.delivery.views import open_or_answer, private
+
+    link = open_or_answer(token)
+    if isinstance(link, HttpResponse):
+        return link
     if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next=/claim/{token}")
+        return private(redirect(f"/accounts/login/?next=/claim/{token}"))
     if request.method == "GET":
-        return redirect(f"/claim/{token}")
+        return private(redirect(f"/claim/{token}"))
     try:
         added = services.claim(request.user, link)  # type: ignore[arg-type]
     except services.ImportRefused as exc:
@@ -205,6 +205,7 @@ def competence_map(request: HttpRequest) -> HttpResponse:
     found = competence.build(held)
     context = {
         "map": found,
+        "uncounted": len(held) - found.credentials,
         "areas": charts.bars([(g.label or _("Other skills"), len(g.skills)) for g in found.groups[:12]]),
         "levels": charts.columns(found.eqf),
         "timeline": charts.timeline(found.timeline),
