@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -137,6 +138,7 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
                         {
                             "report": report,
                             "kept": kept,
+                            "kept_until": timezone.localtime(kept.expires_at, organisation.zone()) if kept else None,
                             "filename": file.name,
                             "preview": _preview(report, organisation.zone()),
                             "more": max(0, len(report.rows) - PREVIEW),
