@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from merit.server.bulk.models import IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import neutralise
@@ -20,12 +20,12 @@ from merit.server.delivery.models import ClaimLink
 
 PER_PAGE = 50
 OUTCOMES = {
-    "pending": gettext_lazy("waiting"),
-    "failed": gettext_lazy("not issued"),
-    "issued": gettext_lazy("issued"),
-    "emailed": gettext_lazy("e-mailed"),
-    "bounced": gettext_lazy("bounced"),
-    "claimed": gettext_lazy("claimed"),
+    "pending": pgettext_lazy("learner's result", "waiting"),
+    "failed": pgettext_lazy("learner's result", "not issued"),
+    "issued": pgettext_lazy("learner's result", "issued"),
+    "emailed": pgettext_lazy("learner's result", "e-mailed"),
+    "bounced": pgettext_lazy("learner's result", "bounced"),
+    "claimed": pgettext_lazy("learner's result", "claimed"),
 }
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -84,7 +83,14 @@ def _say_if_seen(request: HttpRequest, job: IssuanceJob, created: bool) -> None:
         messages.info(request, _("This file was uploaded before; nothing was issued twice."))
 
 
-def _preview(report: Upload, zone: ZoneInfo) -> list[dict[str, object]]:
+def _language_name(code: str, in_sentence: bool = False) -> str:
+    """A language's name in the reader's language (``Swedish``; ``Svenska``, or ``svenska`` inside a sentence, as
+    only English capitalises language names)."""
+    name = str(translation.get_language_info(code)["name_translated"]) if code else ""
+    return name.lower() if in_sentence and not (get_language() or "en").startswith("en") else name
+
+
+def _preview(report: Upload, zone: ZoneInfo, default_language: str) -> list[dict[str, object]]:
     """The first ready rows as they will be issued (valid_until as a moment in the organisation's time zone)."""
     shown = []
     for number, data in report.rows[:PREVIEW]:
@@ -96,7 +102,7 @@ def _preview(report: Upload, zone: ZoneInfo) -> list[dict[str, object]]:
                 "name": data.get("name", ""),
                 "grade": data.get("grade", ""),
                 "until": datetime.fromisoformat(until).astimezone(zone) if until else None,
-                "language": dict(settings.LANGUAGES).get(data.get("language", ""), ""),
+                "language": _language_name(data.get("language") or default_language),
             }
         )
     return shown
@@ -114,7 +120,7 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
         "organisation": organisation,
         "specification": specification,
         "zone": organisation.zone_name,
-        "default_language": dict(settings.LANGUAGES).get(delivery.language_for(specification), ""),
+        "default_language": _language_name(delivery.language_for(specification), in_sentence=True),
     }
     if request.method == "POST" and request.POST.get("upload"):
         issued = _issue_kept(request, organisation, specification)
@@ -140,7 +146,7 @@ def upload(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
                             "kept": kept,
                             "kept_until": timezone.localtime(kept.expires_at, organisation.zone()) if kept else None,
                             "filename": file.name,
-                            "preview": _preview(report, organisation.zone()),
+                            "preview": _preview(report, organisation.zone(), delivery.language_for(specification)),
                             "more": max(0, len(report.rows) - PREVIEW),
                         }
                     )
