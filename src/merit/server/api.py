@@ -272,12 +272,17 @@ def get_issuance_job(request: HttpRequest, job_id: int) -> JsonResponse:
 
 
 @api.get("/api/v1/issuance-jobs/{job_id}/rows", tags=["Bulk issuance"], auth=TokenAuth("read"))
-def get_issuance_job_rows(request: HttpRequest, job_id: int, page: int = 1, per_page: int = 100) -> JsonResponse:
-    """Each learner's result, a page at a time (``per_page`` at most 1000): ``issued``, ``emailed``, ``bounced``
-    (with the mail server's answer), ``claimed``, ``failed`` (with the reason) or ``pending``."""
+def get_issuance_job_rows(
+    request: HttpRequest,
+    job_id: int,
+    page: int = Query(1, ge=1, le=MAX_OFFSET),
+    per_page: int = Query(100, ge=1, le=1000),
+) -> JsonResponse:
+    """Each learner's result, a page at a time (a page past the last gives the last): ``issued``, ``emailed``,
+    ``bounced`` (with the mail server's answer), ``claimed``, ``failed`` (with the reason) or ``pending``."""
     token = request.auth  # type: ignore[attr-defined]
     job = IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)
-    found, rows = bulk_results.page(job, page, max(1, min(per_page, 1000)))
+    found, rows = bulk_results.page(job, page, per_page)
     return JsonResponse(
         {
             "job": job.pk,
