@@ -138,8 +138,8 @@ def test_a_swedish_excel_file_is_checked_issued_and_its_links_exported(
         running.start()
         running.join()
         page.get_by_text(text["finished"]).wait_for(timeout=60_000)
-        # The last poll reloads the page with every learner's result.
-        page.get_by_role("cell", name="Sven Åhlund").wait_for()
+        # The last poll reloads the page with every learner's result (until then the rows were "waiting").
+        page.locator(".result-issued").nth(2).wait_for()
         table = page.get_by_role("table")
         rows = {
             table.locator("tbody tr").nth(i).locator("td").nth(2).inner_text(): table.locator("tbody tr")
@@ -174,3 +174,63 @@ def test_a_swedish_excel_file_is_checked_issued_and_its_links_exported(
         claim.close()
         browser.close()
     assert CheckedUpload.objects.count() == 0
+
+
+PROFILE_TEXT = {
+    "en": {"zone": "Time zone", "save": "Save the profile", "saved": "The profile is saved."},
+    "sv": {"zone": "Tidszon", "save": "Spara profilen", "saved": "Profilen är sparad."},
+}
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_owner_picks_the_time_zone_and_the_learners_email_reads_well(
+    language: str, live_server: Any, transactional_db: None, settings: Any
+) -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is needed for browser tests (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from merit.core.microcredential import Learner
+    from merit.server.delivery import services as delivery
+    from merit.server.delivery.models import ClaimLink
+
+    settings.BASE_URL = live_server.url
+    organisation = services.create_organisation(slug="college", name="Yrkeshögskolan Norr & Co", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(organisation, "solar", data, actor="test")
+    specification = services.publish_specification(draft, actor="test")
+    record = services.issue_from_specification(specification, Learner(email="asa@example.se"), actor="test")
+    token = delivery.create_link(record, "asa@example.se", language)
+    html = delivery.message(ClaimLink.objects.get(), token).alternatives[0][0]
+    user = get_user_model().objects.create_user("owner", password="a long and private passphrase")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+    text = {**TEXT[language], **PROFILE_TEXT[language]}
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, locale="sv-SE" if language == "sv" else "en-GB"
+        )
+        page = context.new_page()
+        page.goto(f"{live_server.url}/workspace/college/profile")
+        page.get_by_label(text["username"]).fill("owner")
+        page.get_by_label(text["password"]).fill("a long and private passphrase")
+        page.get_by_role("button", name=text["sign_in"]).click()
+        zone = page.get_by_label(text["zone"])
+        assert zone.input_value() == "Europe/Stockholm"  # The country's zone until one is chosen.
+        zone.select_option("Europe/Helsinki")
+        page.get_by_role("button", name=text["save"]).click()
+        page.get_by_text(text["saved"]).wait_for()
+        assert page.get_by_label(text["zone"]).input_value() == "Europe/Helsinki"
+        page.screenshot(path=str(SHOTS / f"bulk-{language}-4-profile.png"), full_page=True)
+        assert_accessible(page, f"profile ({language})")
+
+        mail = context.new_page()
+        mail.set_content(html)
+        assert mail.locator("html").get_attribute("lang") == language
+        assert mail.get_by_text("Yrkeshögskolan Norr & Co", exact=False).first.is_visible()
+        assert mail.locator(f'a[href="{live_server.url}/claim/{token}"]').count() == 2
+        mail.screenshot(path=str(SHOTS / f"bulk-{language}-5-email.png"), full_page=True)
+        assert_accessible(mail, f"claim e-mail ({language})")
+        browser.close()
