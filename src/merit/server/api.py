@@ -299,7 +299,8 @@ def get_issuance_job_claim_links(request: HttpRequest, job_id: int) -> HttpRespo
     """Each learner's result with the claim link while it is open (not claimed, not expired), as CSV."""
     token = request.auth  # type: ignore[attr-defined]
     job = IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)
-    response = HttpResponse(bulk_results.export_csv(job), content_type="text/csv; charset=utf-8")
+    exported = bulk.export_claim_links(job, actor=_actor(token))
+    response = HttpResponse(exported, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-claim-links.csv"'
     response["Cache-Control"] = "no-store"
     return response

@@ -19,7 +19,7 @@ from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
 from django.test import Client
 from django.utils import timezone
 
-from merit.server.accounts.models import Membership, Organisation, Role
+from merit.server.accounts.models import AuditEvent, Membership, Organisation, Role
 from merit.server.accounts.services import create_token
 from merit.server.bulk import results
 from merit.server.bulk import services as bulk
@@ -96,13 +96,23 @@ def test_the_checked_file_is_issued_without_choosing_it_again(
     assert IssuanceJob.objects.count() == 1
 
 
-def test_expired_checked_files_are_refused_and_purged(college: Organisation, specification: Specification) -> None:
-    _report, kept = bulk.check_and_keep(specification, "a.csv", LEARNERS, actor="issuer", issuer=college)
+def test_expired_checked_files_are_refused_and_purged(
+    college: Organisation, specification: Specification, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _report, kept = bulk.check_and_keep(specification, "a.csv", LEARNERS, actor="issuer", issuer=college)
     assert kept is not None
+    # A task to delete it is queued for when it expires (the database queue can wait).
+    from django_tasks_db.models import DBTaskResult
+
+    (purge,) = DBTaskResult.objects.filter(task_path__endswith="purge_checked_uploads")
+    assert purge.run_after > kept.expires_at
     CheckedUpload.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(CheckedUpload.DoesNotExist):
         bulk.checked(kept.key, issuer=college, specification=specification, actor="issuer")
-    assert bulk.purge_checked() == 1
+    from merit.server.bulk.tasks import purge_checked_uploads
+
+    purge_checked_uploads.func()  # What the queued task runs.
     assert CheckedUpload.objects.count() == 0
     # A file with nothing to issue is not kept at all.
     _report, nothing = bulk.check_and_keep(specification, "b.csv", b"email\nbad\n", actor="issuer", issuer=college)
@@ -168,6 +178,8 @@ def test_each_learner_has_a_result_and_the_export_has_working_claim_links(
         url = by_row[number][6]
         assert url.startswith("https://merit.test/claim/")
         assert client.get(url.removeprefix("https://merit.test")).status_code == 200
+    exports = AuditEvent.objects.filter(organisation=college, action="issuance_job.claim_links_exported")
+    assert [(e.actor, e.details["job"]) for e in exports] == [("issuer", job.pk)]
     # In Swedish the export uses semicolons, Excel's list separator there.
     swedish = issuer.get(f"/workspace/college/jobs/{job.pk}/results.csv", HTTP_ACCEPT_LANGUAGE="sv")
     first = swedish.content.decode("utf-8").removeprefix("\ufeff").splitlines()[0]

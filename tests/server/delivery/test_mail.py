@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import email
 import json
+import re
+import smtplib
 from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
 
 from merit.core.microcredential import Learner
 from merit.server.accounts.models import Organisation
@@ -151,3 +154,53 @@ def test_a_mail_server_down_on_every_retry_marks_the_links_bounced(
     link.refresh_from_db()
     assert link.bounced_at is not None
     assert link.bounce_reason == "ConnectionRefusedError: mail server down"
+
+
+class BusyBackend(MemoryBackend):
+    """A mail server that answers "try later" (451) for one address: a failure worth retrying."""
+
+    def send_messages(self, messages: Any) -> int:
+        for message in messages:
+            if "busy@example.se" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"busy@example.se": (451, b"4.7.1 try again later")})
+        return super().send_messages(messages)
+
+
+def test_a_temporary_refusal_stops_the_batch_for_a_retry_and_nothing_is_sent_twice(
+    college: Organisation, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "tests.server.delivery.test_mail.BusyBackend"
+    specification = _specification(college)
+    records = [
+        services.issue_from_specification(specification, Learner(email=address), actor="test")
+        for address in ("first@example.se", "busy@example.se", "last@example.se")
+    ]
+    delivery.deliver_many(
+        [
+            (record, record_email, "sv")
+            for record, record_email in zip(
+                records, ("first@example.se", "busy@example.se", "last@example.se"), strict=True
+            )
+        ]
+    )
+    ids = list(ClaimLink.objects.order_by("pk").values_list("pk", flat=True))
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        delivery.email_links(ids)
+    assert [m.to[0] for m in mail.outbox] == ["first@example.se"]
+    sent = list(ClaimLink.objects.order_by("pk").values_list("email", "sent_at"))
+    assert [address for address, at in sent if at is not None] == ["first@example.se"]
+    assert ClaimLink.objects.exclude(bounced_at=None).count() == 0  # 4xx is not a bounce.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    delivery.email_links(ids)  # The retry.
+    assert sorted(m.to[0] for m in mail.outbox) == ["busy@example.se", "first@example.se", "last@example.se"]
+
+
+def test_a_link_made_before_tokens_were_sealed_gets_a_new_working_token(college: Organisation, client: Any) -> None:
+    specification = _specification(college)
+    record = services.issue_from_specification(specification, Learner(email="old@example.se"), actor="test")
+    delivery.create_link(record, "old@example.se")
+    ClaimLink.objects.update(token_sealed=b"")  # As links made before migration 0002 are.
+    delivery.email_links([ClaimLink.objects.get().pk])
+    (message,) = mail.outbox
+    (path,) = re.findall(r"https://merit\.test(/claim/[A-Za-z0-9_-]+)", message.body)
+    assert client.get(path).status_code == 200

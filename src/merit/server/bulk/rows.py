@@ -45,6 +45,7 @@ class Upload:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "read": {"kind": self.kind, "encoding": self.encoding, "delimiter": self.delimiter},
             "valid": len(self.rows),
             "invalid": len(self.errors),
             "errors": [{"row": number, "error": error} for number, error in self.errors],

@@ -81,6 +81,15 @@ def issue_checked(kept: CheckedUpload, *, actor: str) -> tuple[IssuanceJob, Uplo
     return result
 
 
+def export_claim_links(job: IssuanceJob, *, actor: str, delimiter: str = ",") -> str:
+    """The job's results with its open claim links as CSV (``results.export_csv``), recorded in the audit log: the
+    links are secrets that let anyone claim the credentials."""
+    from merit.server.bulk import results
+
+    issuing.audit(job.organisation, actor, "issuance_job.claim_links_exported", job.filename, job=job.pk)
+    return results.export_csv(job, delimiter)
+
+
 def purge_checked() -> int:
     """Delete the kept files that expired; returns how many."""
     deleted, _ = CheckedUpload.objects.filter(expires_at__lte=timezone.now()).delete()
