@@ -289,3 +289,10 @@ def test_the_api_reads_dates_in_the_organisations_time_zone(client: Any, polish_
         **headers,
     ).json()
     assert dry["errors"][0]["error"].startswith("valid_until “31/07/2027” uses slashes")
+
+
+def test_a_cell_too_long_for_csv_is_a_clear_refusal(spec: Spec) -> None:
+    content = b"email,name\na@example.se," + b"x" * 200_000 + b"\n"
+    with pytest.raises(UploadError) as refused:
+        read_upload(content, spec)
+    assert "Line 2 of the file cannot be read as CSV" in str(refused.value)

@@ -107,7 +107,20 @@ def csv_sheet(content: bytes, known: tuple[str, ...]) -> Sheet:
     text = text.removeprefix("\ufeff")
     header = text.split("\n", 1)[0].rstrip("\r")
     separator = delimiter(header, known)
-    return Sheet(csv.reader(io.StringIO(text, newline=""), delimiter=separator), "csv", encoding, separator)
+    return Sheet(_guarded(csv.reader(io.StringIO(text, newline=""), delimiter=separator)), "csv", encoding, separator)
+
+
+def _guarded(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The reader's rows; a row the csv module cannot read (a cell over its 128 KB limit) refuses the file."""
+    line = 0
+    try:
+        for line, row in enumerate(reader, start=1):  # noqa: B007 - the line is read after the loop on error.
+            yield row
+    except csv.Error as exc:
+        raise UploadError(
+            _("Line %(line)s of the file cannot be read as CSV: a cell is far too long or a quote is not closed.")
+            % {"line": line + 1}
+        ) from exc
 
 
 def _cell(value: object) -> str:
@@ -131,7 +144,9 @@ def _check_zip(content: bytes) -> None:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise UploadError(_("The file is not a readable XLSX workbook.")) from exc
     total = sum(member.file_size for member in members)
-    shrunk = any(member.file_size > MAX_RATIO * max(member.compress_size, 1) for member in members)
+    shrunk = any(
+        member.file_size > 2**20 and member.file_size > MAX_RATIO * max(member.compress_size, 1) for member in members
+    )
     if total > MAX_UNZIPPED or shrunk:
         raise UploadError(_("The workbook unpacks to far more than its size; save it again or export it as CSV."))
 
