@@ -62,6 +62,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "workspace/dashboard.html", context)
 
 
+PREVIEW = 10
+"""Rows the dry run shows as they will be issued."""
+
+
 def _issue_kept(request: HttpRequest, organisation: Organisation, specification: Specification) -> HttpResponse | str:
     """Issue the file kept by the dry run (the "Issue these credentials" button); a message if it is gone."""
     actor = request.user.get_username()
@@ -71,7 +75,12 @@ def _issue_kept(request: HttpRequest, organisation: Organisation, specification:
         )
     except CheckedUpload.DoesNotExist:
         return _("The checked file has expired or was already issued. Choose the file and check it again.")
-    job, _upload, created = bulk.issue_checked(kept, actor=actor)
+    try:
+        job, _upload, created = bulk.issue_checked(kept, actor=actor)
+    except MeritError as exc:  # The micro-credential was withdrawn since the check, say.
+        return recipients.message(exc)
+    except UploadError as exc:
+        return str(exc)
     _say_if_seen(request, job, created)
     return redirect("workspace:job", slug=organisation.slug, job_id=job.pk)
 
@@ -106,9 +115,6 @@ def _preview(report: Upload, zone: ZoneInfo, default_language: str) -> list[dict
             }
         )
     return shown
-
-
-PREVIEW = 10
 
 
 @login_required
