@@ -96,7 +96,9 @@ def _language_name(code: str, in_sentence: bool = False) -> str:
     """A language's name in the reader's language (``Swedish``; ``Svenska``, or ``svenska`` inside a sentence, as
     only English capitalises language names)."""
     name = str(translation.get_language_info(code)["name_translated"]) if code else ""
-    return name.lower() if in_sentence and not (get_language() or "en").startswith("en") else name
+    if in_sentence and not (get_language() or "en").startswith("en"):
+        return name.lower()
+    return name[:1].upper() + name[1:]  # A table cell (Django's catalogues differ: "Polsk", "polski").
 
 
 def _preview(report: Upload, zone: ZoneInfo, default_language: str) -> list[dict[str, object]]:
