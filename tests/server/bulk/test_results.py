@@ -114,6 +114,14 @@ def test_expired_checked_files_are_refused_and_purged(
 
     purge_checked_uploads.func()  # What the queued task runs.
     assert CheckedUpload.objects.count() == 0
+    # Checking another file replaces the member's kept file, so dry runs cannot pile up.
+    _report, first = bulk.check_and_keep(specification, "a.csv", LEARNERS, actor="issuer", issuer=college)
+    assert first is not None
+    _report, second = bulk.check_and_keep(
+        specification, "b.csv", b"email\nx@example.se\n", actor="issuer", issuer=college
+    )
+    assert second is not None
+    assert list(CheckedUpload.objects.values_list("filename", flat=True)) == ["b.csv"]
     # A file with nothing to issue is not kept at all.
     _report, nothing = bulk.check_and_keep(specification, "b.csv", b"email\nbad\n", actor="issuer", issuer=college)
     assert nothing is None

@@ -35,9 +35,12 @@ def check_and_keep(
     specification: Specification, filename: str, content: bytes, *, actor: str, issuer: Organisation
 ) -> tuple[Upload, CheckedUpload | None]:
     """The dry run, keeping the file (when it has rows to issue) so that the issuer issues it without choosing it
-    again: returns the report and the kept file, whose ``key`` only the same member may use."""
+    again: returns the report and the kept file, whose ``key`` only the same member may use (it replaces the one
+    the member kept before for this micro-credential)."""
     purge_checked()
     upload = dry_run(specification, content, issuer)
+    # One kept file per member and micro-credential: checking another replaces it, so dry runs cannot pile up.
+    CheckedUpload.objects.filter(organisation=issuer, specification=specification, created_by=actor).delete()
     if not upload.rows:
         return upload, None
     kept = CheckedUpload.objects.create(
