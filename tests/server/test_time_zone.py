@@ -3,11 +3,23 @@ and used for dates without a time in uploads."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
 from merit.server.accounts.models import AuditEvent, Organisation, Role
 from merit.server.issuing import services
 from tests.server.people import member_client
 
 PROFILE = {"name": "Yrkeshögskolan Norr", "country": "SE"}
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request in Swedish leaves Swedish active in this thread (LocaleMiddleware); later tests expect English."""
+    yield
+    translation.deactivate()
 
 
 def test_the_default_is_the_countrys_zone_else_utc(db: None) -> None:

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import smtplib
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.mail.backends.locmem import EmailBackend as MemoryBackend
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from merit.server.accounts.models import AuditEvent, Membership, Organisation, Role
 from merit.server.accounts.services import create_token
@@ -38,6 +39,13 @@ LEARNERS = (
     "not-an-address;;Bo Bad;VG\n"
     "omar@example.se;;Omar;G\n"
 ).encode("cp1252")
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english() -> Iterator[None]:
+    """A request in Swedish leaves Swedish active in this thread (LocaleMiddleware); later tests expect English."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
