@@ -14,7 +14,7 @@ from django.test import Client
 
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.bulk import services as bulk
-from merit.server.bulk.models import IssuanceJob
+from merit.server.bulk.models import CheckedUpload, IssuanceJob
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
 
@@ -78,7 +78,8 @@ def test_upload_dry_run_then_issue_then_progress(college: Organisation, specific
     assert '<progress id="bar" max="100" value="100">' in partial
     assert "hx-get" not in partial  # Finished: the page stops polling.
     page = issuer.get(issued["Location"]).content.decode()
-    assert "Rows not issued" in page
+    assert "Results per learner" in page
+    assert "not issued" in page
 
 
 def test_unreadable_upload_shows_a_message_and_keeps_nothing(
@@ -86,9 +87,11 @@ def test_unreadable_upload_shows_a_message_and_keeps_nothing(
 ) -> None:
     issuer = member(college, Role.ISSUER)
     path = f"/workspace/college/specifications/{specification.pk}/upload"
-    response = issuer.post(path, {"file": csv_file("email\nå@example.se\n".encode("latin-1"))})
-    assert "not UTF-8" in response.content.decode()
+    response = issuer.post(path, {"file": csv_file(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64)})
+    assert response.status_code == 400
+    assert "This is an old Excel workbook (.xls)." in response.content.decode()
     assert IssuanceJob.objects.count() == 0
+    assert CheckedUpload.objects.count() == 0
 
 
 def test_revoke_from_the_dashboard_with_csrf(college: Organisation, specification: Specification) -> None:

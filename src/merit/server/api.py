@@ -17,6 +17,7 @@ from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.models import AuditEvent
 from merit.server.accounts.services import authenticate
+from merit.server.bulk import results as bulk_results
 from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
@@ -248,15 +249,18 @@ def issue_from_specification(request: HttpRequest, spec_id: int, body: IssueFrom
 def create_issuance_job(
     request: HttpRequest, spec_id: int, file: File[UploadedFile], dry_run: bool = False
 ) -> JsonResponse:
-    """Upload a CSV of learners. With ``dry_run`` every row is checked and nothing is issued; otherwise the valid
-    rows are queued for issuance (the same file uploaded again returns the same job, queued again if unfinished, and
-    issues nothing twice)."""
+    """Upload a CSV file (UTF-8, UTF-16 or Windows-1252/1250; comma, semicolon or TAB) or an XLSX workbook of
+    learners; dates without a time are read in the organisation's time zone. With ``dry_run`` every row is checked
+    and nothing is issued; otherwise the valid rows are queued for issuance (the same file uploaded again returns the
+    same job, queued again if unfinished, and issues nothing twice)."""
     token = request.auth  # type: ignore[attr-defined]
     specification = Specification.objects.get(organisation=token.organisation, pk=spec_id)
     content = file.read(bulk_rows.MAX_BYTES + 1)
     if dry_run:
-        return JsonResponse({"dryRun": True, **bulk.dry_run(specification, content).to_json()})
-    job, _, created = bulk.create_job(specification, file.name or "upload.csv", content, actor=_actor(token))
+        return JsonResponse({"dryRun": True, **bulk.dry_run(specification, content, token.organisation).to_json()})
+    job, _, created = bulk.create_job(
+        specification, file.name or "upload.csv", content, actor=_actor(token), issuer=token.organisation
+    )
     return JsonResponse({"created": created, "job": bulk.progress(job)}, status=201 if created else 200)
 
 
@@ -265,6 +269,41 @@ def get_issuance_job(request: HttpRequest, job_id: int) -> JsonResponse:
     """A job's progress and its rejected rows."""
     token = request.auth  # type: ignore[attr-defined]
     return JsonResponse(bulk.progress(IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)))
+
+
+@api.get("/api/v1/issuance-jobs/{job_id}/rows", tags=["Bulk issuance"], auth=TokenAuth("read"))
+def get_issuance_job_rows(
+    request: HttpRequest,
+    job_id: int,
+    page: int = Query(1, ge=1, le=MAX_OFFSET),
+    per_page: int = Query(100, ge=1, le=1000),
+) -> JsonResponse:
+    """Each learner's result, a page at a time (a page past the last gives the last): ``issued``, ``emailed``,
+    ``bounced`` (with the mail server's answer), ``claimed``, ``failed`` (with the reason) or ``pending``."""
+    token = request.auth  # type: ignore[attr-defined]
+    job = IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)
+    found, rows = bulk_results.page(job, page, per_page)
+    return JsonResponse(
+        {
+            "job": job.pk,
+            "page": found.number,
+            "pages": found.paginator.num_pages,
+            "count": found.paginator.count,
+            "rows": [row.to_json() for row in rows],
+        }
+    )
+
+
+@api.get("/api/v1/issuance-jobs/{job_id}/claim-links.csv", tags=["Bulk issuance"], auth=TokenAuth("issue"))
+def get_issuance_job_claim_links(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Each learner's result with the claim link while it is open (not claimed, not expired), as CSV."""
+    token = request.auth  # type: ignore[attr-defined]
+    job = IssuanceJob.objects.get(organisation=token.organisation, pk=job_id)
+    exported = bulk.export_claim_links(job, actor=_actor(token))
+    response = HttpResponse(exported, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="job-{job.pk}-claim-links.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @api.post("/api/v1/issuance-jobs/{job_id}/retry", tags=["Bulk issuance"], auth=TokenAuth("issue"))

@@ -183,7 +183,7 @@ if os.environ.get("MERIT_EMAIL_HOST"):
     EMAIL_HOST_PASSWORD = os.environ.get("MERIT_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = os.environ.get("MERIT_EMAIL_TLS", "1") == "1"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "merit.server.delivery.filemail.EmailBackend"  # One file per message.
     EMAIL_FILE_PATH = str(HOME / "mail")
 
 LOGGING = {

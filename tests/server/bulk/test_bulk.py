@@ -46,7 +46,8 @@ def upload(api: Api, spec: Specification, content: bytes, dry_run: bool = False,
 def test_dry_run_reports_each_bad_row_and_issues_nothing(college_api: Api, specification: Specification) -> None:
     report = upload(college_api, specification, csv_25_with_two_bad_rows(), dry_run=True).json()
     assert report["valid"] == 23
-    assert [(e["row"], e["error"].split(" ")[0]) for e in report["errors"]] == [(9, "“not-an-address”"), (16, "grade")]
+    assert [(e["row"], e["error"].split(" ")[0]) for e in report["errors"]] == [(9, "“not-an-address”"), (16, "The")]
+    assert "The grade “A+” is not one of" in report["errors"][1]["error"]
     assert IssuedCredential.objects.count() == 0
     assert IssuanceJob.objects.count() == 0
 
@@ -100,10 +101,15 @@ def test_an_interrupted_job_resumes_with_no_duplicate_and_no_gap(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("email,name\nånna@example.se,Åsa\n".encode("latin-1"), "not UTF-8"),
-        (b"name,grade\nAnna,VG\n", "needs an 'email' or a 'did' column"),
-        (b"email,name,shoe_size\na@b.se,A,42\n", "unknown columns: shoe_size"),
-        (b"", "the file is empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel workbook (.xls)"),
+        (b"\xef\xbb\xbfemail\n\xff\xfe@x.se\n", "The file says it is UTF-8, but line 2 is not."),
+        (b"email\x00,name\nx@example.se,A\n", "The file is not text"),
+        (b"name,grade\nAnna,VG\n", "needs an “email” or a “did” column"),
+        (
+            b"email,name,shoe_size\na@b.se,A,42\n",
+            "columns Merit does not know: “shoe_size”. The columns found were: “email”, “name”, “shoe_size”.",
+        ),
+        (b"", "The file is empty"),
         (b"email\n" + b"x@example.se\n" * (MAX_ROWS + 1), "more than 100,000 learners"),
         (b"email\n" + b"a" * (10 * 1024 * 1024), "larger than 10 MB"),
     ],
@@ -130,13 +136,15 @@ def test_row_level_problems(specification: Specification) -> None:
         b'd@example.se,"=HYPERLINK(""https://evil.example"",""click"")"\n'
     )
     result = read_upload(content, spec)
-    assert [number for number, _ in result.rows] == [2, 7]
+    assert [number for number, _ in result.rows] == [2, 5, 7]  # Row 5's missing name cell is an empty name.
     assert [(n, e) for n, e in result.errors] == [
-        (4, "the same learner as row 2"),
-        (5, "expected 2 cells, found 1"),
-        (6, "name contains control characters"),
+        (4, "The same learner as row 2."),
+        (6, "name contains control characters."),
     ]
-    formula = result.rows[1][1]["name"]
+    assert read_upload(b"email,name\na@example.se,Anna,extra\n", spec).errors == [
+        (2, "The row has 3 cells; the first row names 2.")
+    ]
+    formula = result.rows[2][1]["name"]
     assert formula.startswith("=HYPERLINK")
     assert neutralise(formula) == "'" + formula
     with pytest.raises(UploadError):
@@ -173,7 +181,7 @@ def test_the_job_runs_through_the_task_queue(
 def test_template_download(client: Any) -> None:
     response = client.get("/api/v1/issuance-template.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.content.decode().splitlines()[0] == "email,name,grade,valid_until"
+    assert response.content.decode().splitlines()[0] == "email,name,grade,valid_until,language"
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:

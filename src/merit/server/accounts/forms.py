@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from django import forms
@@ -72,6 +73,11 @@ class OrganisationForm(forms.Form):
         return _country(self.cleaned_data["country"])
 
 
+def _zones() -> list[tuple[str, str]]:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return [(zone, zone.replace("_", " ")) for zone in ["UTC", *zones]]
+
+
 class ProfileForm(OrganisationForm):
     linkedin_id = forms.RegexField(
         label=_("LinkedIn organisation id (optional)"),
@@ -85,6 +91,26 @@ class ProfileForm(OrganisationForm):
         error_messages={"invalid": _("Enter the number only, such as 12345678.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 22}),
     )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=_zones,
+        required=False,
+        help_text=_(
+            "Dates without a time in uploaded spreadsheets, such as 2027-12-31, are read in this time zone, and the "
+            "e-mails to learners give times in it."
+        ),
+    )
+
+    def clean_time_zone(self) -> str:
+        value = str(self.cleaned_data.get("time_zone") or "")
+        if not value:
+            return ""  # The country's time zone.
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError(_("Choose a time zone from the list.")) from exc
+        return value
+
     logo = forms.FileField(
         label=_("Logo (optional)"),
         required=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,30 @@ def did_prefix() -> str:
     """What every organisation's ``did:web`` on this installation starts with (its slug follows)."""
     host = settings.BASE_URL.split("://", 1)[1].split("/", 1)[0].replace(":", "%3A")
     return f"did:web:{host}:orgs:"
+
+
+COUNTRY_ZONES = {
+    "SE": "Europe/Stockholm",
+    "NO": "Europe/Oslo",
+    "FI": "Europe/Helsinki",
+    "DK": "Europe/Copenhagen",
+    "IS": "Atlantic/Reykjavik",
+    "PL": "Europe/Warsaw",
+    "EE": "Europe/Tallinn",
+    "LV": "Europe/Riga",
+    "LT": "Europe/Vilnius",
+    "DE": "Europe/Berlin",
+    "NL": "Europe/Amsterdam",
+    "BE": "Europe/Brussels",
+    "FR": "Europe/Paris",
+    "IE": "Europe/Dublin",
+    "AT": "Europe/Vienna",
+    "CZ": "Europe/Prague",
+    "SK": "Europe/Bratislava",
+    "IT": "Europe/Rome",
+    "ES": "Europe/Madrid",
+}
+"""The time zone of an organisation that has not chosen one, by country (countries with one zone only)."""
 
 
 class Organisation(models.Model):
@@ -35,10 +61,28 @@ class Organisation(models.Model):
     )
     logo = models.BinaryField(_("logo"), blank=True, default=b"")
     logo_type = models.CharField(max_length=20, blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text="An IANA time zone; empty means the zone of the organisation's country (COUNTRY_ZONES), else UTC.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone_name(self) -> str:
+        """The organisation's time zone: its own, else its country's, else UTC."""
+        return self.time_zone or COUNTRY_ZONES.get(self.country.upper(), "UTC")
+
+    def zone(self) -> ZoneInfo:
+        """The time zone in which dates without a time are read (bulk uploads) and times are shown (e-mails)."""
+        try:
+            return ZoneInfo(self.zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo("UTC")
 
     @property
     def did(self) -> str:

@@ -186,7 +186,7 @@ def send_account_email(to: str, subject: str, template: str, context: dict[str, 
 
 LOGO_MAX_BYTES = 512 * 1024
 LOGO_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
-PROFILE_FIELDS = ("name", "country", "region", "registration_id", "homepage", "linkedin_id")
+PROFILE_FIELDS = ("name", "country", "region", "registration_id", "homepage", "linkedin_id", "time_zone")
 
 
 class NotVerified(Exception):

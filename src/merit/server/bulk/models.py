@@ -66,3 +66,23 @@ class IssuanceRow(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "number"], name="unique_row_number")]
         indexes = [models.Index(fields=["job", "state"])]
+
+
+class CheckedUpload(models.Model):
+    """A file that passed the dry run, kept so that the issuer issues it without choosing it again. Only the member
+    who checked it may issue it, through an unguessable key; it is deleted once issued, or when it expires.
+
+    .. pii: the uploaded file: learners' e-mail addresses, names or DIDs.
+    .. pii_types: email_address, name
+    .. pii_retirement: deleted when its job is created, or once expired (on the next upload, or by a task)
+    """
+
+    key = models.CharField(max_length=43, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="checked_uploads")
+    specification = models.ForeignKey(Specification, on_delete=models.CASCADE, related_name="checked_uploads")
+    created_by = models.CharField(max_length=200)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    valid = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,16 +15,88 @@ from merit.core.errors import InvalidError, MeritError
 from merit.core.microcredential import Learner
 from merit.server import bulkwrite
 from merit.server.accounts.models import Organisation
-from merit.server.bulk.models import IssuanceJob, IssuanceRow
+from merit.server.bulk.models import CheckedUpload, IssuanceJob, IssuanceRow
 from merit.server.bulk.rows import Upload, read_upload
 from merit.server.delivery import services as delivery
 from merit.server.issuing import services as issuing
 from merit.server.issuing.models import Specification
 
+CHECKED_LIFETIME = timedelta(hours=24)
+"""How long a checked file waits to be issued."""
 
-def dry_run(specification: Specification, content: bytes) -> Upload:
-    """Validate an upload without issuing anything."""
-    return read_upload(content, issuing.parsed_specification(specification))
+
+def dry_run(specification: Specification, content: bytes, issuer: Organisation | None = None) -> Upload:
+    """Validate an upload without issuing anything; dates without a time are read in the issuer's time zone."""
+    organisation = issuer or specification.organisation
+    return read_upload(content, issuing.parsed_specification(specification), organisation.zone())
+
+
+def check_and_keep(
+    specification: Specification, filename: str, content: bytes, *, actor: str, issuer: Organisation
+) -> tuple[Upload, CheckedUpload | None]:
+    """The dry run, keeping the file (when it has rows to issue) so that the issuer issues it without choosing it
+    again: returns the report and the kept file, whose ``key`` only the same member may use (it replaces the one
+    the member kept before for this micro-credential)."""
+    purge_checked()
+    upload = dry_run(specification, content, issuer)
+    # One kept file per member and micro-credential: checking another replaces it, so dry runs cannot pile up.
+    CheckedUpload.objects.filter(organisation=issuer, specification=specification, created_by=actor).delete()
+    if not upload.rows:
+        return upload, None
+    kept = CheckedUpload.objects.create(
+        key=secrets.token_urlsafe(32),
+        organisation=issuer,
+        specification=specification,
+        created_by=actor,
+        filename=filename[:255],
+        content=content,
+        valid=len(upload.rows),
+        expires_at=timezone.now() + CHECKED_LIFETIME,
+    )
+    from merit.server.bulk.tasks import purge_checked_uploads
+
+    backend = purge_checked_uploads.get_backend()
+    if backend.supports_defer:
+        when = kept.expires_at + timedelta(seconds=5)
+        transaction.on_commit(lambda: purge_checked_uploads.using(run_after=when).enqueue())
+    return upload, kept
+
+
+def checked(key: str, *, issuer: Organisation, specification: Specification, actor: str) -> CheckedUpload:
+    """The kept file ``key`` of this member, organisation and specification; raises ``CheckedUpload.DoesNotExist``
+    for any other (or an expired one)."""
+    return CheckedUpload.objects.get(
+        key=key,
+        organisation=issuer,
+        specification=specification,
+        created_by=actor,
+        expires_at__gt=timezone.now(),
+    )
+
+
+def issue_checked(kept: CheckedUpload, *, actor: str) -> tuple[IssuanceJob, Upload, bool]:
+    """Create the job of a kept file (as :func:`create_job`) and delete the file."""
+    with transaction.atomic():
+        result = create_job(
+            kept.specification, kept.filename, bytes(kept.content), actor=actor, issuer=kept.organisation
+        )
+        CheckedUpload.objects.filter(pk=kept.pk).delete()
+    return result
+
+
+def export_claim_links(job: IssuanceJob, *, actor: str, delimiter: str = ",") -> str:
+    """The job's results with its open claim links as CSV (``results.export_csv``), recorded in the audit log: the
+    links are secrets that let anyone claim the credentials."""
+    from merit.server.bulk import results
+
+    issuing.audit(job.organisation, actor, "issuance_job.claim_links_exported", job.filename, job=job.pk)
+    return results.export_csv(job, delimiter)
+
+
+def purge_checked() -> int:
+    """Delete the kept files that expired; returns how many."""
+    deleted, _ = CheckedUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
 
 
 def create_job(
@@ -41,7 +114,7 @@ def create_job(
     """
     if specification.state != Specification.State.PUBLISHED:
         raise InvalidError("only published specifications can be issued")
-    upload = dry_run(specification, content)
+    upload = dry_run(specification, content, issuer)
     digest = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         job, created = IssuanceJob.objects.get_or_create(
@@ -53,7 +126,13 @@ def create_job(
         if created:
             rows = [IssuanceRow(job=job, number=n, data=data) for n, data in upload.rows]
             rows += [
-                IssuanceRow(job=job, number=n, data={}, state=IssuanceRow.State.REJECTED, error=error[:500])
+                IssuanceRow(
+                    job=job,
+                    number=n,
+                    data=upload.refused.get(n, {}),
+                    state=IssuanceRow.State.REJECTED,
+                    error=error[:500],
+                )
                 for n, error in upload.errors
             ]
             IssuanceRow.objects.bulk_create(rows, batch_size=2000)
@@ -145,7 +224,8 @@ def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
         results = issuing.issue_batch(job.specification, items, actor=actor, issuer=job.organisation)
         issued: dict[int, int] = {}
         rejected = 0
-        mail = []
+        links = []
+        default_language = job.specification.data.get("language") or ""
         for row, result in zip(rows, results, strict=True):
             if isinstance(result, MeritError):
                 # Rare: the dry run refused what it could see, so each such row is written on its own.
@@ -154,10 +234,10 @@ def _issue_batch(job: IssuanceJob, size: int, actor: str) -> int:
                 rejected += 1
             else:
                 issued[row.pk] = result.pk
-                if row.data.get("email"):
-                    mail.append((result, row.data["email"]))
+                # Every credential gets a claim link (for the export); those with an address are e-mailed it.
+                links.append((result, row.data.get("email", ""), row.data.get("language") or default_language))
         bulkwrite.update_each(IssuanceRow, "credential", issued, state=IssuanceRow.State.ISSUED)
-        delivery.deliver_many(mail)
+        delivery.deliver_many(links)
         IssuanceJob.objects.filter(pk=job.pk).update(
             issued=F("issued") + len(issued), rejected=F("rejected") + rejected, total=F("total") - rejected
         )

@@ -18,3 +18,9 @@ def run_issuance_job(job_id: int, attempt: int = 1) -> None:
         if not retry.again(run_issuance_job, attempt, exc, job_id):
             services.fail_job(job_id, exc)
             raise
+
+
+@task(priority=-20)
+def purge_checked_uploads() -> None:
+    """Delete the files kept after a dry run that were never issued, once they expire."""
+    services.purge_checked()

@@ -154,7 +154,9 @@ def revoke_token(request: HttpRequest, slug: str, token_pk: int) -> HttpResponse
 
 
 def _profile_initial(organisation: Organisation) -> dict[str, str]:
-    return {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
+    initial = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS}
+    initial["time_zone"] = organisation.zone_name  # The country's zone until the organisation chooses one.
+    return initial
 
 
 @login_required

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/specifications/<int:spec_id>/issue", views.issue_one, name="issue-one"),
     path("<slug:slug>/jobs/<int:job_id>", views.job, name="job"),
     path("<slug:slug>/jobs/<int:job_id>/retry", views.retry_job, name="retry-job"),
+    path("<slug:slug>/jobs/<int:job_id>/results.csv", views.job_export, name="job-export"),
     path("<slug:slug>/credentials/<int:credential_pk>/status", views.change_status, name="change-status"),
     path("<slug:slug>/members", organisation.members_page, name="members"),
     path("<slug:slug>/members/invite", organisation.invite, name="invite"),
