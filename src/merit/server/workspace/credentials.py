@@ -49,6 +49,10 @@ CONSEQUENCES = {
     ),
     "valid": gettext_lazy("Reinstating lifts the suspension: verifiers will report this credential as valid again."),
 }
+MANY_REVOKED = gettext_lazy(
+    "Revoking is permanent: verifiers will report these credentials as revoked from now on. The learners keep "
+    "their files but they will no longer verify as valid."
+)
 _BAD_QUERY = {
     "state": gettext_lazy("Choose a status from the list."),
     "date": gettext_lazy("Write dates as YYYY-MM-DD, for example 2027-03-31."),
@@ -112,6 +116,7 @@ def credentials(request: HttpRequest, slug: str) -> HttpResponse:
         "error": error,
         "page": found,
         "rows": actions_of(request, organisation, found.items),
+        "selectable": any(r.state != IssuedCredential.State.REVOKED for r in found.items),
         "may_issue": may_issue(request, organisation),
         "states": IssuedCredential.State.choices,
         "specifications": _specifications(organisation),
@@ -284,12 +289,12 @@ def bulk_status(request: HttpRequest, slug: str) -> HttpResponse:
         "skipped": skipped,
         "state": state,
         "action": ACTIONS[state],
-        "consequence": CONSEQUENCES[state],
         "confirm": CONFIRMS[state],
         "reason": reason,
         "next": back,
         "form_action": reverse("workspace:bulk-status", args=[slug]),
         "bulk": True,
+        "consequence": CONSEQUENCES[state] if len(records) == 1 else MANY_REVOKED,
     }
     if request.POST.get("confirm") == "1":
         error = _reason_error(state, reason)
