@@ -1,7 +1,8 @@
 """Browser test (Playwright driving Debian's Chromium), in English and Swedish: an issuer searches the credentials
 list for a learner by name (without accents), opens the confirmation page of "Revoke", is refused without a reason,
 revokes with one, sees the state change; a bulk revocation is confirmed on its own page; the verification report
-then says when and why. Axe checks every page; screenshots go to ``artifacts/screenshots/``."""
+then says when and why; the learner's details are erased on request; a bad search date is explained. Axe checks
+every page; screenshots go to ``artifacts/screenshots/``."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ TEXT = {
         "report": "the issuer revoked this credential.",
         "paste": "Credential or presentation (JSON)",
         "verify": "Verify the text",
+        "erase": "Erase the learner's details…",
+        "erase_heading": "Erase the learner's details?",
+        "erase_confirm": "Yes, erase",
+        "erased": "The learner's name and address are erased from your records.",
+        "bad_date": "Write dates as YYYY-MM-DD",
     },
     "sv": {
         "search": "Sök",
@@ -56,6 +62,11 @@ TEXT = {
         "report": "återkallade utfärdaren det här intyget.",
         "paste": "Intyg eller presentation (JSON)",
         "verify": "Verifiera texten",
+        "erase": "Radera deltagarens uppgifter…",
+        "erase_heading": "Radera deltagarens uppgifter?",
+        "erase_confirm": "Ja, radera",
+        "erased": "Deltagarens namn och adress är raderade ur dina register.",
+        "bad_date": "Skriv datum som ÅÅÅÅ-MM-DD",
     },
 }
 
@@ -77,7 +88,7 @@ def test_issuer_finds_a_learner_and_revokes_with_a_reason(
     issued = {}
     for email, name in [("asa@example.se", "Åsa Öberg"), ("erik@example.se", "Erik Lind"), ("bo@example.se", "Bo Ek")]:
         issued[name] = delivery.issue_one(specification, Learner(email=email, name=name), actor="test")[0]
-    asa = issued["Åsa Öberg"]
+    asa, bo = issued["Åsa Öberg"], issued["Bo Ek"]
     user = get_user_model().objects.create_user("issuer", password="a long and private passphrase")
     Membership.objects.create(user=user, organisation=organisation, role=Role.ISSUER)
     signed_in = Client()
@@ -141,6 +152,19 @@ def test_issuer_finds_a_learner_and_revokes_with_a_reason(
         shot(page, "6-credential")
         assert_accessible(page, "credential page")
 
+        page.goto(f"{live_server.url}/workspace/college/credentials/{bo.pk}/")
+        page.get_by_role("link", name=words["erase"]).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(words["erase_heading"])
+        shot(page, "8-erase-confirm")
+        assert_accessible(page, "erase confirmation")
+        page.get_by_role("button", name=words["erase_confirm"]).click()
+        expect(page.get_by_text(words["erased"])).to_be_visible()
+
+        page.goto(f"{live_server.url}/workspace/college/credentials/?issued_after=31.12.2027")
+        expect(page.get_by_role("alert")).to_contain_text(words["bad_date"])
+        shot(page, "9-bad-search")
+        assert_accessible(page, "list with a search error")
+
         page.goto(f"{live_server.url}/verify/")
         page.get_by_label(words["paste"]).fill(asa.document_json)
         page.get_by_role("button", name=words["verify"]).click()
@@ -152,5 +176,6 @@ def test_issuer_finds_a_learner_and_revokes_with_a_reason(
         browser.close()
 
     states = dict(IssuedCredential.objects.values_list("learner_name", "state"))
-    assert states == {"Åsa Öberg": "revoked", "Erik Lind": "revoked", "Bo Ek": "valid"}
+    assert states == {"Åsa Öberg": "revoked", "Erik Lind": "revoked", "": "valid"}
+    assert IssuedCredential.objects.get(pk=bo.pk).learner_erased_at is not None
     assert IssuedCredential.objects.get(pk=asa.pk).state_reason == "Issued in error: wrong course"
