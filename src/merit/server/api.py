@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, File, NinjaAPI, Schema, UploadedFile
@@ -189,6 +190,14 @@ def _credential_item(record: IssuedCredential) -> dict[str, Any]:
     }
 
 
+def _next_page(request: HttpRequest, query: search.CredentialQuery, found: search.Page) -> str | None:
+    """The address of the next page with the same search, or ``None`` on the last page (or with ``offset``)."""
+    if not found.has_next or query.offset is not None:
+        return None
+    params = {**query.params(page=found.number + 1), "per_page": str(found.per_page)}  # The API's default is 50.
+    return f"{request.path}?{urlencode(params)}"
+
+
 def _credentials_csv(request: HttpRequest, query: search.CredentialQuery) -> HttpResponse:
     token = request.auth  # type: ignore[attr-defined]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -224,9 +233,7 @@ def list_credentials(request: HttpRequest) -> HttpResponse:
         "perPage": found.per_page,
         "pages": found.pages,
         "offset": found.offset,
-        "next": query.params(page=found.number + 1, per_page=found.per_page)
-        if found.has_next and query.offset is None
-        else None,
+        "next": _next_page(request, query, found),
         "items": [_credential_item(r) for r in found.items],
     }
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -261,10 +261,8 @@ def bulk_status(request: HttpRequest, slug: str) -> HttpResponse:
     and the reason), then, with ``confirm``, all of them in one transaction, or none with the reason why."""
     organisation = organisation_for(request, slug, "issue")
     back = _back(request, organisation, reverse("workspace:credentials", args=[slug]))
-    try:
-        pks = sorted({int(pk) for pk in request.POST.getlist("pk")})
-    except ValueError:
-        pks = []
+    # Row ids as the list's checkboxes send them; anything else (not a number, out of range) selects nothing.
+    pks = sorted({int(pk) for pk in request.POST.getlist("pk") if pk.isascii() and pk.isdigit() and len(pk) < 19})
     if not pks:
         messages.error(request, _("Select the credentials to revoke first."))
         return redirect(back)
