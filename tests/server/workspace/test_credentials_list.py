@@ -200,6 +200,7 @@ def test_no_preselected_action_and_only_what_applies(college: Organisation) -> N
     dashboard = client.get("/workspace/college/").content.decode()
     assert "None: revocation is permanent" in dashboard
     assert "All credentials: search, export and revoke" in dashboard
+    assert '<a href="/workspace/college/credentials/?state=revoked">Revoked: 1</a>' in dashboard
     assert "Ola Berg" in dashboard
 
 

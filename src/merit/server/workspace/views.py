@@ -57,7 +57,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     counts = services.credential_counts(organisation)
     context = {
         "organisation": organisation,
-        "counts": [(label, counts[value]) for value, label in IssuedCredential.State.choices],
+        "counts": [(value, label, counts[value]) for value, label in IssuedCredential.State.choices],
         "specifications": registry.issuable(organisation),
         "jobs": IssuanceJob.objects.filter(organisation=organisation).order_by("-created_at")[:10],
         "recent": AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:15],
