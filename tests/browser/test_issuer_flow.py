@@ -94,8 +94,9 @@ def test_issuer_bulk_issues_and_revokes(
 
         page.get_by_role("link", name="Back to the dashboard").click()
         first = page.locator("tbody tr").first
-        first.get_by_label("Reason").fill("issued in error")
-        first.get_by_role("button", name="Apply").click()
+        first.get_by_role("link", name="Revoke…").click()
+        page.get_by_label("Reason (required)").fill("issued in error")
+        page.get_by_role("button", name="Yes, revoke").click()
         page.get_by_text("The credential is now revoked.").wait_for()
         page.screenshot(path=str(SHOTS / "4-revoked.png"), full_page=True)
         assert_accessible(page, "dashboard after revocation")

@@ -11,10 +11,19 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from merit.server.accounts.models import Organisation
 from merit.server.accounts.services import create_token
 from merit.server.issuing.services import create_organisation
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """Django's locale middleware leaves the last request's language active in the thread; a test that reads a page
+    in Swedish must not change the language of the next test's e-mails and messages."""
+    yield
+    translation.activate("en")
 
 
 class Api:

@@ -120,10 +120,16 @@ def test_user_text_is_escaped(college: Organisation) -> None:
     specification = services.publish_specification(draft, actor="test")
     from merit.core.microcredential import Learner
 
-    services.issue_from_specification(specification, Learner(email="a@example.se"), actor="test")
-    html = member(college, Role.VIEWER).get("/workspace/college/").content.decode()
-    assert "<img src=x" not in html
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    learner = Learner(email="a@example.se", name="<b>Anna</b>")
+    services.issue_from_specification(specification, learner, actor="test")
+    viewer = member(college, Role.VIEWER)
+    # The dashboard shows the title in the reader's language, with the learner's name.
+    for path in ("/workspace/college/", "/workspace/college/credentials/"):
+        html = viewer.get(path, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+        assert "<img src=x" not in html
+        assert "<b>Anna" not in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "&lt;b&gt;Anna&lt;/b&gt;" in html
 
 
 def test_swedish_interface(college: Organisation) -> None:

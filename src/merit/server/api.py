@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
@@ -22,7 +23,7 @@ from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
 from merit.server.bulk.models import IssuanceJob
 from merit.server.delivery import services as delivery
-from merit.server.issuing import requests, services
+from merit.server.issuing import requests, search, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.portal import services as portal
@@ -44,7 +45,7 @@ api.add_router("/registry/v1", registry_router)
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length
 MAX_KEY = Specification._meta.get_field("key").max_length
 MAX_OFFSET = 10**9
-"""The furthest page a listing reads from (an offset past every row is an empty page, not an error)."""
+"""The furthest page a listing reads from (a page past every row is the last page, not an error)."""
 
 
 class IssueRequest(Schema):
@@ -153,19 +154,99 @@ def verify_presentation(request: HttpRequest, body: VerifyPresentationRequest) -
     return _verification_response(report)
 
 
-@api.get("/api/v1/credentials", tags=["Credentials"], auth=TokenAuth("read"), summary="Issued credentials")
-def list_credentials(
-    request: HttpRequest, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=MAX_OFFSET)
-) -> JsonResponse:
-    """A page of the organisation's credentials, newest first (``limit`` 1 to 500, ``offset`` from 0)."""
+_SEARCH_DOC = {
+    "q": "Words that each match the learner's name, e-mail address or DID (ignoring case and accents) or the id",
+    "state": "valid, suspended or revoked",
+    "specification": "The id of a micro-credential version (as in /api/v1/specifications)",
+    "issued_after": "Issued on or after this day (YYYY-MM-DD, the server's time zone)",
+    "issued_before": "Issued on or before this day (YYYY-MM-DD)",
+    "page": "The page, from 1",
+    "per_page": f"Credentials per page, 1 to {search.MAX_PER_PAGE} (default 50)",
+    "limit": "As per_page (older clients)",
+    "offset": "Skip this many credentials instead of choosing a page (older clients)",
+}
+
+
+def _search(request: HttpRequest) -> search.CredentialQuery:
+    """The search the query string asks for, through the one parser the workspace list uses too."""
+    params = {name: request.GET.get(name, "") for name in search.PARAMETERS}
+    return search.parse(params, per_page=50)
+
+
+def _credential_item(record: IssuedCredential) -> dict[str, Any]:
+    specification = record.specification
+    return {
+        "id": record.credential_id,
+        "state": record.state,
+        "issuedAt": record.issued_at.isoformat(),
+        "reason": record.state_reason,
+        "stateChangedAt": record.state_changed_at.isoformat() if record.state_changed_at else None,
+        "learner": {
+            "name": record.learner_name,
+            "contact": record.learner_contact,
+            "erased": bool(record.learner_erased_at),
+        },
+        "specification": None
+        if specification is None
+        else {"id": specification.pk, "key": specification.key, "version": specification.version},
+        "title": search.title(record),
+    }
+
+
+def _next_page(request: HttpRequest, query: search.CredentialQuery, found: search.Page) -> str | None:
+    """The address of the next page with the same search, or ``None`` on the last page (or with ``offset``)."""
+    if not found.has_next or query.offset is not None:
+        return None
+    params = {**query.params(page=found.number + 1), "per_page": str(found.per_page)}  # The API's default is 50.
+    return f"{request.path}?{urlencode(params)}"
+
+
+def _credentials_csv(request: HttpRequest, query: search.CredentialQuery) -> HttpResponse:
     token = request.auth  # type: ignore[attr-defined]
-    records = IssuedCredential.objects.filter(organisation=token.organisation).order_by("-issued_at")
-    page = records[offset : offset + limit]
-    items = [
-        {"id": r.credential_id, "state": r.state, "issuedAt": r.issued_at.isoformat(), "reason": r.state_reason}
-        for r in page
-    ]
-    return JsonResponse({"total": records.count(), "items": items})
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="merit-credentials.csv"'
+    csv.writer(response).writerows(search.csv_rows(search.find(token.organisation, query)))
+    return response
+
+
+@api.get(
+    "/api/v1/credentials",
+    tags=["Credentials"],
+    auth=TokenAuth("read"),
+    summary="Issued credentials, searched",
+    openapi_extra={
+        "parameters": [
+            {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+            for name, text in _SEARCH_DOC.items()
+        ]
+    },
+)
+def list_credentials(request: HttpRequest) -> HttpResponse:
+    """A page of the organisation's credentials, newest first, found by learner, micro-credential, state and date of
+    issue; with ``Accept: text/csv`` every match as CSV (as ``/api/v1/credentials.csv``). A parameter that cannot
+    be read is a 400 problem naming it."""
+    token = request.auth  # type: ignore[attr-defined]
+    query = _search(request)
+    if "text/csv" in request.headers.get("Accept", ""):
+        return _credentials_csv(request, query)
+    found = search.page(token.organisation, query)
+    body = {
+        "total": found.total,
+        "page": found.number,
+        "perPage": found.per_page,
+        "pages": found.pages,
+        "offset": found.offset,
+        "next": _next_page(request, query, found),
+        "items": [_credential_item(r) for r in found.items],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+@api.get("/api/v1/credentials.csv", tags=["Credentials"], auth=TokenAuth("read"), summary="Issued credentials as CSV")
+def export_credentials(request: HttpRequest) -> HttpResponse:
+    """Every credential the search finds (the parameters of ``/api/v1/credentials``, paging aside), as CSV; cells that
+    look like formulas are neutralised."""
+    return _credentials_csv(request, _search(request))
 
 
 @api.get("/api/v1/credentials/{path:credential_id}", tags=["Credentials"], auth=TokenAuth("read"))

@@ -17,6 +17,7 @@ from merit.server.accounts.services import AuthenticationFailed, PermissionDenie
 from merit.server.bulk.rows import UploadError
 from merit.server.issuing import recipients
 from merit.server.issuing.requests import CredentialExists, NoKeyForSuite
+from merit.server.issuing.search import BadQuery
 
 PROBLEM = "application/problem+json"
 BASE = "https://purl.org/merit/problems/"
@@ -92,6 +93,10 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(RecipientError)
     def bad_recipient(request: HttpRequest, exc: RecipientError) -> HttpResponse:
         return problem(400, "Bad Request", recipients.message(exc), exc.code, reason=exc.reason)
+
+    @api.exception_handler(BadQuery)
+    def bad_query(request: HttpRequest, exc: BadQuery) -> HttpResponse:
+        return problem(400, "Bad Request", exc.message, "invalid-query", parameter=exc.parameter)
 
     @api.exception_handler(InvalidError)
     def invalid(request: HttpRequest, exc: InvalidError) -> HttpResponse:

@@ -53,9 +53,10 @@ def solar(college: Organisation) -> Specification:
 )
 def test_listing_bounds_are_a_problem_not_a_500(college_api: Api, query: str) -> None:
     response = college_api.get(f"/api/v1/credentials?{query}")
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
-    assert response.json()["id"] == "invalid-request"
+    assert response.json()["id"] == "invalid-query"
+    assert response.json()["parameter"] == query.split("=")[0]
 
 
 def test_listing_within_bounds_pages(college_api: Api, college: Organisation) -> None:
@@ -195,7 +196,9 @@ def test_a_data_error_a_view_let_through_is_a_400_page(
     record = services.issue_credential(college, credential(college), actor="test")
     owner = member(college, Role.OWNER)
     page = owner.post(
-        f"/workspace/college/credentials/{record.pk}/status", {"state": "revoked"}, HTTP_ACCEPT_LANGUAGE="sv"
+        f"/workspace/college/credentials/{record.pk}/status",
+        {"state": "revoked", "reason": "x"},
+        HTTP_ACCEPT_LANGUAGE="sv",
     )
     assert page.status_code == 400
     assert "sparades" in page.content.decode()

@@ -92,11 +92,15 @@ class StatusList(models.Model):
 
 
 class IssuedCredential(models.Model):
-    """A credential Merit signed for an organisation, with its status entries.
+    """A credential Merit signed for an organisation, with its status entries, and the issuer's record of whom it
+    issued it to (``docs/decisions/0018-issuer-record-of-learners.md``).
 
-    .. pii: the signed credential identifies the learner by DID or by a salted hash of an e-mail address.
-    .. pii_types: other
-    .. pii_retirement: retained (the issuer's record of what it issued); the learner's plain address is not kept
+    .. pii: the signed credential identifies the learner by DID or by a salted hash of an e-mail address; the
+       issuer's record beside it keeps the learner's name and e-mail address or DID as given at issuance, so that
+       the issuer can find, export and revoke a learner's credential.
+    .. pii_types: name, email_address, other
+    .. pii_retirement: retained (the issuer's record of what it issued); the learner's name and address are erased
+       by the issuer on request (``learner_erased_at``), the signed credential stays byte for byte
     """
 
     class State(models.TextChoices):
@@ -111,7 +115,20 @@ class IssuedCredential(models.Model):
     document_json = models.TextField(help_text="The signed credential, byte for byte as issued.")
     state = models.CharField(max_length=20, choices=State.choices, default=State.VALID)
     state_reason = models.CharField(max_length=500, blank=True)
+    state_changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last revoked, suspended or reinstated."
+    )
     issued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    learner_name = models.CharField(max_length=300, blank=True, help_text="The learner's name as given at issuance.")
+    learner_contact = models.CharField(
+        max_length=2000, blank=True, help_text="The learner's e-mail address or DID as given at issuance."
+    )
+    learner_search = models.CharField(
+        max_length=2400, blank=True, help_text="Name and address folded (case, accents) for search; see search.py."
+    )
+    learner_erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the issuer erased the learner's details on request."
+    )
 
     class Meta:
         constraints = [
@@ -119,6 +136,18 @@ class IssuedCredential(models.Model):
                 fields=["organisation", "credential_id"], name="unique_credential_id_per_organisation"
             )
         ]
+
+    @property
+    def can_suspend(self) -> bool:
+        """Whether it has a suspension entry, so that suspending it means something to verifiers."""
+        return any(entry.status_list.purpose == "suspension" for entry in self.status_entries.all())
+
+    @property
+    def actions(self) -> list[str]:
+        """The states it may move to now (``transitions.allowed``): none once revoked."""
+        from merit.server.issuing.transitions import allowed
+
+        return allowed(self.state, can_suspend=self.can_suspend)
 
     @property
     def document(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
 from merit.server import bulkwrite
 from merit.server.accounts.models import AuditEvent, Organisation, did_prefix
+from merit.server.issuing import learners, transitions
 from merit.server.issuing.models import IssuedCredential, OrganisationKey, Specification, StatusEntry, StatusList
 from merit.server.issuing.requests import MAX_ID, CredentialExists, NoKeyForSuite, Securing
 from merit.server.issuing.sealing import seal, unseal
@@ -301,33 +302,58 @@ def issue_credential(
 def set_status(
     organisation: Organisation, credential_id: str, state: str, *, reason: str, actor: str
 ) -> IssuedCredential:
-    """Revoke, suspend or reinstate a credential; concurrent changes never lose a bit (row locks)."""
-    if state not in ("revoked", "suspended", "valid"):
+    """Revoke, suspend or reinstate a credential, as ``transitions`` allows (anything else raises
+    ``StatusChangeRefused``); the reason and the time are stored with the state. Concurrent changes never lose a
+    bit (row locks)."""
+    if state not in transitions.STATES:
         raise MalformedValueError("status must be revoked, suspended or valid")
     with transaction.atomic():
         record = IssuedCredential.objects.select_for_update().get(
             organisation=organisation, credential_id=credential_id
         )
-        if record.state == IssuedCredential.State.REVOKED:
-            raise InvalidError("a revoked credential cannot change status again")
-        wanted = {"revocation": state == "revoked", "suspension": state == "suspended"}
-        entries = list(record.status_entries.select_related("status_list"))
-        if state == "suspended" and not any(e.status_list.purpose == "suspension" for e in entries):
-            raise InvalidError(
-                "this credential has no suspension entry (Open Badges 3.0 allows one); revoke it instead"
-            )
-        for entry in entries:
-            locked = StatusList.objects.select_for_update().get(pk=entry.status_list_id)
-            bits = Bits(locked.size, bytes(locked.bits))
-            bits.set(entry.index, wanted[locked.purpose])
-            locked.bits = bits.to_bytes()
-            locked.version += 1
-            locked.save(update_fields=["bits", "version", "updated_at"])
-        record.state = state
-        record.state_reason = reason
-        record.save(update_fields=["state", "state_reason"])
-        audit(organisation, actor, f"credential.{state}", credential_id, reason=reason)
+        _change_status(organisation, record, state, reason=reason, actor=actor)
     return record
+
+
+def set_status_many(
+    organisation: Organisation, pks: list[int], state: str, *, reason: str, actor: str
+) -> list[IssuedCredential]:
+    """Change the status of the organisation's credentials ``pks`` together, in one transaction: all of them or,
+    when one does not allow the change (``StatusChangeRefused``) or is not the organisation's
+    (``IssuedCredential.DoesNotExist``), none. One audit entry per credential."""
+    if state not in transitions.STATES:
+        raise MalformedValueError("status must be revoked, suspended or valid")
+    with transaction.atomic():
+        records = list(
+            IssuedCredential.objects.select_for_update().filter(organisation=organisation, pk__in=pks).order_by("pk")
+        )
+        if len(records) != len(set(pks)):
+            raise IssuedCredential.DoesNotExist("no such credential in this organisation")
+        for record in records:
+            _change_status(organisation, record, state, reason=reason, actor=actor)
+    return records
+
+
+def _change_status(
+    organisation: Organisation, record: IssuedCredential, state: str, *, reason: str, actor: str
+) -> None:
+    """Set the bits of ``record`` (locked by the caller's transaction) for ``state`` and record the change."""
+    entries = list(record.status_entries.select_related("status_list"))
+    can_suspend = any(e.status_list.purpose == "suspension" for e in entries)
+    transitions.check(record.state, state, can_suspend=can_suspend)
+    wanted = {"revocation": state == "revoked", "suspension": state == "suspended"}
+    for entry in entries:
+        locked = StatusList.objects.select_for_update().get(pk=entry.status_list_id)
+        bits = Bits(locked.size, bytes(locked.bits))
+        bits.set(entry.index, wanted.get(locked.purpose, False))
+        locked.bits = bits.to_bytes()
+        locked.version += 1
+        locked.save(update_fields=["bits", "version", "updated_at"])
+    record.state = state
+    record.state_reason = reason
+    record.state_changed_at = timezone.now()
+    record.save(update_fields=["state", "state_reason", "state_changed_at"])
+    audit(organisation, actor, f"credential.{state}", record.credential_id, reason=reason)
 
 
 def status_list_document(status_list: StatusList) -> dict[str, Any]:
@@ -473,7 +499,10 @@ def issue_from_specification(
     options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
     unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options)
-    return issue_credential(organisation, unsigned, actor=actor, specification=specification)
+    with transaction.atomic():
+        record = issue_credential(organisation, unsigned, actor=actor, specification=specification)
+        learners.remember(record, learner)  # The issuer's record of whom it issued it to (decision 0018).
+    return record
 
 
 PREVIEW_LEARNER = Learner(email="learner@example.org", name="Alex Example")
@@ -545,6 +574,7 @@ def issue_batch(
                 document_json=json.dumps(signed, ensure_ascii=False),
                 specification=specification,
             )
+            learners.fill(record, items[position][0])  # The issuer's record of whom (decision 0018).
             records.append(record)
             results[position] = record
         bulkwrite.insert(records)

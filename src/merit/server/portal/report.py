@@ -290,6 +290,25 @@ def content(document: dict[str, Any], report: VerificationReport | None = None, 
     }
 
 
+_CHANGED = {"REVOKED": "revoked", "SUSPENDED": "suspended"}
+
+
+def status_change(checks: list[Check], document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """When and why the issuer revoked or suspended the credential, where Merit knows it (a credential an
+    organisation of this installation issued): only for an authentic credential (the signature passed) whose status
+    check found the state the issuer's record holds. ``reason`` is the issuer's own text (the template escapes it)."""
+    status = next((c for c in checks if c.name == STATUS), None)
+    signed = any(c.name == PROOF and c.outcome == "passed" for c in checks)
+    if document is None or status is None or status.outcome != "failed" or not signed:
+        return None
+    from merit.server.portal.services import status_change as recorded  # Services read the database.
+
+    found = recorded(document)
+    if found is None or found["state"] != _CHANGED.get(status.code or ""):
+        return None
+    return found
+
+
 def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: str = "vc") -> dict[str, Any]:
     """The report as ``portal/_report.html`` shows it (see the module documentation); ``fmt`` is the format the one
     way in found (:func:`merit.core.verify.dispatch.verify`), whose reader fills the content panel."""
@@ -350,4 +369,5 @@ def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: s
         "content": shown,
         "credentials": [describe(inner, inner.document) for inner in report.credentials],
         "receipt_url": None,
+        "status_change": status_change(checks, document) if report.kind == "credential" else None,
     }

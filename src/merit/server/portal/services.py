@@ -270,3 +270,24 @@ def save_receipt(verification: Verification) -> Receipt:
         outcome=verification.report.outcome,
         receipt_json=json.dumps(document, ensure_ascii=False, indent=2),
     )
+
+
+def status_change(document: dict[str, Any]) -> dict[str, Any] | None:
+    """When and why the issuer revoked or suspended ``document``, if it is a credential an organisation of this
+    installation issued (found by the organisation's DID and the credential's id): ``state``, ``at`` (aware, or
+    ``None`` for a change recorded before Merit kept the time) and the issuer's ``reason`` (its own words)."""
+    issuer, credential_id = _issuer(document), document.get("id")
+    prefix = did_prefix()
+    if not isinstance(issuer, str) or not issuer.startswith(prefix) or not isinstance(credential_id, str):
+        return None
+    from merit.server.issuing.models import IssuedCredential  # The portal reads the issuer's record only here.
+
+    record = (
+        IssuedCredential.objects.filter(organisation__slug=issuer.removeprefix(prefix), credential_id=credential_id)
+        .exclude(state=IssuedCredential.State.VALID)
+        .only("state", "state_reason", "state_changed_at")
+        .first()
+    )
+    if record is None:
+        return None
+    return {"state": record.state, "at": record.state_changed_at, "reason": record.state_reason}

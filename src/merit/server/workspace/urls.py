@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.workspace import designer, organisation, views
+from merit.server.workspace import credentials, designer, organisation, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -16,7 +16,12 @@ urlpatterns = [
     path("<slug:slug>/jobs/<int:job_id>", views.job, name="job"),
     path("<slug:slug>/jobs/<int:job_id>/retry", views.retry_job, name="retry-job"),
     path("<slug:slug>/jobs/<int:job_id>/results.csv", views.job_export, name="job-export"),
-    path("<slug:slug>/credentials/<int:credential_pk>/status", views.change_status, name="change-status"),
+    path("<slug:slug>/credentials/", credentials.credentials, name="credentials"),
+    path("<slug:slug>/credentials.csv", credentials.credentials_csv, name="credentials-csv"),
+    path("<slug:slug>/credentials/revoke", credentials.bulk_status, name="bulk-status"),
+    path("<slug:slug>/credentials/<int:credential_pk>/", credentials.credential, name="credential"),
+    path("<slug:slug>/credentials/<int:credential_pk>/status", credentials.change_status, name="change-status"),
+    path("<slug:slug>/credentials/<int:credential_pk>/erase", credentials.erase_learner, name="erase-learner"),
     path("<slug:slug>/members", organisation.members_page, name="members"),
     path("<slug:slug>/members/invite", organisation.invite, name="invite"),
     path("<slug:slug>/members/<int:membership_pk>/role", organisation.change_role, name="change-role"),

@@ -26,6 +26,7 @@ from merit.server.issuing import recipients, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.issuing.requests import learner_too_long
 from merit.server.registry import services as registry
+from merit.server.workspace import credentials
 from merit.server.workspace.access import organisation_for
 
 
@@ -46,6 +47,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/home.html", {"memberships": memberships})
 
 
+LATEST = 10
+"""How many of the newest credentials the dashboard shows; the credentials list has them all."""
+
+
+def _latest(organisation: Organisation) -> list[IssuedCredential]:
+    found = IssuedCredential.objects.filter(organisation=organisation).select_related("specification")
+    return list(found.prefetch_related("status_entries__status_list").order_by("-issued_at", "-pk")[:LATEST])
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -53,11 +63,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     counts = services.credential_counts(organisation)
     context = {
         "organisation": organisation,
-        "counts": [(label, counts[value]) for value, label in IssuedCredential.State.choices],
+        "counts": [(value, label, counts[value]) for value, label in IssuedCredential.State.choices],
         "specifications": registry.issuable(organisation),
         "jobs": IssuanceJob.objects.filter(organisation=organisation).order_by("-created_at")[:10],
         "recent": AuditEvent.objects.filter(organisation=organisation).order_by("-at")[:15],
-        "credentials": IssuedCredential.objects.filter(organisation=organisation).order_by("-issued_at")[:25],
+        "credentials": credentials.actions_of(request, organisation, _latest(organisation)),
     }
     return render(request, "workspace/dashboard.html", context)
 
@@ -229,21 +239,6 @@ def retry_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     else:
         messages.info(request, _("The job has finished; there is nothing to retry."))
     return redirect("workspace:job", slug=slug, job_id=found.pk)
-
-
-@login_required
-@require_POST
-def change_status(request: HttpRequest, slug: str, credential_pk: int) -> HttpResponse:
-    organisation = organisation_for(request, slug, "issue")
-    record = get_object_or_404(IssuedCredential, organisation=organisation, pk=credential_pk)
-    state = request.POST.get("state", "")
-    reason = request.POST.get("reason", "").strip()[:500]
-    try:
-        services.set_status(organisation, record.credential_id, state, reason=reason, actor=request.user.get_username())
-        messages.success(request, _("The credential is now %(state)s.") % {"state": state})
-    except MeritError as exc:
-        messages.error(request, exc.message)
-    return redirect("workspace:dashboard", slug=slug)
 
 
 @login_required
