@@ -1,5 +1,6 @@
-"""The registry pages: applying (owners only, their own organisation), reviewing (the authority's owners only),
-decisions shown to the applicant, and bad input answered with a readable message."""
+"""The registry pages: applying (owners only, their own organisation), reviewing (the authority's members; owners
+and issuers decide), decisions and their reasons shown to the applicant, only the changes that apply offered, and
+bad input answered with a readable message."""
 
 from __future__ import annotations
 
@@ -36,13 +37,45 @@ def test_owners_apply_and_see_the_decisions(college: Organisation, employer: Org
     assert "Yrkeshögskolan Norr" in reviewer.get("/registry/review/").content.decode()
     refused = reviewer.post(f"/registry/review/{application.pk}", {"decision": "reject", "reason": " "})
     assert refused.status_code == 400
-    assert "a rejection needs a reason" in refused.content.decode()
-    reviewer.post(f"/registry/review/{application.pk}", {**APPLY, "eqf_max": "4", "decision": "approve"})
+    assert "Give a reason for refusing: the applicant reads it." in refused.content.decode()
+    unexplained = reviewer.post(f"/registry/review/{application.pk}", {**APPLY, "eqf_max": "4", "decision": "approve"})
+    assert unexplained.status_code == 400
+    assert "Give a reason for narrowing the scope: the applicant reads it." in unexplained.content.decode()
+    assert 'value="4" selected' in unexplained.content.decode(), "what the authority chose is kept"
+    wider = reviewer.post(
+        f"/registry/review/{application.pk}", {**APPLY, "eqf_max": "6", "decision": "approve", "reason": "x"}
+    )
+    assert "The scope can be narrowed, never widened beyond the one applied for." in wider.content.decode()
+    assert not Accreditation.objects.exists()
+    reason = "The evidence covers EQF level 4 at most."
+    reviewer.post(
+        f"/registry/review/{application.pk}", {**APPLY, "eqf_max": "4", "decision": "approve", "reason": reason}
+    )
     accreditation = Accreditation.objects.get(organisation=college)
     assert (accreditation.eqf_min, accreditation.eqf_max) == (3, 4), "the authority narrowed the scope"
     page = owner.get("/workspace/college/accreditation").content.decode()
-    assert "approved" in page
-    assert "EQF 3–4" in page
+    assert "<strong>Approved with a narrower scope</strong>" in page
+    assert "Accredited for: EQF levels 3–4; 07 Engineering, manufacturing and construction" in page
+    assert f"The authority's reason: {reason}" in page
+    assert "EQF levels 3–5; 07 Engineering, manufacturing and construction" in page, "what was applied for"
+
+
+def test_the_applicant_reads_why_an_application_was_refused(college: Organisation) -> None:
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    owner = member(college, Role.OWNER, "owner")
+    owner.post("/workspace/college/accreditation", {**APPLY, "authority": agency.pk})
+    application = Application.objects.get()
+    reviewer = member(agency.organisation, Role.ISSUER, "reviewer")
+    response = reviewer.post(f"/registry/review/{application.pk}", {"decision": "reject", "reason": "No QA report."})
+    assert response.status_code == 302
+    page = owner.get("/workspace/college/accreditation").content.decode()
+    assert "<strong>Refused</strong>" in page
+    assert "The authority's reason: No QA report." in page
+    swedish = member(college, Role.OWNER, "svensk")
+    swedish.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    text = swedish.get("/workspace/college/accreditation").content.decode()
+    assert "<strong>Avslagen</strong>" in text
+    assert "Myndighetens motivering: No QA report." in text
 
 
 def test_only_the_authoritys_owners_review_and_never_their_own_application(college: Organisation) -> None:
@@ -63,11 +96,70 @@ def test_only_the_authoritys_owners_review_and_never_their_own_application(colle
     Membership.objects.create(user=get_user_model().objects.get(username="both"), organisation=college, role="viewer")
     response = insider.post(f"/registry/review/{application.pk}", {"decision": "approve"})
     assert response.status_code == 400
-    assert "cannot decide on its application" in response.content.decode()
+    assert "You are a member of this organisation, so you cannot decide about it." in response.content.decode()
     assert not Accreditation.objects.exists()
     evidence = insider.get(f"/registry/evidence/{application.evidence.get().pk}")
     assert evidence.content == b"%PDF"
     assert evidence["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_authoritys_members_review_and_owners_and_issuers_decide(college: Organisation) -> None:
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    application = services.apply(
+        college,
+        agency,
+        scope=services.scope_of(Application(eqf_min=3, eqf_max=5)),
+        qa_framework="ESG",
+        accrediting_body="x",
+        actor="owner",
+        evidence=[("qa-report.pdf", "application/pdf", b"%PDF")],
+    )
+    viewer = member(agency.organisation, Role.VIEWER, "viewer")
+    listing = viewer.get("/registry/review/").content.decode()
+    assert "Yrkeshögskolan Norr" in listing
+    assert f'href="/registry/evidence/{application.evidence.get().pk}">qa-report.pdf</a>' in listing
+    assert "EQF levels 3–5" in listing
+    assert viewer.get(f"/registry/review/{application.pk}").status_code == 200
+    assert "Approve with this scope" not in viewer.get(f"/registry/review/{application.pk}").content.decode()
+    assert viewer.post(f"/registry/review/{application.pk}", {"decision": "approve"}).status_code == 404
+    issuer = member(agency.organisation, Role.ISSUER, "issuer")
+    assert (
+        issuer.post(
+            f"/registry/review/{application.pk}", {"eqf_min": "3", "eqf_max": "5", "decision": "approve"}
+        ).status_code
+        == 302
+    )
+    assert Accreditation.objects.get().organisation == college
+
+
+def test_only_the_changes_that_apply_are_offered_each_with_a_reason(college: Organisation) -> None:
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    application = services.apply(
+        college, agency, scope=services.scope_of(Application()), qa_framework="ESG", accrediting_body="x", actor="o"
+    )
+    reviewer = member(agency.organisation, Role.OWNER, "reviewer")
+    reviewer.post(f"/registry/review/{application.pk}", {"decision": "approve"})
+    accreditation = Accreditation.objects.get()
+    page = reviewer.get("/registry/review/").content.decode()
+    assert 'value="suspend"' in page
+    assert 'value="withdraw"' in page
+    assert 'value="reinstate"' not in page, "an active accreditation cannot be reinstated"
+    assert "selected" not in page.split("<h2>Accreditations</h2>")[1], "no action is preselected"
+    change = f"/registry/accreditations/{accreditation.pk}/change"
+    unexplained = reviewer.post(change, {"action": "suspend", "reason": " "}, follow=True)
+    assert "Give a reason: the organisation reads it." in unexplained.content.decode()
+    reviewer.post(change, {"action": "suspend", "reason": "Audit pending"})
+    page = reviewer.get("/registry/review/").content.decode()
+    assert 'value="reinstate"' in page
+    assert 'value="suspend"' not in page
+    reviewer.post(change, {"action": "withdraw", "reason": "Audit failed"})
+    accreditation.refresh_from_db()
+    assert (accreditation.state, accreditation.state_reason) == ("withdrawn", "Audit failed")
+    assert accreditation.withdrawn_at is not None
+    assert accreditation.withdrawal is not None
+    assert "No change is possible." in reviewer.get("/registry/review/").content.decode()
+    applicant = member(college, Role.OWNER, "owner").get("/workspace/college/accreditation").content.decode()
+    assert "Reason: Audit failed" in applicant
 
 
 def test_names_are_escaped_and_bad_input_explained(college: Organisation) -> None:
@@ -78,7 +170,7 @@ def test_names_are_escaped_and_bad_input_explained(college: Organisation) -> Non
     assert "&lt;script&gt;" in page
     bad = owner.post("/workspace/college/accreditation", {**APPLY, "eqf_min": "6", "authority": agency.pk})
     assert bad.status_code == 400
-    assert "eqf_min (6) is above eqf_max (5)" in bad.content.decode()
+    assert "The lowest EQF level is above the highest." in bad.content.decode()
     assert not Application.objects.exists()
     none = owner.post("/workspace/college/accreditation", APPLY)
     assert "Choose the authority to apply to." in none.content.decode()
