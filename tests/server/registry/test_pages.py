@@ -152,7 +152,14 @@ def test_only_the_changes_that_apply_are_offered_each_with_a_reason(college: Org
     page = reviewer.get("/registry/review/").content.decode()
     assert 'value="reinstate"' in page
     assert 'value="suspend"' not in page
-    reviewer.post(change, {"action": "withdraw", "reason": "Audit failed"})
+    confirm = reviewer.post(change, {"action": "withdraw", "reason": "Audit failed"})
+    text = confirm.content.decode()
+    assert "Withdrawal is for good: it cannot be reinstated." in text
+    assert 'name="confirm" value="yes"' in text
+    assert ">Audit failed</textarea>" in text, "the reason typed is kept"
+    accreditation.refresh_from_db()
+    assert accreditation.state == "suspended", "nothing happens before the confirmation"
+    reviewer.post(change, {"action": "withdraw", "reason": "Audit failed", "confirm": "yes"})
     accreditation.refresh_from_db()
     assert (accreditation.state, accreditation.state_reason) == ("withdrawn", "Audit failed")
     assert accreditation.withdrawn_at is not None

@@ -144,3 +144,27 @@ def test_the_warning_and_the_eqf_levels_are_in_swedish(college: Organisation, ag
     warning = text.split('id="outside-scope"', 1)[1].split("</div>", 1)[0]
     assert "EQF level" not in warning, "(the credential's JSON preview keeps the standard English alignment name)"
     assert "Publicera ändå, utanför den ackrediterade omfattningen" in warning
+
+
+def test_only_the_current_published_version_is_offered_to_issue(designer: Client, college: Organisation) -> None:
+    designer.post("/workspace/college/specifications/new", post_of(EXAMPLE, "publish", key="solar"), follow=True)
+    edited = json.loads(json.dumps(EXAMPLE))
+    edited["workload"]["hours"] = 90
+    designer.post("/workspace/college/specifications/solar/", post_of(edited, "publish"), follow=True)
+    second = Specification.objects.get(key="solar", version=2)
+    assert second.state == "published"
+    owner = member(college, Role.OWNER, name="owner")
+    page = owner.get("/workspace/college/").content.decode()
+    assert page.count("Issue Installing photovoltaic systems to one learner") == 1
+    assert f"/workspace/college/specifications/{second.pk}/issue" in page
+    first = Specification.objects.get(key="solar", version=1)
+    assert owner.get(f"/workspace/college/specifications/{first.pk}/issue").status_code == 404, "superseded"
+
+
+def test_saving_a_new_design_moves_to_its_own_address(designer: Client) -> None:
+    plain = designer.post("/workspace/college/specifications/new", post_of(EXAMPLE, "save", key="solar"))
+    assert (plain.status_code, plain["Location"]) == (302, "/workspace/college/specifications/solar/")
+    htmx = designer.post(
+        "/workspace/college/specifications/new", post_of(EXAMPLE, "save", key="wind"), HTTP_HX_REQUEST="true"
+    )
+    assert (htmx.status_code, htmx["HX-Redirect"]) == (204, "/workspace/college/specifications/wind/")

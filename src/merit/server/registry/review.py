@@ -125,6 +125,10 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     action, reason = request.POST.get("action", ""), request.POST.get("reason", "").strip()[:2000]
     if action not in CHANGES:
         raise Http404("no such action")
+    if action == "withdraw" and reason and request.POST.get("confirm") != "yes":
+        # Withdrawal is for good: say what follows before doing it (the reason typed is kept).
+        context = {"accreditation": found, "scope": wording.scope_text(services.scope_of(found)), "reason": reason}
+        return render(request, "registry/confirm_withdraw.html", context)
     try:
         CHANGES[action](found, user=request.user, reason=reason)  # type: ignore[operator]
         messages.success(request, _("The accreditation is now %(state)s.") % {"state": found.get_state_display()})

@@ -221,6 +221,9 @@ def _page(
             "search": search,
             "search_results": _esco(search[1]) if search else [],
             "choices": _choices(),
+            "already_published": latest is not None
+            and latest.state == Specification.State.PUBLISHED
+            and latest.data == context["data"],
         }
     )
     template = "workspace/designer_form.html" if request.headers.get("HX-Request") else "workspace/designer.html"
