@@ -187,6 +187,9 @@ REGISTRY_WORDS = {
         "reason": "The authority's reason: ",
         "title": "Installing photovoltaic systems (version 1, published)",
         "may_issue": "Logistik AB may now issue it.",
+        "withdraw_reason": "The provider closed.",
+        "withdraw_heading": "Withdraw the accreditation of Yrkeshögskolan Norr?",
+        "withdrawn": "The accreditation is now withdrawn.",
     },
     "sv": {
         "sent": "Er ansökan har skickats.",
@@ -198,6 +201,9 @@ REGISTRY_WORDS = {
         "reason": "Myndighetens motivering: ",
         "title": "Installation av solcellsanläggningar (version 1, publicerad)",
         "may_issue": "Logistik AB får nu utfärda det.",
+        "withdraw_reason": "Anordnaren har lagt ned.",
+        "withdraw_heading": "Dra tillbaka ackrediteringen för Yrkeshögskolan Norr?",
+        "withdrawn": "Ackrediteringen är nu återkallad.",
     },
 }
 
@@ -286,8 +292,21 @@ def test_the_authority_narrows_the_scope_with_a_reason_and_grants_are_given_by_n
         expect(applicant.locator("table")).to_contain_text("Logistik AB")
         applicant.screenshot(path=str(SHOTS / f"registry-grants-{language}.png"), full_page=True)
         assert_accessible(applicant, f"grants ({language})")
+
+        # Withdrawal is for good: the authority confirms it on a page that says what follows.
+        authority.goto(f"{live_server.url}/registry/review/")
+        expect(authority.locator("button[value=reinstate]")).to_have_count(0)
+        authority.locator("input[name=reason]").fill(words["withdraw_reason"])
+        authority.locator("button[value=withdraw]").click()
+        expect(authority.get_by_role("heading", level=1)).to_contain_text(words["withdraw_heading"])
+        expect(authority.locator("#reason")).to_have_value(words["withdraw_reason"])
+        authority.screenshot(path=str(SHOTS / f"registry-withdraw-confirm-{language}.png"), full_page=True)
+        assert_accessible(authority, f"withdrawal confirmation ({language})")
+        authority.locator("main form button[type=submit]").click()
+        expect(authority.locator("main > div[role=status]")).to_contain_text(words["withdrawn"])
         browser.close()
 
     accreditation = Accreditation.objects.get()
     assert (accreditation.eqf_min, accreditation.eqf_max, accreditation.regions) == (3, 4, ["SE"])
+    assert (accreditation.state, accreditation.state_reason) == ("withdrawn", words["withdraw_reason"])
     assert IssuingGrant.objects.get().grantee.slug == "logistik"
