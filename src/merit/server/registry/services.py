@@ -168,6 +168,13 @@ def _covered(codes: tuple[str, ...], within: tuple[str, ...], prefix: str) -> bo
     return bool(codes) and all(any(c == w or c.startswith(w + prefix) for w in within) for c in codes)
 
 
+def _same(one: trust.Scope, other: trust.Scope) -> bool:
+    """The same scope, whatever order its codes were given in."""
+    return (one.eqf_min, one.eqf_max) == (other.eqf_min, other.eqf_max) and all(
+        set(getattr(one, name)) == set(getattr(other, name)) for name in ("isced_fields", "credential_types", "regions")
+    )
+
+
 def within(scope: trust.Scope, applied: trust.Scope) -> bool:
     """Whether ``scope`` covers no more than ``applied`` (an authority may narrow a scope, never widen it)."""
     low, high = scope.eqf_min or 1, scope.eqf_max or 8
@@ -194,7 +201,7 @@ def approve(
     actor = _deciding(application, user)
     applied = scope_of(application)
     scope = scope or applied
-    narrowed = scope != applied
+    narrowed = not _same(scope, applied)
     if narrowed and not within(scope, applied):
         raise RegistryRefusal("the scope may be narrowed, never widened beyond the one applied for", "wider")
     if narrowed and not reason.strip():
