@@ -4,6 +4,7 @@ bad input answered with a readable message."""
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -201,3 +202,38 @@ def test_the_review_says_whether_the_authority_recognises_the_accrediting_body(c
     application.save()
     page = reviewer.get(f"/registry/review/{application.pk}").content.decode()
     assert "not among the bodies your authority recognises" in page
+
+
+def test_a_reviewer_in_several_organisations_finds_the_review_from_the_workspace(college: Organisation) -> None:
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    client = member(agency.organisation, Role.VIEWER, "reviewer")
+    only = client.get("/workspace/")
+    assert (only.status_code, only["Location"]) == (302, "/registry/review/")
+    Membership.objects.create(
+        user=get_user_model().objects.get(username="reviewer"), organisation=college, role="viewer"
+    )
+    page = client.get("/workspace/").content.decode()
+    assert page.count('href="/registry/review/">Review applications</a>') == 1, "beside the authority only"
+
+
+@pytest.mark.parametrize(
+    ("language", "asked", "scope"),
+    [
+        ("sv", "Sökt omfattning", "EQF-nivåerna 3–5; 07 Teknik, tillverkning och byggverksamhet"),
+        ("nb", "Omfang det er søkt om", "EQF-nivåene 3–5; 07 Teknikk, industri og bygg og anlegg"),
+        ("fi", "Haettu laajuus", "EQF-tasot 3–5; 07 Tekniikan alat"),
+        ("pl", "Wnioskowany zakres", "Poziomy EQF 3–5; 07 Technika, przemysł i budownictwo"),
+    ],
+)
+def test_the_review_names_the_scope_in_the_readers_language(
+    college: Organisation, language: str, asked: str, scope: str
+) -> None:
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    owner = member(college, Role.OWNER, "owner")
+    owner.post("/workspace/college/accreditation", {**APPLY, "authority": agency.pk})
+    reviewer = member(agency.organisation, Role.OWNER, "reviewer")
+    reviewer.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    page = reviewer.get("/registry/review/").content.decode()
+    assert asked in page
+    assert scope in page
+    assert "EQF levels" not in page
