@@ -237,3 +237,37 @@ def test_the_review_names_the_scope_in_the_readers_language(
     assert asked in page
     assert scope in page
     assert "EQF levels" not in page
+
+
+def test_an_issuance_refusal_is_said_in_the_readers_language(college: Organisation, employer: Organisation) -> None:
+    import json
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from merit.core import trust
+    from merit.server.issuing import services as issuing
+    from merit.server.registry import wording
+
+    data = json.loads((Path(__file__).parents[3] / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = issuing.save_specification(college, "solar", data, actor="t")
+    specification = issuing.publish_specification(draft, actor="t")
+    agency = services.create_authority(slug="agency", name="Agency", country="SE")
+    application = services.apply(
+        college, agency, scope=trust.Scope(eqf_min=3, eqf_max=4), qa_framework="ESG", accrediting_body="x", actor="o"
+    )
+    services.approve(application, user=get_user_model().objects.create_user("reviewer"))
+    with pytest.raises(services.RegistryRefusal) as outside:
+        services.may_issue(college, specification)
+    with pytest.raises(services.RegistryRefusal) as ungranted:
+        services.may_issue(employer, specification)
+    with translation.override("sv"):
+        said = wording.refusal(outside.value)
+        assert said == (
+            "Inte utfärdat: Agency ackrediterar er för EQF-nivåerna 3–4, och EQF-nivå 5 hör inte till de "
+            "ackrediterade nivåerna."
+        )
+        assert wording.refusal(ungranted.value) == (
+            "Logistik AB har ingen giltig rätt från Yrkeshögskolan Norr att utfärda den här mikromeriten."
+        )
+    assert "outside the accredited scope" in outside.value.message, "the API keeps the English rule"

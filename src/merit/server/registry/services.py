@@ -36,9 +36,10 @@ class RegistryRefusal(InvalidError):
 
     code = "REGISTRY_RULE"
 
-    def __init__(self, message: str, rule: str = "") -> None:
+    def __init__(self, message: str, rule: str = "", **details: Any) -> None:
         super().__init__(message)
         self.rule = rule
+        self.details = details
 
 
 def create_authority(*, slug: str, name: str, country: str) -> Authority:
@@ -421,11 +422,16 @@ def may_issue(organisation: Organisation, specification: Specification) -> None:
         )
         if not any(g.valid_until is None or g.valid_until > now for g in grants):
             raise RegistryRefusal(
-                f"{organisation.name} has no valid grant from {specification.organisation.name} to issue it"
+                f"{organisation.name} has no valid grant from {specification.organisation.name} to issue it",
+                "no-grant",
+                issuer=organisation.name,
+                creator=specification.organisation.name,
             )
     findings = scope_findings(organisation, specification.data)
     if findings:
-        raise RegistryRefusal("issuing refused: " + "; ".join(finding.english() for finding in findings))
+        raise RegistryRefusal(
+            "issuing refused: " + "; ".join(finding.english() for finding in findings), "outside", findings=findings
+        )
 
 
 def _granted_keys(organisation: Organisation) -> list[tuple[int, str]]:

@@ -190,6 +190,12 @@ REFUSALS = {
 
 
 def refusal(error: Exception) -> str:
-    """A registry refusal in the reader's language (its English message when the rule has no words yet)."""
-    rule = getattr(error, "rule", "")
+    """A registry refusal in the reader's language (its English message when the rule has no words yet); an
+    issuance refused outside the accreditation names why, from the refusal's findings."""
+    rule, details = getattr(error, "rule", ""), getattr(error, "details", {})
+    if rule == "outside" and details.get("findings"):
+        reasons = "; ".join(finding_text(finding) for finding in details["findings"])
+        return _("Not issued: %(reasons)s.") % {"reasons": reasons}
+    if rule == "no-grant":
+        return _("%(issuer)s has no valid right from %(creator)s to issue this micro-credential.") % details
     return str(REFUSALS[rule]) if rule in REFUSALS else str(getattr(error, "message", error))
