@@ -47,7 +47,7 @@ def test_main_pages_work_under_the_policy_without_a_violation(
     settings.BASE_URL = live_server.url
     create_demo_data()
     users = get_user_model()
-    for username in ("yrkeshogskolan-norr-owner", "anna.svensson@example.se", "authority"):
+    for username in ("yrkeshogskolan-norr-owner", "anna.svensson@example.se", "operator"):
         user = users.objects.get(username=username)
         user.set_password(PASSWORD)
         user.save()
@@ -130,7 +130,7 @@ def test_main_pages_work_under_the_policy_without_a_violation(
         # The administrator: Django's admin.
         page = new_page()
         page.goto(f"{base}/admin/login/")
-        page.get_by_label("Username").fill("authority")
+        page.get_by_label("Username").fill("operator")
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page.get_by_role("heading", name="Site administration")).to_be_visible()

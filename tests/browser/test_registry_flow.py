@@ -17,6 +17,7 @@ from merit.server.accounts.models import Membership, Role
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential
 from merit.server.registry import services as registry
+from merit.server.registry.models import Accreditation, IssuingGrant
 from tests.browser.support import CHROMIUM, FLAGS, ROOT, SHOTS, assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -116,7 +117,7 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
 
         authority = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
         sign_in(authority, live_server.url, "reviewer")
-        authority.get_by_role("link", name="Review applications").click()
+        expect(authority).to_have_url(f"{live_server.url}/registry/review/")  # An authority's member lands here.
         authority.get_by_role("link", name="Yrkeshögskolan Norr").click()
         expect(authority.get_by_label("Lowest EQF level")).to_have_value("3")
         authority.screenshot(path=str(SHOTS / "registry-2-review.png"), full_page=True)
@@ -172,3 +173,140 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         swedish.screenshot(path=str(SHOTS / "registry-6-not-covered-sv.png"), full_page=True)
         assert_accessible(swedish, "not covered report (sv)")
         browser.close()
+
+
+# What the authority's and the applicant's pages say, in each language.
+REGISTRY_WORDS = {
+    "en": {
+        "sent": "Your application was sent.",
+        "scope": "EQF levels 3–5; 07 Engineering, manufacturing and construction; Sweden",
+        "narrow_reason": "Give a reason for narrowing the scope: the applicant reads it.",
+        "approved": "Approved: the accreditation is signed and published.",
+        "narrowed": "Approved with a narrower scope",
+        "granted": "Accredited for: EQF levels 3–4; 07 Engineering, manufacturing and construction; Sweden",
+        "reason": "The authority's reason: ",
+        "title": "Installing photovoltaic systems (version 1, published)",
+        "may_issue": "Logistik AB may now issue it.",
+        "withdraw_reason": "The provider closed.",
+        "withdraw_heading": "Withdraw the accreditation of Yrkeshögskolan Norr?",
+        "withdrawn": "The accreditation is now withdrawn.",
+    },
+    "sv": {
+        "sent": "Er ansökan har skickats.",
+        "scope": "EQF-nivåerna 3–5; 07 Teknik, tillverkning och byggverksamhet; Sverige",
+        "narrow_reason": "Ange varför omfattningen snävas in: den sökande läser det.",
+        "approved": "Godkänd: ackrediteringen är signerad och publicerad.",
+        "narrowed": "Godkänd med snävare omfattning",
+        "granted": "Ackrediterad för: EQF-nivåerna 3–4; 07 Teknik, tillverkning och byggverksamhet; Sverige",
+        "reason": "Myndighetens motivering: ",
+        "title": "Installation av solcellsanläggningar (version 1, publicerad)",
+        "may_issue": "Logistik AB får nu utfärda det.",
+        "withdraw_reason": "Anordnaren har lagt ned.",
+        "withdraw_heading": "Dra tillbaka ackrediteringen för Yrkeshögskolan Norr?",
+        "withdrawn": "Ackrediteringen är nu återkallad.",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "sv"])
+def test_the_authority_narrows_the_scope_with_a_reason_and_grants_are_given_by_name(
+    live_server: Any, transactional_db: None, settings: Any, language: str
+) -> None:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail("Debian's chromium is needed for browser tests (apt-get install chromium)")
+    from playwright.sync_api import expect, sync_playwright
+
+    settings.BASE_URL = live_server.url
+    words = REGISTRY_WORDS[language]
+    agency = registry.create_authority(slug="agency", name="Myndigheten för yrkeshögskolan", country="SE")
+    reviewer = get_user_model().objects.create_user("reviewer", password=PASSWORD)
+    Membership.objects.create(user=reviewer, organisation=agency.organisation, role=Role.ISSUER)
+    college = services.create_organisation(slug="college", name="Yrkeshögskolan Norr", country="SE")
+    owner_of(college, "owner")
+    services.create_organisation(slug="logistik", name="Logistik AB", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text(encoding="utf-8"))
+    draft, _ = services.save_specification(college, "solar", data, actor="test")
+    services.publish_specification(draft, actor="test")
+    reason = "Utvärderingen täcker nivå 4." if language == "sv" else "The evaluation covers level 4."
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    locale = "sv-SE" if language == "sv" else "en-GB"
+
+    def signed_in(name: str) -> Any:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale).new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.locator("#id_username").fill(name)
+        page.locator("#id_password").fill(PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        return page
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        applicant = signed_in("owner")
+        applicant.goto(f"{live_server.url}/workspace/college/accreditation")
+        applicant.locator("#eqf_min").select_option("3")
+        applicant.locator("#eqf_max").select_option("5")
+        applicant.locator("#isced_fields").select_option("07")
+        applicant.locator("#regions").select_option("SE")
+        applicant.locator("#accrediting_body").fill("Myndigheten för yrkeshögskolan")
+        applicant.locator("#evidence").set_input_files(
+            files=[{"name": "kvalitetsrapport.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 report"}]
+        )
+        applicant.screenshot(path=str(SHOTS / f"registry-apply-{language}.png"), full_page=True)
+        applicant.locator("form[enctype] button[type=submit]").click()
+        expect(applicant.locator("main > div[role=status]")).to_contain_text(words["sent"])
+        assert_accessible(applicant, f"accreditation page ({language})")
+
+        authority = signed_in("reviewer")
+        expect(authority).to_have_url(f"{live_server.url}/registry/review/")
+        row = authority.locator("tr", has=authority.get_by_role("link", name="Yrkeshögskolan Norr"))
+        expect(row).to_contain_text(words["scope"])
+        expect(row.get_by_role("link", name="kvalitetsrapport.pdf")).to_be_visible()
+        authority.screenshot(path=str(SHOTS / f"registry-review-list-{language}.png"), full_page=True)
+        assert_accessible(authority, f"review list ({language})")
+        row.get_by_role("link", name="Yrkeshögskolan Norr").click()
+        expect(authority.locator("#isced_fields option[value='07']")).to_have_text(words["scope"].split("; ")[1])
+        authority.locator("#eqf_max").select_option("4")
+        authority.locator("button[value=approve]").click()
+        expect(authority.get_by_role("alert")).to_have_text(words["narrow_reason"])
+        expect(authority.locator("#eqf_max")).to_have_value("4")
+        authority.locator("#reason").fill(reason)
+        authority.screenshot(path=str(SHOTS / f"registry-review-application-{language}.png"), full_page=True)
+        assert_accessible(authority, f"application review ({language})")
+        authority.locator("button[value=approve]").click()
+        expect(authority.locator("main > div[role=status]")).to_contain_text(words["approved"])
+        authority.screenshot(path=str(SHOTS / f"registry-review-decided-{language}.png"), full_page=True)
+
+        applicant.goto(f"{live_server.url}/workspace/college/accreditation")
+        decision = applicant.locator("tr[id^=application-]")
+        expect(decision).to_contain_text(words["narrowed"])
+        expect(decision).to_contain_text(words["granted"])
+        expect(decision).to_contain_text(words["reason"] + reason)
+        applicant.screenshot(path=str(SHOTS / f"registry-decision-seen-{language}.png"), full_page=True)
+
+        applicant.goto(f"{live_server.url}/workspace/college/grants")
+        expect(applicant.locator("#key option[value=solar]")).to_have_text(words["title"])
+        applicant.locator("#grantee").fill("Logistik AB")
+        applicant.locator("main form button[type=submit]").first.click()
+        expect(applicant.locator("main > div[role=status]")).to_contain_text(words["may_issue"])
+        expect(applicant.locator("table")).to_contain_text("Logistik AB")
+        applicant.screenshot(path=str(SHOTS / f"registry-grants-{language}.png"), full_page=True)
+        assert_accessible(applicant, f"grants ({language})")
+
+        # Withdrawal is for good: the authority confirms it on a page that says what follows.
+        authority.goto(f"{live_server.url}/registry/review/")
+        expect(authority.locator("button[value=reinstate]")).to_have_count(0)
+        authority.locator("input[name=reason]").fill(words["withdraw_reason"])
+        authority.locator("button[value=withdraw]").click()
+        expect(authority.get_by_role("heading", level=1)).to_contain_text(words["withdraw_heading"])
+        expect(authority.locator("#reason")).to_have_value(words["withdraw_reason"])
+        authority.screenshot(path=str(SHOTS / f"registry-withdraw-confirm-{language}.png"), full_page=True)
+        assert_accessible(authority, f"withdrawal confirmation ({language})")
+        authority.locator("main form button[type=submit]").click()
+        expect(authority.locator("main > div[role=status]")).to_contain_text(words["withdrawn"])
+        browser.close()
+
+    accreditation = Accreditation.objects.get()
+    assert (accreditation.eqf_min, accreditation.eqf_max, accreditation.regions) == (3, 4, ["SE"])
+    assert (accreditation.state, accreditation.state_reason) == ("withdrawn", words["withdraw_reason"])
+    assert IssuingGrant.objects.get().grantee.slug == "logistik"

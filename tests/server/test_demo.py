@@ -34,7 +34,7 @@ from merit.server.registry.models import Accreditation
 
 def test_demo_data_is_complete_and_verifies(db: None) -> None:
     details = create_demo_data()
-    assert len(details["users"]) == 1 + len(ORGANISATIONS) + 2, "the authority, an owner each, two learners"
+    assert len(details["users"]) == 2 + len(ORGANISATIONS) + 2, "operator, authority, an owner each, two learners"
     assert all(token.startswith("mrt_") for _, token in details["tokens"])
     assert Organisation.objects.count() == len(ORGANISATIONS) + 1, "and the registry authority's own"
     assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
@@ -156,3 +156,22 @@ def test_merit_serve_does_not_print_the_secrets_into_a_log(tmp_path: Path, datab
     assert len(secrets) == 6 + 3, text
     assert str(path).encode() in printed
     assert not any(secret.encode() in printed for secret in secrets)
+
+
+def test_the_demo_authority_works_in_the_registry_pages_not_the_admin(db: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    create_demo_data()
+    authority = get_user_model().objects.get(username="authority")
+    assert not authority.is_staff
+    assert not authority.is_superuser
+    assert get_user_model().objects.get(username="operator").is_superuser
+    client = Client()
+    client.force_login(authority)
+    landing = client.get("/workspace/")
+    assert (landing.status_code, landing["Location"]) == (302, "/registry/review/")
+    review = client.get("/registry/review/")
+    assert review.status_code == 200
+    assert "Review for Merit Demo Registry" in review.content.decode()
+    assert client.get("/admin/").status_code == 302, "the admin is for the operator"

@@ -115,7 +115,7 @@ def world(db: None) -> dict[str, Any]:
     issuer_org = Organisation.objects.get(slug="yrkeshogskolan-norr")
     issuer = users.objects.get(username="yrkeshogskolan-norr-owner")
     learner = users.objects.get(username="anna.svensson@example.se")
-    admin_user = users.objects.get(username="authority")
+    admin_user = users.objects.get(username="operator")
     reviewer = users.objects.create_user("reviewer", "reviewer@registry.example", "a long reviewer passphrase 7")
     Membership.objects.create(user=reviewer, organisation=Organisation.objects.get(slug="demo-registry"), role="owner")
     record = IssuedCredential.objects.filter(organisation=issuer_org).order_by("pk").first()

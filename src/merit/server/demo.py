@@ -1,6 +1,7 @@
-"""Demo data for the embedded server: a registry authority that has accredited two of the issuer organisations
-(the third issues unaccredited, as verifiers then say), published micro-credentials, API tokens, and learners with
-credentials (some revoked). Built through the services."""
+"""Demo data for the embedded server: a registry authority (its reviewer a member of its organisation, not staff;
+an operator for Django admin) that has accredited two of the issuer organisations (the third issues unaccredited,
+as verifiers then say), published micro-credentials, API tokens, and learners with credentials (some revoked).
+Built through the services."""
 
 from __future__ import annotations
 
@@ -77,9 +78,14 @@ def create_demo_data() -> dict[str, Any]:
     details: dict[str, Any] = {"users": [], "tokens": []}
     with transaction.atomic():
         password = secrets.token_urlsafe(12)
-        decider = users.objects.create_superuser("authority", "authority@merit.example", password)
-        details["users"].append(("authority", password, "registry authority (/admin/)"))
+        users.objects.create_superuser("operator", "operator@merit.example", password)
+        details["users"].append(("operator", password, "operator of this installation (/admin/)"))
         authority = registry.create_authority(slug="demo-registry", name="Merit Demo Registry", country="SE")
+        # The authority's reviewer is a member of its organisation, not staff: it decides in the registry pages.
+        password = secrets.token_urlsafe(12)
+        decider = users.objects.create_user("authority", "authority@merit.example", password)
+        Membership.objects.create(user=decider, organisation=authority.organisation, role=Role.ISSUER)
+        details["users"].append(("authority", password, "registry authority's reviewer (/registry/review/)"))
         for slug, name, country, region, spec_file in ORGANISATIONS:
             organisation = services.create_organisation(slug=slug, name=name, country=country, region=region)
             password = secrets.token_urlsafe(12)
@@ -127,7 +133,10 @@ def _issue_examples(organisation: Organisation, specification: Specification) ->
 
 def sign_in_text(details: dict[str, Any]) -> str:
     """The demo's passwords and API tokens, as the operator reads them."""
-    lines = ["Sign in (organisation owners at /workspace/, the registry authority at /admin/) with these passwords:"]
+    lines = [
+        "Sign in (organisation owners at /workspace/, the registry authority at /registry/review/, the operator at "
+        "/admin/) with these passwords:"
+    ]
     lines += [f"  {username:<32} {password:<18} {role}" for username, password, role in details["users"]]
     lines.append("API tokens (Authorization: Bearer ...):")
     lines += [f"  {name}: {token}" for name, token in details["tokens"]]

@@ -68,9 +68,35 @@ def test_grants_need_an_existing_organisation_and_micro_credential(college: Orga
     creator = owner(college, "creator")
     unknown = creator.post("/workspace/college/grants", {"key": "solar", "grantee": "nobody"})
     assert unknown.status_code == 400
-    assert "No organisation has that short name." in unknown.content.decode()
+    assert "No organisation is called “nobody”: choose one from the list." in unknown.content.decode()
     itself = creator.post("/workspace/college/grants", {"key": "solar", "grantee": "college"})
     assert "needs no grant" in itself.content.decode()
+    other = creator.post("/workspace/college/grants", {"key": "wind", "grantee": "college"})
+    assert other.status_code == 400
+    assert not IssuingGrant.objects.exists()
+
+
+def test_the_grantee_is_chosen_by_name_and_micro_credentials_listed_by_title(
+    college: Organisation, employer: Organisation
+) -> None:
+    solar(college)
+    services.create_authority(slug="agency", name="Agency", country="SE")
+    creator = owner(college, "creator")
+    page = creator.get("/workspace/college/grants").content.decode()
+    assert '<option value="Logistik AB">employer</option>' in page, "by name, the short name beside it"
+    assert 'value="Agency"' not in page, "authorities are not offered"
+    assert 'value="Yrkeshögskolan Norr"' not in page, "nor the organisation itself"
+    assert '<option value="solar">Installing photovoltaic systems (version 1, published)</option>' in page
+    response = creator.post("/workspace/college/grants", {"key": "solar", "grantee": "  logistik   ab "})
+    assert response.status_code == 302
+    assert IssuingGrant.objects.get().grantee == employer
+    listed = creator.get("/workspace/college/grants").content.decode()
+    assert "<td>Installing photovoltaic systems</td><td>Logistik AB</td>" in listed
+    issuing.create_organisation(slug="logistik-2", name="Logistik AB", country="SE")
+    twice = creator.post("/workspace/college/grants", {"key": "solar", "grantee": "Logistik AB"})
+    assert twice.status_code == 400
+    assert "Several organisations are called “Logistik AB”: type the short name of one" in twice.content.decode()
+    assert IssuingGrant.objects.count() == 1
 
 
 def test_a_grantee_outside_its_accreditation_is_refused(college: Organisation, employer: Organisation) -> None:

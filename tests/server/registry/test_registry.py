@@ -208,3 +208,40 @@ def test_an_accreditation_past_its_end_is_expired_and_stops_issuing(
     assert published.issuer_record(college.did)["accreditations"][0]["state"] == "expired"  # type: ignore[index]
     with pytest.raises(services.RegistryRefusal, match="ended on"):
         issuing.issue_from_specification(solar, Learner(email="a@example.se"), actor="t")
+
+
+def test_a_narrower_scope_needs_a_reason_and_a_wider_one_is_refused(
+    college: Organisation, agency: Authority, reviewer: Any
+) -> None:
+    applied = trust.Scope(eqf_min=3, eqf_max=5, isced_fields=("07",), regions=("SE-AC", "SE-BD"))
+    application = services.apply(
+        college, agency, scope=applied, qa_framework="EQAVET", accrediting_body="MYH", actor="college-owner"
+    )
+    for wider in (
+        trust.Scope(eqf_min=3, eqf_max=6, isced_fields=("07",), regions=("SE-AC",)),
+        trust.Scope(eqf_min=3, eqf_max=5, regions=("SE-AC",)),
+        trust.Scope(eqf_min=3, eqf_max=5, isced_fields=("06",), regions=("SE-AC",)),
+        trust.Scope(eqf_min=3, eqf_max=5, isced_fields=("07",), regions=("SE",)),
+    ):
+        with pytest.raises(services.RegistryRefusal, match="never widened"):
+            services.approve(application, user=reviewer, scope=wider, reason="why")
+    narrower = trust.Scope(eqf_min=4, eqf_max=5, isced_fields=("0713",), regions=("SE-AC",))
+    with pytest.raises(services.RegistryRefusal, match="needs a reason"):
+        services.approve(application, user=reviewer, scope=narrower)
+    same_in_another_order = trust.Scope(eqf_min=3, eqf_max=5, isced_fields=("07",), regions=("SE-BD", "SE-AC"))
+    assert services.within(narrower, applied)
+    accreditation = services.approve(application, user=reviewer, scope=same_in_another_order)
+    assert list(Decision.objects.filter(accreditation=accreditation).values_list("action", flat=True)) == ["approved"]
+
+
+def test_findings_name_why_no_accreditation_covers_a_micro_credential(
+    college: Organisation, agency: Authority, reviewer: Any
+) -> None:
+    assert services.scope_findings(college, {"eqfLevel": 7}) == [], "never accredited: nothing to warn about"
+    accreditation = accredit(college, agency, reviewer)
+    (finding,) = services.scope_findings(college, {"eqfLevel": 7, "iscedField": "0611"})
+    assert finding.problem == "scope"
+    assert [(gap.rule, gap.value) for gap in finding.gaps] == [("eqf", "7"), ("isced", "0611")]
+    assert services.scope_findings(college, {"eqfLevel": 4, "iscedField": "0713"}) == []
+    services.suspend(accreditation, user=reviewer, reason="audit")
+    assert [f.problem for f in services.scope_findings(college, {"eqfLevel": 4, "iscedField": "0713"})] == ["suspended"]

@@ -4,7 +4,7 @@ A link the learner makes on the share page is new each time. A link made for a p
 verification page LinkedIn links to) is made once per credential and purpose and used again: its secret is kept
 sealed (AES-256-GCM, as holder keys are) beside its hash, so that printing a PDF ten times or clicking "Add to
 LinkedIn" twice gives the same link, which the learner sees among their links and can revoke
-(``docs/decisions/0017-whose-credential.md``).
+(``docs/decisions/0021-learners-own-credentials.md``).
 """
 
 from __future__ import annotations

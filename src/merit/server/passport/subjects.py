@@ -3,7 +3,7 @@ when it was issued to one of the learner's *verified* identifiers: an e-mail add
 or hashed with the credential's salt) or their holder DID. Anyone can import a copy of anyone's credential (a
 credential is not a secret); what they cannot do is pass it off as their own.
 
-The answer is one of three (``docs/decisions/0017-whose-credential.md``):
+The answer is one of three (``docs/decisions/0021-learners-own-credentials.md``):
 
 * ``yes``: the credential's subject is named by one of the learner's verified identifiers;
 * ``no``: the credential names its subject (an e-mail hash, an e-mail address, a DID) and none of them is the

@@ -1,16 +1,19 @@
-"""The registry in Django admin, for the registry authority: applications and accreditations are read here and
-changed only through the registry services (so every decision is signed, published and logged)."""
+"""The registry in Django admin, for the installation's operators (staff) only: the authority's members decide in
+the registry pages (``review.py``), so every decision is signed, published and logged through the services. Here
+applications, accreditations and decisions are read-only, and nothing of the registry's record can be deleted: an
+accreditation is withdrawn, never deleted."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
-from merit.server.registry import services
 from merit.server.registry.models import (
     Accreditation,
     Application,
@@ -20,47 +23,71 @@ from merit.server.registry.models import (
     QualityAssuranceBody,
 )
 
+SCOPE_FIELDS = ("eqf_min", "eqf_max", "isced_fields", "credential_types", "regions")
+
+
+def pretty(value: Any) -> SafeString:
+    """JSON as an operator reads it: indented, escaped, in a <pre>."""
+    return format_html("<pre>{}</pre>", json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True))
+
+
+class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shown, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ScopeShown(ReadOnly):
+    """The scope fields as one readable block instead of raw JSON lists."""
+
+    @admin.display(description="scope")
+    def scope(self, obj: Application | Accreditation) -> SafeString:
+        return pretty({name: getattr(obj, name) for name in SCOPE_FIELDS})
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        names = [f.name for f in self.model._meta.fields if f.name not in SCOPE_FIELDS and f.name != "id"]
+        return [*names, "scope"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_fields(request, obj)
+
 
 @admin.register(Authority)
 class AuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("organisation", "created_at")
 
-
-@admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("organisation", "authority", "state", "eqf_min", "eqf_max", "created_at", "decided_by")
-    list_filter = ("state", "authority")
-    readonly_fields = tuple(f.name for f in Application._meta.fields)
-    actions = ("approve",)
-
-    @admin.action(description="Approve with the scope applied for")
-    def approve(self, request: HttpRequest, queryset: QuerySet[Application]) -> None:
-        for application in queryset:
-            try:
-                services.approve(application, user=request.user)  # type: ignore[arg-type]
-            except services.RegistryRefusal as exc:
-                self.message_user(request, f"{application.organisation}: {exc.message}", messages.ERROR)
-
-
-@admin.register(Accreditation)
-class AccreditationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("organisation", "authority", "state", "eqf_min", "eqf_max", "valid_from", "valid_until")
-    list_filter = ("state", "authority")
-    readonly_fields = tuple(f.name for f in Accreditation._meta.fields)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
+@admin.register(Application)
+class ApplicationAdmin(ScopeShown):
+    list_display = ("__str__", "organisation", "authority", "state", "created_at", "decided_by")
+    list_filter = ("state", "authority")
+
+
+@admin.register(Accreditation)
+class AccreditationAdmin(ScopeShown):
+    list_display = ("__str__", "organisation", "authority", "state", "valid_from", "valid_until", "withdrawn_at")
+    list_filter = ("state", "authority")
+
+
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class DecisionAdmin(ReadOnly):
     list_display = ("at", "action", "actor", "application", "accreditation")
-    readonly_fields = tuple(f.name for f in Decision._meta.fields)
+    list_filter = ("action",)
 
 
 @admin.register(IssuingGrant)
-class IssuingGrantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("creator", "specification_key", "grantee", "valid_until", "revoked_at")
+class IssuingGrantAdmin(ReadOnly):
+    list_display = ("__str__", "creator", "specification_key", "grantee", "valid_until", "revoked_at")
 
 
 @admin.register(QualityAssuranceBody)

@@ -4,7 +4,10 @@ creator organisation grants others to issue its micro-credentials. Credential JS
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +32,10 @@ class Authority(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="authority")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
     def __str__(self) -> str:
         return self.organisation.name
 
@@ -48,6 +55,8 @@ class QualityAssuranceBody(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["authority", "name"], name="one_body_name_per_authority")]
+        verbose_name = _("quality-assurance body")
+        verbose_name_plural = _("quality-assurance bodies")
 
     def __str__(self) -> str:
         return self.name
@@ -95,6 +104,13 @@ class Application(Scope):
     decided_by = models.CharField(max_length=200, blank=True)
     reason = models.TextField(blank=True, max_length=5000)
 
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.authority} ({self.get_state_display()}, {self.created_at:%Y-%m-%d})"
+
 
 class Evidence(models.Model):
     """A document attached to an application (a QA report, a decision of a national body...).
@@ -108,9 +124,18 @@ class Evidence(models.Model):
     data = models.BinaryField()
     sha256 = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("evidence document")
+        verbose_name_plural = _("evidence documents")
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class Accreditation(Scope):
     """An accreditation of an organisation by an authority, published as a signed accreditation credential.
+    It is never deleted: it is withdrawn (a state with its reason and time, and a signed replacement that ends at
+    the withdrawal), so the trust list keeps saying what was accredited when.
 
     .. no_pii:
     """
@@ -121,7 +146,7 @@ class Accreditation(Scope):
         WITHDRAWN = "withdrawn", _("withdrawn")
         EXPIRED = "expired", _("expired")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accreditations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="accreditations")
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="accreditations")
     application = models.OneToOneField(Application, on_delete=models.SET_NULL, null=True, blank=True)
     qa_framework = models.CharField(max_length=300)
@@ -134,7 +159,18 @@ class Accreditation(Scope):
         IssuedCredential, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    state_reason = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.authority}, {self.get_current_state_display()})"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ProtectedError("an accreditation is withdrawn, never deleted", {self})
 
     @property
     def current_state(self) -> str:
@@ -164,6 +200,12 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+
+    def __str__(self) -> str:
+        about = self.application or self.accreditation
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}: {about}"
 
 
 class IssuingGrant(models.Model):
@@ -180,3 +222,10 @@ class IssuingGrant(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_by = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issuing grant")
+        verbose_name_plural = _("issuing grants")
+
+    def __str__(self) -> str:
+        return f"{self.creator} → {self.grantee}: {self.specification_key}"

@@ -1,14 +1,14 @@
 from django.urls import path
 
-from merit.server.registry import views
+from merit.server.registry import review, views
 
 app_name = "registry"
 urlpatterns = [
     path("workspace/<slug:slug>/accreditation", views.accreditation, name="accreditation"),
     path("workspace/<slug:slug>/grants", views.grants, name="grants"),
     path("workspace/<slug:slug>/grants/<int:pk>/revoke", views.revoke_grant, name="revoke-grant"),
-    path("registry/review/", views.review, name="review"),
-    path("registry/review/<int:pk>", views.review_application, name="review-application"),
-    path("registry/evidence/<int:pk>", views.evidence, name="evidence"),
-    path("registry/accreditations/<int:pk>/change", views.change, name="change"),
+    path("registry/review/", review.review, name="review"),
+    path("registry/review/<int:pk>", review.review_application, name="review-application"),
+    path("registry/evidence/<int:pk>", review.evidence, name="evidence"),
+    path("registry/accreditations/<int:pk>/change", review.change, name="change"),
 ]

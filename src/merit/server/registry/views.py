@@ -1,5 +1,6 @@
-"""The registry pages: an organisation's accreditations, decisions and its application form (owners), and the
-authority's review of applications and accreditations (owners of an authority). Services do the work."""
+"""The registry pages of an organisation (owners): its accreditations, its applications with the authority's
+decisions and reasons, the form to apply, and the issuing rights it gives. The authority's own pages are in
+``review.py``. Services do the work."""
 
 from __future__ import annotations
 
@@ -14,56 +15,45 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from merit.core import trust
 from merit.core.errors import MeritError
 from merit.server.accounts.models import Organisation
 from merit.server.issuing.models import Specification
-from merit.server.registry import services
+from merit.server.registry import scopeform, services, wording
 from merit.server.registry.models import (
     QA_FRAMEWORKS,
     Accreditation,
     Application,
     Authority,
     Decision,
-    Evidence,
     IssuingGrant,
     QualityAssuranceBody,
 )
 from merit.server.workspace.access import organisation_for
-from merit.server.workspace.vocabulary import EQF_LEVELS, isced_choices
 
-CREDENTIAL_TYPES = ("micro-credential", "unit-of-qualification", "qualification")
 MAX_FILES = 5
 
 
-def _scope(post: Any) -> trust.Scope:
-    """The scope a form describes; a :class:`MeritError` names what is wrong."""
-
-    def level(name: str) -> int | None:
-        value = post.get(name, "")
-        return int(value) if value.isdigit() else None
-
-    regions = tuple(code.strip().upper() for code in post.get("regions", "").replace(",", " ").split() if code.strip())
-    return trust.Scope(
-        eqf_min=level("eqf_min"),
-        eqf_max=level("eqf_max"),
-        isced_fields=tuple(post.getlist("isced_fields"))[:50],
-        credential_types=tuple(t for t in post.getlist("credential_types") if t in CREDENTIAL_TYPES),
-        regions=regions[:50],
-    )
-
-
-def _choices() -> dict[str, Any]:
-    return {
-        "eqf": EQF_LEVELS,
-        "isced": isced_choices(),
-        "types": CREDENTIAL_TYPES,
-        "frameworks": QA_FRAMEWORKS,
-        "authorities": Authority.objects.select_related("organisation"),
-        "bodies": QualityAssuranceBody.objects.order_by("name"),
-    }
+def _applications(organisation: Organisation) -> list[dict[str, Any]]:
+    """The organisation's applications as it reads them: the scope asked for and granted, the decision and the
+    authority's reason (also when the scope was narrowed)."""
+    rows = []
+    found = Application.objects.filter(organisation=organisation).select_related("authority__organisation")
+    for application in found.order_by("-created_at", "-pk"):
+        granted = Accreditation.objects.filter(application=application).first()
+        decision = application.decisions.exclude(action="submitted").order_by("-at", "-pk").first()
+        rows.append(
+            {
+                "application": application,
+                "asked": wording.scope_text(services.scope_of(application)),
+                "granted": wording.scope_text(services.scope_of(granted)) if granted else None,
+                "decision": wording.decision_name(decision.action) if decision else None,
+                "narrowed": decision is not None and decision.action == "narrowed",
+                "reason": application.reason,
+            }
+        )
+    return rows
 
 
 @login_required
@@ -71,7 +61,14 @@ def _choices() -> dict[str, Any]:
 def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's accreditations with their decisions, its applications, and the form to apply."""
     organisation = organisation_for(request, slug, "manage")
-    context: dict[str, Any] = {"organisation": organisation, "form": request.POST, **_choices()}
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "form": request.POST,
+        "frameworks": QA_FRAMEWORKS,
+        "authorities": Authority.objects.select_related("organisation").order_by("organisation__name"),
+        "bodies": QualityAssuranceBody.objects.order_by("name"),
+        **scopeform.picker(None),
+    }
     status = 200
     if request.method == "POST":
         chosen = request.POST.get("authority", "")
@@ -79,11 +76,11 @@ def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
         files = request.FILES.getlist("evidence")[:MAX_FILES]
         try:
             if authority is None:
-                raise services.RegistryRefusal(_("Choose the authority to apply to."))
+                raise scopeform.ScopeError(_("Choose the authority to apply to."))
             services.apply(
                 organisation,
                 authority,
-                scope=_scope(request.POST),
+                scope=scopeform.scope_from_post(request.POST),
                 qa_framework=request.POST.get("qa_framework", "other"),
                 qa_framework_detail=request.POST.get("qa_framework_detail", ""),
                 accrediting_body=request.POST.get("accrediting_body", "").strip() or organisation.name,
@@ -93,143 +90,116 @@ def accreditation(request: HttpRequest, slug: str) -> HttpResponse:
                 ],
                 actor=request.user.get_username(),
             )
+        except scopeform.ScopeError as exc:
+            context.update(scopeform.picker_posted(request.POST))
+            context["error"], status = str(exc), 400
         except MeritError as exc:
-            context["error"], status = exc.message, 400
+            context.update(scopeform.picker_posted(request.POST))
+            context["error"], status = wording.refusal(exc), 400
         else:
             messages.success(request, _("Your application was sent. You will see the decision here."))
             return redirect("registry:accreditation", slug=slug)
-    context["accreditations"] = Accreditation.objects.filter(organisation=organisation).select_related(
-        "authority__organisation"
-    )
-    context["applications"] = Application.objects.filter(organisation=organisation).order_by("-created_at")
+    records = Accreditation.objects.filter(organisation=organisation).select_related("authority__organisation")
+    context["accreditations"] = [
+        {"record": record, "scope": wording.scope_text(services.scope_of(record))} for record in records
+    ]
+    context["applications"] = _applications(organisation)
     about = Q(application__organisation=organisation) | Q(accreditation__organisation=organisation)
-    context["decisions"] = Decision.objects.filter(about).distinct().order_by("-at", "-pk")
+    context["decisions"] = [
+        {"decision": d, "action": wording.decision_name(d.action)}
+        for d in Decision.objects.filter(about).distinct().order_by("-at", "-pk")
+    ]
     return render(request, "registry/accreditation.html", context, status=status)
 
 
-def _authority_for(request: HttpRequest) -> Authority:
-    """The authority whose owner is signed in; anyone else gets 404."""
-    found = Authority.objects.filter(
-        organisation__memberships__user_id=request.user.pk, organisation__memberships__role="owner"
-    ).first()
-    if found is None:
-        raise Http404("not an authority's reviewer")
-    return found
-
-
-@login_required
-@require_GET
-def review(request: HttpRequest) -> HttpResponse:
-    authority = _authority_for(request)
-    context = {
-        "authority": authority,
-        "applications": Application.objects.filter(authority=authority, state="submitted").select_related(
-            "organisation"
-        ),
-        "accreditations": Accreditation.objects.filter(authority=authority).select_related("organisation"),
-    }
-    return render(request, "registry/review.html", context)
-
-
-def _until(post: Any) -> datetime | None:
+def until(post: Any) -> datetime | None:
+    """The end of the day a form's ``valid_until`` names, or None."""
     day = parse_date(post.get("valid_until", "") or "")
     return timezone.make_aware(datetime.combine(day, time(23, 59, 59))) if day else None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def review_application(request: HttpRequest, pk: int) -> HttpResponse:
-    authority = _authority_for(request)
-    application = Application.objects.filter(authority=authority, pk=pk).select_related("organisation").first()
-    if application is None:
-        raise Http404("no such application")
-    context: dict[str, Any] = {"authority": authority, "application": application, **_choices()}
-    if request.method == "POST":
-        try:
-            if request.POST.get("decision") == "approve":
-                services.approve(
-                    application,
-                    user=request.user,
-                    scope=_scope(request.POST),
-                    valid_until=_until(request.POST),  # type: ignore[arg-type]
-                )
-                messages.success(request, _("Approved: the accreditation is signed and published."))
-            else:
-                services.reject(application, user=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
-                messages.success(request, _("Rejected: the applicant can read your reason."))
-            return redirect("registry:review")
-        except MeritError as exc:
-            context["error"] = exc.message
-            return render(request, "registry/application.html", context, status=400)
-    context["scope"] = services.scope_of(application)
-    context["recognised"] = QualityAssuranceBody.objects.filter(
-        authority=authority, name__iexact=application.accrediting_body.strip()
-    ).first()
-    return render(request, "registry/application.html", context)
+def _grantee(text: str, organisation: Organisation) -> Organisation:
+    """The organisation chosen by name (or typed by its short name); :class:`ScopeError` when none or several
+    match."""
+    text = " ".join(text.split())
+    found = Organisation.objects.filter(slug=text).first()
+    if found is not None:
+        return found
+    named = list(Organisation.objects.filter(name__iexact=text).exclude(pk=organisation.pk)[:5])
+    if not named:
+        raise scopeform.ScopeError(
+            _("No organisation is called “%(name)s”: choose one from the list.") % {"name": text}
+        )
+    if len(named) > 1:
+        raise scopeform.ScopeError(
+            _("Several organisations are called “%(name)s”: type the short name of one (%(slugs)s).")
+            % {"name": text, "slugs": ", ".join(o.slug for o in named)}
+        )
+    return named[0]
 
 
-@login_required
-@require_GET
-def evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    authority = _authority_for(request)
-    document = Evidence.objects.filter(application__authority=authority, pk=pk).first()
-    if document is None:
-        raise Http404("no such document")
-    response = HttpResponse(bytes(document.data), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{document.sha256[:12]}-evidence"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _latest(organisation_id: int, key: str) -> Specification | None:
+    return Specification.objects.filter(organisation_id=organisation_id, key=key).order_by("-version").first()
 
 
-@login_required
-@require_POST
-def change(request: HttpRequest, pk: int) -> HttpResponse:
-    """Suspend, reinstate or withdraw an accreditation, with a reason."""
-    authority = _authority_for(request)
-    found = Accreditation.objects.filter(authority=authority, pk=pk).first()
-    if found is None:
-        raise Http404("no such accreditation")
-    action, reason = request.POST.get("action", ""), request.POST.get("reason", "").strip()[:2000]
-    actions = {"suspend": services.suspend, "reinstate": services.reinstate, "withdraw": services.withdraw}
-    if action not in actions:
-        raise Http404("no such action")
-    try:
-        actions[action](found, user=request.user, reason=reason)  # type: ignore[operator]
-        messages.success(request, _("The accreditation is now %(state)s.") % {"state": found.get_state_display()})
-    except MeritError as exc:
-        messages.error(request, exc.message)
-    return redirect("registry:review")
+def _micro_credentials(organisation: Organisation) -> list[tuple[str, str]]:
+    """The organisation's micro-credentials by title, with their latest version and its state."""
+    latest: dict[str, Specification] = {}
+    for specification in Specification.objects.filter(organisation=organisation).order_by("key", "-version"):
+        latest.setdefault(specification.key, specification)
+    choices = [
+        (
+            key,
+            _("%(title)s (version %(version)s, %(state)s)")
+            % {"title": spec.title, "version": spec.version, "state": spec.get_state_display()},
+        )
+        for key, spec in latest.items()
+    ]
+    return sorted(choices, key=lambda item: item[1].casefold())
+
+
+def _titled(grants: Any) -> list[dict[str, Any]]:
+    rows = []
+    for grant in grants:
+        spec = _latest(grant.creator_id, grant.specification_key)
+        rows.append({"grant": grant, "title": spec.title if spec else grant.specification_key})
+    return rows
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def grants(request: HttpRequest, slug: str) -> HttpResponse:
-    """The creator's grants: let another organisation issue one of its micro-credentials, until a date; revoke."""
+    """The creator's grants: let another organisation (chosen by name) issue one of its micro-credentials (chosen
+    by title), until a date; revoke."""
     organisation = organisation_for(request, slug, "manage")
-    keys = sorted(set(Specification.objects.filter(organisation=organisation).values_list("key", flat=True)))
-    context: dict[str, Any] = {"organisation": organisation, "keys": keys, "form": request.POST}
+    others = Organisation.objects.exclude(pk=organisation.pk).filter(authority__isnull=True).order_by("name")
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "micro_credentials": _micro_credentials(organisation),
+        "organisations": others,
+        "form": request.POST,
+    }
     status = 200
     if request.method == "POST":
-        grantee = Organisation.objects.filter(slug=request.POST.get("grantee", "").strip()).first()
         try:
-            if grantee is None:
-                raise services.RegistryRefusal(_("No organisation has that short name."))
+            grantee = _grantee(request.POST.get("grantee", ""), organisation)
             services.grant(
                 organisation,
                 request.POST.get("key", ""),
                 grantee,
                 actor=request.user.get_username(),
-                valid_until=_until(request.POST),
+                valid_until=until(request.POST),
             )
+        except scopeform.ScopeError as exc:
+            context["error"], status = str(exc), 400
         except MeritError as exc:
-            context["error"], status = exc.message, 400
+            context["error"], status = wording.refusal(exc), 400
         else:
             messages.success(request, _("%(name)s may now issue it.") % {"name": grantee.name})
             return redirect("registry:grants", slug=slug)
-    context["given"] = IssuingGrant.objects.filter(creator=organisation).select_related("grantee").order_by("-pk")
-    context["received"] = IssuingGrant.objects.filter(grantee=organisation, revoked_at__isnull=True).select_related(
-        "creator"
-    )
+    given = IssuingGrant.objects.filter(creator=organisation).select_related("grantee").order_by("-pk")
+    received = IssuingGrant.objects.filter(grantee=organisation, revoked_at__isnull=True).select_related("creator")
+    context["given"], context["received"] = _titled(given), _titled(received)
     return render(request, "registry/grants.html", context, status=status)
 
 

@@ -1,5 +1,8 @@
 """The micro-credential designer pages: every Annex I element in one form, the ESCO skill picker, a live
-completeness check (the core lint) that blocks publishing, and a preview as the learner sees it and as JSON.
+completeness check (the core lint) that blocks publishing, a warning when the micro-credential falls outside the
+organisation's accreditation (published then only when the designer confirms it; decision 0022), and a preview as
+the learner sees it and as JSON. Saving moves to the micro-credential's own address (a redirect, or
+``HX-Redirect`` for htmx).
 
 Every button works without JavaScript (the form posts and the page is drawn again); with htmx the same requests
 redraw only the designer, and the completeness check follows typing.
@@ -16,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +31,8 @@ from merit.core.microcredential.lint import MANDATORY, has_element
 from merit.server.accounts.models import Organisation
 from merit.server.issuing import services
 from merit.server.issuing.models import Specification
+from merit.server.registry import wording
+from merit.server.registry.services import scope_findings
 from merit.server.workspace import vocabulary
 from merit.server.workspace.access import organisation_for
 from merit.server.workspace.designer_form import (
@@ -121,17 +126,38 @@ def _save(
         messages.error(request, _("Nothing was saved: correct the marked fields first."))
         return _page(request, organisation, form, latest, None if latest is None else key, key_value=key)
     actor = request.user.get_username()
-    if latest is not None and latest.state == Specification.State.PUBLISHED and latest.data == data and not publish:
-        messages.info(request, _("Nothing changed since the published version."))
+    unchanged = latest is not None and latest.state == Specification.State.PUBLISHED and latest.data == data
+    if unchanged and latest is not None:
+        # Publishing what is already published changes nothing: say so (it used to try again and fail).
+        if publish:
+            messages.info(
+                request, _("Version %(version)s is already published; nothing changed.") % {"version": latest.version}
+            )
+        else:
+            messages.info(request, _("Nothing changed since the published version."))
     else:
         if latest is None or latest.state == Specification.State.DRAFT or latest.data != data:
             latest, _report = services.save_specification(organisation, key, data, actor=actor)
-        if publish:
+        outside = scope_findings(organisation, data) if publish else []
+        if outside and request.POST.get("publish_outside_scope") != "yes":
+            messages.error(
+                request,
+                _(
+                    "Saved as draft version %(version)s, but not published: %(why)s To publish it all the same, tick "
+                    "“Publish it anyway” beside the button."
+                )
+                % {"version": latest.version, "why": wording.warning(outside)},
+            )
+        elif publish:
             try:
                 services.publish_specification(latest, actor=actor)
-                messages.success(request, _("Version %(version)s is published.") % {"version": latest.version})
             except MeritError:
                 messages.error(request, _("Saved as a draft, but not published: mandatory elements are missing."))
+            else:
+                messages.success(request, _("Version %(version)s is published.") % {"version": latest.version})
+                if outside:
+                    services.audit(organisation, actor, "specification.published-outside-scope", key)
+                    messages.info(request, capfirst(wording.warning(outside)))
         else:
             messages.success(request, _("Saved as draft version %(version)s.") % {"version": latest.version})
     url = reverse("workspace:designer", args=[organisation.slug, key])
@@ -148,7 +174,8 @@ def check(request: HttpRequest, slug: str) -> HttpResponse:
     """The completeness check and preview for the form as typed so far (htmx)."""
     organisation = organisation_for(request, slug, "design")
     form = form_from_post(request.POST)
-    return render(request, "workspace/designer_check.html", _context(organisation, form))
+    context = _context(organisation, form, confirmed=request.POST.get("publish_outside_scope") == "yes")
+    return render(request, "workspace/designer_check.html", context)
 
 
 @login_required
@@ -184,7 +211,7 @@ def _page(
     search: tuple[str, str] | None = None,
     key_value: str | None = None,
 ) -> HttpResponse:
-    context = _context(organisation, form)
+    context = _context(organisation, form, confirmed=request.POST.get("publish_outside_scope") == "yes")
     context.update(
         {
             "specification": latest,
@@ -194,6 +221,9 @@ def _page(
             "search": search,
             "search_results": _esco(search[1]) if search else [],
             "choices": _choices(),
+            "already_published": latest is not None
+            and latest.state == Specification.State.PUBLISHED
+            and latest.data == context["data"],
         }
     )
     template = "workspace/designer_form.html" if request.headers.get("HX-Request") else "workspace/designer.html"
@@ -209,12 +239,12 @@ def _choices() -> dict[str, Any]:
         "supervision": vocabulary.SUPERVISION,
         "integration": vocabulary.INTEGRATION,
         "grading": vocabulary.GRADING,
-        "eqf": vocabulary.EQF_LEVELS,
+        "eqf": vocabulary.eqf_levels(),
         "isced": vocabulary.isced_choices(),
     }
 
 
-def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
+def _context(organisation: Organisation, form: DesignerForm, *, confirmed: bool = False) -> dict[str, Any]:
     data = spec_from_form(form)
     report = lint_spec(data)
     missing = set(report.missing)
@@ -226,6 +256,7 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
     errors = [say(issue) for issue in report.issues if issue.code != "missing"]
     suggestions = [str(label) for path, label in vocabulary.OPTIONAL.items() if not has_element(data, path)]
     preview = services.preview_credential(organisation, data) if report.ok and not form.errors else None
+    outside = scope_findings(organisation, data)
     return {
         "organisation": organisation,
         "form": form,
@@ -236,6 +267,9 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
         "done": sum(1 for item in checklist if item["done"]),
         "errors": errors,
         "suggestions": suggestions,
+        "outside": [wording.finding_text(finding) for finding in outside],
+        "outside_many": len(outside) > 1,
+        "outside_confirmed": confirmed,
         "form_errors": form.errors,
         "field_errors": {e.field: e.message for e in form.errors},
         "texts": {
@@ -285,7 +319,7 @@ def _card(data: dict[str, Any], language: str) -> dict[str, Any]:
         "ects": workload.get("ects"),
         "hours": workload.get("hours"),
         "eqf": data.get("eqfLevel"),
-        "field": f"{isced} {vocab.isced_fields().get(isced, '')}".strip() if isinstance(isced, str) else "",
+        "field": vocabulary.isced_label(isced) if isinstance(isced, str) else "",
         "assessment": [
             vocabulary.label(vocabulary.ASSESSMENT_TYPES, t) for t in data.get("assessment", {}).get("types", [])
         ],

@@ -43,6 +43,8 @@ def _issuable(organisation: Organisation, spec_id: int) -> Specification:
 def home(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     if len(memberships) == 1:
+        if hasattr(memberships[0].organisation, "authority"):
+            return redirect("registry:review")  # A registry authority's member works in the registry pages.
         return redirect("workspace:dashboard", slug=memberships[0].organisation.slug)
     return render(request, "workspace/home.html", {"memberships": memberships})
 

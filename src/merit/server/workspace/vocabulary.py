@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from merit.core.microcredential import vocab
@@ -55,7 +58,14 @@ GRADING = {
     "Points": _("Points"),
     "Result": _("Other result"),
 }
-EQF_LEVELS = [(str(level), _("EQF level %(level)s") % {"level": level}) for level in range(1, 9)]
+
+
+def eqf_levels() -> list[tuple[str, str]]:
+    """The EQF levels for a select, in the active language (a function: a lazy text formatted with ``%`` at import
+    would be fixed in the language of the moment, English)."""
+    return [(str(level), gettext("EQF level %(level)s") % {"level": level}) for level in range(1, 9)]
+
+
 # Each Annex I mandatory element (lint's dotted path) → its name on the page and the input it is typed in.
 MANDATORY = {
     "title": (_("Title of the micro-credential"), "title"),
@@ -81,13 +91,44 @@ OPTIONAL = {
 }
 
 
+# The ISCED-F 2013 broad fields by name in the reader's language (the narrower fields are named in English, as
+# the bundled ISCED-F list is, and marked ``lang="en"`` where shown on other pages).
+ISCED_BROAD = {
+    "00": _("Generic programmes and qualifications"),
+    "01": _("Education"),
+    "02": _("Arts and humanities"),
+    "03": _("Social sciences, journalism and information"),
+    "04": _("Business, administration and law"),
+    "05": _("Natural sciences, mathematics and statistics"),
+    "06": _("Information and Communication Technologies (ICTs)"),
+    "07": _("Engineering, manufacturing and construction"),
+    "08": _("Agriculture, forestry, fisheries and veterinary"),
+    "09": _("Health and welfare"),
+    "10": _("Services"),
+    "99": _("Field unknown"),
+}
+
+
+@functools.cache
+def _isced_fields() -> dict[str, str]:
+    return vocab.isced_fields()
+
+
+def isced_label(code: str) -> str:
+    """An ISCED-F field as its code and name, such as ``07 Engineering, manufacturing and construction``."""
+    if code in ISCED_BROAD:
+        return f"{code} {ISCED_BROAD[code]}"
+    name = _isced_fields().get(code)
+    return f"{code} {name}" if name else code
+
+
 def isced_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """ISCED-F 2013 fields grouped under their broad fields (two-digit codes), for a select with groups."""
     fields = vocab.isced_fields()
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for code, label in sorted(fields.items()):
         if len(code) == 2:
-            groups.append((f"{code} {label}", []))
+            groups.append((isced_label(code), []))
         elif groups and code.startswith(groups[-1][0][:2]):
             groups[-1][1].append((code, f"{code} {'· ' * (len(code) - 3)}{label}"))
     return groups
