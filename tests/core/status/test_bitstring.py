@@ -10,7 +10,14 @@ import pytest
 
 from merit.core import multibase as mb
 from merit.core.errors import MalformedValueError, RangeError, StatusListLengthError, StatusRetrievalError
-from merit.core.status import MIN_ENTRIES, StatusList, check_status, status_entry, status_list_credential
+from merit.core.status import (
+    MIN_ENTRIES,
+    StatusList,
+    check_status,
+    credential_status,
+    status_entry,
+    status_list_credential,
+)
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ISSUER = "did:example:issuer"
@@ -140,3 +147,16 @@ def test_legacy_status_list_2021() -> None:
         "statusListCredential": LIST,
     }
     assert _check({"issuer": ISSUER, "credentialStatus": entry}, list_credential).state == "revoked"
+
+
+def test_credential_status_is_an_object_for_one_entry_and_an_array_for_several() -> None:
+    revocation = status_entry("https://example.org/status/1", 7, "revocation")
+    suspension = status_entry("https://example.org/status/2", 9, "suspension")
+    assert credential_status([revocation]) == revocation
+    both = credential_status([revocation, suspension])
+    assert both == [revocation, suspension]
+    assert both[0] is not revocation  # Copies: a caller's later change does not reach the signed document.
+    with pytest.raises(MalformedValueError):
+        credential_status([])
+    with pytest.raises(MalformedValueError, match="only once"):
+        credential_status([revocation, status_entry("https://example.org/status/3", 1, "revocation")])

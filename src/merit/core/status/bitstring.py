@@ -11,7 +11,7 @@ import base64
 import gzip
 import secrets
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from merit.core import multibase as mb
@@ -137,3 +137,15 @@ def status_entry(list_url: str, index: int, purpose: str = "revocation") -> dict
         "statusListIndex": str(index),
         "statusListCredential": list_url,
     }
+
+
+def credential_status(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The ``credentialStatus`` value for ``entries``: one entry as an object, several as an array (VC 2.0 §4.10
+    allows both). Merit gives every credential it issues, Open Badges 3.0 ones included, a revocation and a
+    suspension entry (``docs/decisions/0017-open-badges-suspension.md``)."""
+    if not entries:
+        raise MalformedValueError("a credential status needs at least one entry")
+    purposes = [entry.get("statusPurpose") for entry in entries]
+    if len(set(purposes)) != len(purposes):
+        raise MalformedValueError("each status purpose may appear only once in a credential")
+    return dict(entries[0]) if len(entries) == 1 else [dict(entry) for entry in entries]

@@ -23,7 +23,7 @@ from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
 from merit.core.microcredential.spec import AwardingBody
 from merit.core.proofs import SUITES
-from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
+from merit.core.status import MIN_ENTRIES, credential_status, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
 from merit.server import bulkwrite
@@ -209,6 +209,11 @@ def _allocate_many(
     return found
 
 
+def _status_of(allocations: list[tuple[StatusList, int]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The ``credentialStatus`` of a credential holding ``allocations``: one entry per purpose, in their order."""
+    return credential_status([status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations])
+
+
 def _prepared(
     organisation: Organisation, credential: dict[str, Any], credential_id: str | None = None
 ) -> dict[str, Any]:
@@ -258,7 +263,7 @@ def issue_credential(
     credential_id: str | None = None,
     securing: Securing = "di",
 ) -> IssuedCredential:
-    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it; ``securing``
+    """Sign ``credential`` as ``organisation``, with a revocation and a suspension entry, and record it; ``securing``
     ``jwt`` or ``vc-jose`` issues it as a JWT (:func:`merit.core.jwt.sign_jwt`) instead of with a proof.
 
     Credential ids are unique per organisation: issuing an id again raises :class:`CredentialExists`, while another
@@ -267,15 +272,13 @@ def issue_credential(
     document = _prepared(organisation, credential, credential_id)
     record_id = str(document.get("id") or credential_id)
     key = signing_key(organisation, suite)
-    # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
-    purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
     try:
         with transaction.atomic():
             if IssuedCredential.objects.filter(organisation=organisation, credential_id=record_id).exists():
                 raise CredentialExists(f"this organisation already issued a credential with the id {record_id}")
-            allocations = [_allocate(organisation, purpose) for purpose in purposes]
-            entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
-            document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+            # A revocation and a suspension entry for every credential, Open Badges 3.0 too (decision 0017).
+            allocations = [_allocate(organisation, purpose) for purpose in PURPOSES]
+            document["credentialStatus"] = _status_of(allocations)
             if securing == "di":
                 text = json.dumps(sign_credential(document, key, suite=suite), ensure_ascii=False, allow_nan=False)
             else:
@@ -314,7 +317,8 @@ def set_status(
         entries = list(record.status_entries.select_related("status_list"))
         if state == "suspended" and not any(e.status_list.purpose == "suspension" for e in entries):
             raise InvalidError(
-                "this credential has no suspension entry (Open Badges 3.0 allows one); revoke it instead"
+                "this credential was issued with a revocation entry only (before decision 0017), so it cannot be "
+                "suspended; revoke it instead"
             )
         for entry in entries:
             locked = StatusList.objects.select_for_update().get(pk=entry.status_list_id)
@@ -533,11 +537,12 @@ def issue_batch(
         return results
     key = signing_key(organisation)
     with transaction.atomic():
-        allocations = _allocate_many(organisation, "revocation", len(documents))
-        urls = {status_list.pk: status_list_url(status_list) for status_list, _ in allocations}
+        # One revocation and one suspension entry per credential (decision 0017), each purpose allocated together.
+        per_purpose = [_allocate_many(organisation, purpose, len(documents)) for purpose in PURPOSES]
+        allocations = [list(pair) for pair in zip(*per_purpose, strict=True)]
         records = []
-        for (position, document), (status_list, index) in zip(documents, allocations, strict=True):
-            document["credentialStatus"] = status_entry(urls[status_list.pk], index, status_list.purpose)
+        for (position, document), allocated in zip(documents, allocations, strict=True):
+            document["credentialStatus"] = _status_of(allocated)
             signed = sign_credential(document, key)
             record = IssuedCredential(
                 organisation=organisation,
@@ -551,7 +556,8 @@ def issue_batch(
         bulkwrite.insert(
             [
                 StatusEntry(credential=record, status_list=status_list, index=index)
-                for record, (status_list, index) in zip(records, allocations, strict=True)
+                for record, allocated in zip(records, allocations, strict=True)
+                for status_list, index in allocated
             ]
         )
         bulkwrite.insert(
