@@ -64,11 +64,15 @@ def issue_one(
     actor: str,
     grade: str | None = None,
     issuer: Organisation | None = None,
+    credential_id: str | None = None,
 ) -> tuple[IssuedCredential, str]:
     """Issue one credential with its claim link (e-mailed when the learner has an address), both or neither; returns
-    the credential and the link's token. The workspace form and the API issue one credential through this."""
+    the credential and the link's token. The workspace form and the API issue one credential through this; the form
+    names the credential (``credential_id``) when the issuer confirms, so that confirming twice issues once."""
     with transaction.atomic():
-        record = issuing.issue_from_specification(specification, learner, actor=actor, grade=grade, issuer=issuer)
+        record = issuing.issue_from_specification(
+            specification, learner, actor=actor, grade=grade, issuer=issuer, credential_id=credential_id
+        )
         token = deliver(record, learner.email) if learner.email else create_link(record)
     return record, token
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from merit.core import vc
 from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, StatusRetrievalError
-from merit.core.issue import DATA_INTEGRITY, sign_credential
+from merit.core.issue import DATA_INTEGRITY, DEFAULT_SUITES, sign_credential
 from merit.core.jwt import sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
@@ -94,6 +94,14 @@ def signing_key(organisation: Organisation, suite: str | None = None) -> Signing
         raise InvalidError(f"{organisation.name} has no active signing key")
     pair = KeyPair.from_secret_multibase(unseal(key.encrypted_secret, _context(organisation, key.fragment)))
     return SigningKey(pair, organisation.did, f"{organisation.did}#{key.fragment}")
+
+
+def signing_suite(organisation: Organisation) -> str:
+    """The cryptosuite of the Data Integrity proof the organisation's signing key makes (nothing is unsealed)."""
+    key = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    if key is None:
+        raise InvalidError(f"{organisation.name} has no active signing key")
+    return DEFAULT_SUITES[key.algorithm]
 
 
 def did_document(organisation: Organisation) -> dict[str, Any]:
@@ -460,6 +468,28 @@ def _registry_allows(specification: Specification, issuer: Organisation) -> dict
     return {"awarding_body": body, "creator": {"id": creator.did, "type": ["Profile"], "name": creator.name}}
 
 
+def unsigned_from_specification(
+    specification: Specification,
+    learner: Learner,
+    *,
+    grade: str | None = None,
+    valid_until: datetime | None = None,
+    issuer: Organisation | None = None,
+    credential_id: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned credential a published specification renders for one learner, after the trust registry's rules
+    (it raises as issuing would): what the workspace shows before the issuer signs. Status entries and the proof
+    are added only when it is issued."""
+    if specification.state != Specification.State.PUBLISHED:
+        raise InvalidError("only published specifications can be issued")
+    organisation = issuer or specification.organisation
+    options = _registry_allows(specification, organisation)
+    spec = parsed_specification(specification)
+    return render_credential(
+        spec, learner, organisation.did, grade=grade, valid_until=valid_until, credential_id=credential_id, **options
+    )
+
+
 def issue_from_specification(
     specification: Specification,
     learner: Learner,
@@ -468,15 +498,15 @@ def issue_from_specification(
     grade: str | None = None,
     valid_until: datetime | None = None,
     issuer: Organisation | None = None,
+    credential_id: str | None = None,
 ) -> IssuedCredential:
     """Render a published specification for one learner and issue it (as ``issuer`` when another organisation
-    issues it under a grant from its creator)."""
-    if specification.state != Specification.State.PUBLISHED:
-        raise InvalidError("only published specifications can be issued")
+    issues it under a grant from its creator). With ``credential_id`` a second issuance of the same id raises
+    :class:`CredentialExists`, so a form submitted twice issues once."""
+    unsigned = unsigned_from_specification(
+        specification, learner, grade=grade, valid_until=valid_until, issuer=issuer, credential_id=credential_id
+    )
     organisation = issuer or specification.organisation
-    options = _registry_allows(specification, organisation)
-    spec = parsed_specification(specification)
-    unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options)
     return issue_credential(organisation, unsigned, actor=actor, specification=specification)
 
 
