@@ -62,6 +62,18 @@ class StatusList:
     def clear(self, index: int) -> None:
         self.set(index, False)
 
+    def value(self, index: int, size: int = 1) -> int:
+        """The status of entry ``index`` when each entry has ``size`` bits (``statusSize``): bits ``index * size``
+        to ``index * size + size - 1``, the first the most significant."""
+        if size < 1:
+            raise MalformedValueError("statusSize must be a positive integer")
+        if not 0 <= index < self.size // size:
+            raise StatusListLengthError(f"index {index} is outside the list of {self.size // size} entries")
+        found = 0
+        for position in range(index * size, index * size + size):
+            found = found << 1 | self.get(position)
+        return found
+
     def to_bytes(self) -> bytes:
         """The raw bitstring (for storage)."""
         return bytes(self._bits)
