@@ -16,6 +16,7 @@ import pytest
 
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential
 from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
 from tests.interop.issued import VERIFIERS, plain_open_badge, verdict
 
@@ -115,6 +116,28 @@ def test_open_badges_issued_before_decision_0017_still_revoke_everywhere(
     revoked = verdict(verifier, credential, documents=_published(client, installation, credential))
     assert not revoked.accepted, revoked
     assert _bits(verifier, revoked)["revocation"] is True
+
+
+def test_bulk_issued_micro_credentials_are_suspended_one_by_one(
+    verifier: Any, installation: Loopback, client: Any, db: None, request: pytest.FixtureRequest
+) -> None:
+    """Bulk issuance allocates both entries for a whole batch: suspending one learner's credential leaves the
+    other's valid in every independent verifier."""
+    organisation = services.create_organisation(slug=f"bulk-{request.node.callspec.id}", name="College", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(organisation, "solar", data, actor="test")
+    specification = services.publish_specification(draft, actor="test")
+    items = [(Learner(email="anna@example.se"), "VG"), (Learner(email="bo@example.se"), "G")]
+    anna, bo = services.issue_batch(specification, items, actor="test")
+    assert isinstance(anna, IssuedCredential)
+    assert isinstance(bo, IssuedCredential)
+    services.set_status(organisation, anna.credential_id, "suspended", reason="under review", actor="test")
+    for record, accepted in ((anna, False), (bo, True)):
+        credential = record.document
+        result = verdict(verifier, credential, documents=_published(client, installation, credential))
+        assert result.accepted is accepted, result
+    suspended = verdict(verifier, anna.document, documents=_published(client, installation, anna.document))
+    assert _bits(verifier, suspended) == {"revocation": False, "suspension": True}
 
 
 def test_p256_organisations_verify_only_in_the_digital_bazaar_stack(
