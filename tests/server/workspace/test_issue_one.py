@@ -193,3 +193,13 @@ def test_a_did_learner_gets_the_link_to_hand_over(college: Organisation, path: s
     assert "<svg" in done.content.decode()
     assert IssuedCredential.objects.get().document["credentialSubject"]["id"] == fields["learner"]
     assert not mail.outbox
+
+
+def test_a_grade_the_specification_does_not_allow_is_refused_before_the_confirmation(
+    college: Organisation, path: str
+) -> None:
+    refused = member(college).post(path, {"learner": "anna@example.se", "grade": "A+", "action": "check"})
+    assert refused.status_code == 400
+    assert "not one of" in refused.content.decode()
+    assert 'name="confirmation"' not in refused.content.decode()
+    assert not IssuedCredential.objects.exists()
