@@ -94,6 +94,16 @@ def test_open_badges_can_be_suspended_and_reinstated(college_api: Api, college: 
     assert verifier.verify_credential(credential).verified
 
 
+def test_can_suspend_costs_no_query_once_the_entries_are_prefetched(
+    college_api: Api, college: Organisation, django_assert_num_queries: Any
+) -> None:
+    issue(college_api, college)
+    issue(college_api, college)
+    records = list(IssuedCredential.objects.prefetch_related("status_entries__status_list"))
+    with django_assert_num_queries(0):
+        assert [record.can_suspend for record in records] == [True, True]
+
+
 def test_open_badges_issued_before_decision_0017_cannot_be_suspended(
     college_api: Api, college: Organisation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
