@@ -103,7 +103,7 @@ def test_issuer_bulk_issues_and_revokes(
         browser.close()
 
     revoked = IssuedCredential.objects.get(state="revoked")
-    entry = revoked.document["credentialStatus"]
+    [entry] = [e for e in revoked.document["credentialStatus"] if e["statusPurpose"] == "revocation"]
     listed = client.get(entry["statusListCredential"].removeprefix(live_server.url)).json()
     bits = StatusList.decode(listed["credentialSubject"]["encodedList"])
     assert bits.get(int(entry["statusListIndex"]))

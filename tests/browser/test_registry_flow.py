@@ -128,12 +128,13 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         page.goto(f"{live_server.url}/workspace/college/")
         page.get_by_role("link", name="Issue Installing photovoltaic systems to one learner").click()
         page.get_by_label("The learner's e-mail address or DID").fill("anna@example.se")
-        page.get_by_role("button", name="Issue").click()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Sign and send").click()
         page.get_by_text("Issued. The learner has been sent this link:").wait_for()
         page.goto(f"{live_server.url}/workspace/college/")
         page.get_by_role("link", name="Issue Applied data analysis with Python to one learner").click()
         page.get_by_label("The learner's e-mail address or DID").fill("anna@example.se")
-        page.get_by_role("button", name="Issue").click()
+        page.get_by_role("button", name="Continue").click()  # Refused before anything is shown for signing.
         expect(page.get_by_role("alert")).to_contain_text("outside the accredited scope (EQF level 6")
         page.screenshot(path=str(SHOTS / "registry-3-refused.png"), full_page=True)
 

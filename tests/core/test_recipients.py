@@ -28,7 +28,11 @@ BAD_EMAILS = [
     ("erik.lind@example.", recipients.EMAIL_NO_TOP_LEVEL_DOMAIN),
     ("erik.lind@1.2.3.4", recipients.EMAIL_SYNTAX),
     ("erik.lind@example.123", recipients.EMAIL_SYNTAX),
-    ("erik.lind@merit.test", recipients.EMAIL_SYNTAX),  # A special-use name (RFC 6761) never gets mail.
+    ("erik.lind@merit.test", recipients.EMAIL_RESERVED_DOMAIN),  # A special-use name (RFC 6761) never gets mail.
+    ("erik.lind@skolan.local", recipients.EMAIL_RESERVED_DOMAIN),  # Multicast DNS (RFC 6762).
+    ("erik.lind@Skolan.INVALID.", recipients.EMAIL_RESERVED_DOMAIN),
+    ("erik.lind@home.arpa", recipients.EMAIL_RESERVED_DOMAIN),
+    ("erik.lind@hidden.onion", recipients.EMAIL_RESERVED_DOMAIN),  # RFC 7686.
     ("erik lind@example.org", recipients.EMAIL_SYNTAX),
     ("erik.lind.example.org", recipients.EMAIL_SYNTAX),
     ("erik..lind@example.org", recipients.EMAIL_SYNTAX),

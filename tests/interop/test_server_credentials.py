@@ -16,6 +16,7 @@ import pytest
 
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.issuing import services
+from merit.server.issuing.models import IssuedCredential
 from tests.interop.conftest import Loopback, OpenBadgesLib, VerifierCore
 from tests.interop.issued import VERIFIERS, plain_open_badge, verdict
 
@@ -49,25 +50,94 @@ def _published(client: Any, loopback: Loopback, credential: dict[str, Any]) -> d
     return {did: did_document, **loopback.served()}
 
 
-def test_server_issued_open_badge_and_its_status(
+def _bits(verifier: Any, result: Any) -> dict[str, bool]:
+    """What ``verifier`` read of each status purpose: whether that purpose stopped the credential (verifier-core has
+    a log step per purpose, openbadgeslib names the purpose, the Digital Bazaar stack returns each entry's bit)."""
+    if isinstance(verifier, VerifierCore):
+        steps = {step["id"]: step.get("valid") for step in result.answer.get("log", [])}
+        return {p: steps.get(f"{p}_status") is False for p in ("revocation", "suspension")}
+    if isinstance(verifier, OpenBadgesLib):
+        return {p: f"Credential status '{p}' is set" in result.message for p in ("revocation", "suspension")}
+    return {s["purpose"]: s["status"] for s in result.answer["statuses"] if s["verified"]}
+
+
+def test_server_issued_open_badge_suspended_reinstated_and_revoked(
     verifier: Any, installation: Loopback, client: Any, db: None, request: pytest.FixtureRequest
 ) -> None:
+    """An Open Badge has a revocation and a suspension entry (decision 0017): every independent verifier refuses it
+    while it is suspended, accepts it again once reinstated, and refuses it once revoked."""
     slug = f"college-{request.node.callspec.id}"
     organisation = services.create_organisation(slug=slug, name="College", country="SE")
     record = services.issue_credential(organisation, plain_open_badge(organisation.did), actor="test")
     credential = record.document
     assert credential["issuer"]["id"].startswith("did:web:localhost%3A")
+    assert [e["statusPurpose"] for e in credential["credentialStatus"]] == ["revocation", "suspension"]
+    assert record.can_suspend
+
+    def check() -> Any:
+        return verdict(verifier, credential, documents=_published(client, installation, credential))
+
+    valid = check()
+    assert valid.accepted, valid
+    assert not any(_bits(verifier, valid).values())
+    services.set_status(organisation, record.credential_id, "suspended", reason="under review", actor="test")
+    suspended = check()
+    assert not suspended.accepted, suspended
+    assert _bits(verifier, suspended) == {"revocation": False, "suspension": True}
+    services.set_status(organisation, record.credential_id, "valid", reason="reviewed", actor="test")
+    reinstated = check()
+    assert reinstated.accepted, reinstated
+    assert not any(_bits(verifier, reinstated).values())
+    services.set_status(organisation, record.credential_id, "revoked", reason="test", actor="test")
+    revoked = check()
+    assert not revoked.accepted, revoked
+    assert _bits(verifier, revoked) == {"revocation": True, "suspension": False}
+
+
+def test_open_badges_issued_before_decision_0017_still_revoke_everywhere(
+    verifier: Any,
+    installation: Loopback,
+    client: Any,
+    db: None,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An Open Badge issued with one revocation entry (decision 0003) keeps it: valid, then revoked, everywhere."""
+    organisation = services.create_organisation(slug=f"early-{request.node.callspec.id}", name="College", country="SE")
+    with monkeypatch.context() as before:
+        before.setattr(services, "PURPOSES", ("revocation",))
+        record = services.issue_credential(organisation, plain_open_badge(organisation.did), actor="test")
+    credential = record.document
+    assert credential["credentialStatus"]["statusPurpose"] == "revocation"
+    assert not record.can_suspend
     valid = verdict(verifier, credential, documents=_published(client, installation, credential))
     assert valid.accepted, valid
     services.set_status(organisation, record.credential_id, "revoked", reason="test", actor="test")
     revoked = verdict(verifier, credential, documents=_published(client, installation, credential))
     assert not revoked.accepted, revoked
-    if isinstance(verifier, VerifierCore):
-        assert verifier.step(revoked.answer, "revocation_status")["valid"] is False
-    elif isinstance(verifier, OpenBadgesLib):
-        assert "Credential status 'revocation' is set" in revoked.message
-    else:
-        assert revoked.answer["statuses"] == [{"purpose": "revocation", "verified": True, "status": True}]
+    assert _bits(verifier, revoked)["revocation"] is True
+
+
+def test_bulk_issued_micro_credentials_are_suspended_one_by_one(
+    verifier: Any, installation: Loopback, client: Any, db: None, request: pytest.FixtureRequest
+) -> None:
+    """Bulk issuance allocates both entries for a whole batch: suspending one learner's credential leaves the
+    other's valid in every independent verifier."""
+    organisation = services.create_organisation(slug=f"bulk-{request.node.callspec.id}", name="College", country="SE")
+    data = json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text())
+    draft, _ = services.save_specification(organisation, "solar", data, actor="test")
+    specification = services.publish_specification(draft, actor="test")
+    items = [(Learner(email="anna@example.se"), "VG"), (Learner(email="bo@example.se"), "G")]
+    anna, bo = services.issue_batch(specification, items, actor="test")
+    assert isinstance(anna, IssuedCredential)
+    assert isinstance(bo, IssuedCredential)
+    services.set_status(organisation, anna.credential_id, "suspended", reason="under review", actor="test")
+    for record, accepted in ((anna, False), (bo, True)):
+        credential = record.document
+        result = verdict(verifier, credential, documents=_published(client, installation, credential))
+        assert result.accepted is accepted, result
+    suspended = verdict(verifier, anna.document, documents=_published(client, installation, anna.document))
+    assert _bits(verifier, suspended) == {"revocation": False, "suspension": True}
 
 
 def test_p256_organisations_verify_only_in_the_digital_bazaar_stack(

@@ -153,7 +153,9 @@ def test_vc_api_status_change_stores_the_reason_and_refuses_what_does_not_apply(
     asa = learners["asa"]
     change = {"credentialId": asa.credential_id, "credentialStatus": [{"type": "BitstringStatusListEntry"}]}
     suspend = {**change, "credentialStatus": [{"status": "suspended"}]}
-    refused = college_api.post("/credentials/status", suspend)  # Open Badges 3.0: a revocation entry only.
+    # As an Open Badges 3.0 credential issued before decision 0017 was: a revocation entry only.
+    asa.status_entries.filter(status_list__purpose="suspension").delete()
+    refused = college_api.post("/credentials/status", suspend)
     assert refused.status_code == 400
     assert refused.json()["id"] == "STATUS_CHANGE_NOT_ALLOWED"
     reinstate = college_api.post("/credentials/status", {**change, "credentialStatus": [{"status": "valid"}]})

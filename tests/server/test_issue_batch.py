@@ -33,9 +33,10 @@ def test_a_batch_spreads_over_new_lists_without_repeating_an_index(
     results = services.issue_batch(forklift, learners, actor="test")
     assert all(isinstance(r, IssuedCredential) for r in results)
     entries = list(StatusEntry.objects.all())
-    assert len(entries) == 25
-    assert len({(e.status_list_id, e.index) for e in entries}) == 25
-    assert StatusList.objects.count() == 3
+    assert len(entries) == 50  # A revocation and a suspension entry each (decision 0017).
+    assert len({(e.status_list_id, e.index) for e in entries}) == 50
+    assert StatusList.objects.filter(purpose="revocation").count() == 3
+    assert StatusList.objects.filter(purpose="suspension").count() == 3
     for status_list in StatusList.objects.all():
         assert status_list.allocated == status_list.entries.count()
     assert AuditEvent.objects.filter(action="credential.issued").count() == 25

@@ -55,7 +55,7 @@ def external_verifier(api: Api) -> Verifier:
 def test_issue_and_verify_with_an_independent_verifier(college_api: Api, college: Organisation) -> None:
     credential = issue(college_api, college)
     assert credential["issuer"]["id"] == college.did
-    assert credential["credentialStatus"]["statusPurpose"] == "revocation"
+    assert [e["statusPurpose"] for e in credential["credentialStatus"]] == ["revocation", "suspension"]
     report = external_verifier(college_api).verify_credential(credential)
     assert report.verified, report.to_json()
     response = college_api.post("/credentials/verify", {"verifiableCredential": credential})
@@ -77,12 +77,46 @@ def plain_vc() -> dict[str, Any]:
     return dict(json.loads((ROOT / "tests" / "data" / "vectors" / "w3c-vc-di-eddsa" / "unsigned.json").read_text()))
 
 
-def test_open_badges_have_one_status_entry_and_cannot_be_suspended(college_api: Api, college: Organisation) -> None:
+def test_open_badges_can_be_suspended_and_reinstated(college_api: Api, college: Organisation) -> None:
     credential = issue(college_api, college)
+    verifier = external_verifier(college_api)
+    assert verifier.verify_credential(credential).check("schema").outcome == "passed"  # type: ignore[union-attr]
+    change = {"credentialId": credential["id"], "credentialStatus": [{"status": "suspended"}], "reason": "audit"}
+    assert college_api.post("/credentials/status", change).json()["status"] == "suspended"
+    suspended = verifier.verify_credential(credential)
+    assert suspended.outcome == "invalid"
+    status = suspended.check("status")
+    assert status is not None
+    assert status.code == "SUSPENDED"
+    assert [e["state"] for e in status.details["entries"]] == ["valid", "suspended"]
+    change["credentialStatus"] = [{"status": "valid"}]
+    assert college_api.post("/credentials/status", change).status_code == 200
+    assert verifier.verify_credential(credential).verified
+
+
+def test_can_suspend_costs_no_query_once_the_entries_are_prefetched(
+    college_api: Api, college: Organisation, django_assert_num_queries: Any
+) -> None:
+    issue(college_api, college)
+    issue(college_api, college)
+    records = list(IssuedCredential.objects.prefetch_related("status_entries__status_list"))
+    with django_assert_num_queries(0):
+        assert [record.can_suspend for record in records] == [True, True]
+
+
+def test_open_badges_issued_before_decision_0017_cannot_be_suspended(
+    college_api: Api, college: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "PURPOSES", ("revocation",))  # How Open Badges were issued before it.
+    credential = issue(college_api, college)
+    monkeypatch.undo()
+    assert credential["credentialStatus"]["statusPurpose"] == "revocation"
+    assert not IssuedCredential.objects.get(credential_id=credential["id"]).can_suspend
     change = {"credentialId": credential["id"], "credentialStatus": [{"status": "suspended"}]}
     response = college_api.post("/credentials/status", change)
     assert response.status_code == 400
     assert "revoke it instead" in response.json()["detail"]
+    assert IssuedCredential.objects.get(credential_id=credential["id"]).state == "valid"
 
 
 def test_revoke_changes_the_published_list(college_api: Api, college: Organisation) -> None:

@@ -17,6 +17,7 @@ from merit.server.bulk import services as bulk
 from merit.server.bulk.models import CheckedUpload, IssuanceJob
 from merit.server.issuing import services
 from merit.server.issuing.models import IssuedCredential, Specification
+from tests.server.workspace.confirm import sign_and_send
 
 ROOT = Path(__file__).parents[2]
 
@@ -150,7 +151,9 @@ def test_issue_one_credential_from_the_form(
     assert '<label for="learner">' in form
     assert '<option value="VG">VG</option>' in form
     with django_capture_on_commit_callbacks(execute=True):
-        done = issuer.post(path, {"learner": "anna@example.se", "name": "Anna <b>Svensson</b>", "grade": "VG"})
+        done = sign_and_send(
+            issuer, path, {"learner": "anna@example.se", "name": "Anna <b>Svensson</b>", "grade": "VG"}
+        )
     html = done.content.decode()
     assert "Issued. The learner has been sent this link:" in html
     assert "<svg" in html

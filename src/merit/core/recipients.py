@@ -2,8 +2,10 @@
 credential is issued (bulk rows, the workspace form, the API, the command line; ``Learner`` calls it).
 
 - An e-mail address must be valid for mail on the internet (the email-validator library: RFC 5322 / RFC 6531
-  syntax, IDNA domains, a domain with a real top-level label; no DNS lookup), and must not begin with ``=``,
-  ``+``, ``-`` or ``@``, which spreadsheets read as the start of a formula (OWASP CSV injection).
+  syntax, IDNA domains, a domain with a real top-level label; no DNS lookup), must not be at a special-use domain
+  that never receives mail (``.test``, ``.invalid``, ``.local``, ``.localhost``, ``.onion``, ``.arpa``: RFC 6761,
+  RFC 6762, RFC 7686, as email-validator lists them), and must not begin with ``=``, ``+``, ``-`` or ``@``, which
+  spreadsheets read as the start of a formula (OWASP CSV injection).
 - A DID must match the DID Core ABNF (https://www.w3.org/TR/did-core/#did-syntax). A ``did:web`` needs a host name
   of at least two labels, each valid per RFC 1035 and IDNA (punycode), not an IP address (the did:web method
   forbids them), with an optional port and path; a ``did:key`` must hold a public key Merit reads. Other methods
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 
 import idna
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from merit.core.dids.key import resolve_did_key
 from merit.core.dids.web import did_web_url
@@ -32,6 +34,7 @@ _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 # Why an address or a DID is refused.
 EMAIL_FORMULA = "email_formula"
 EMAIL_NO_TOP_LEVEL_DOMAIN = "email_no_top_level_domain"
+EMAIL_RESERVED_DOMAIN = "email_reserved_domain"
 EMAIL_SYNTAX = "email_syntax"
 DID_SYNTAX = "did_syntax"
 DID_WEB = "did_web"
@@ -60,6 +63,13 @@ def check_email(value: str) -> str:
         raise RecipientError(
             f"{value!r} is not an e-mail address: its domain {domain!r} has no top-level domain (such as .org)",
             reason=EMAIL_NO_TOP_LEVEL_DOMAIN,
+            value=value,
+        )
+    name = domain.strip(".").lower()
+    if "@" in value and any(name == used or name.endswith("." + used) for used in SPECIAL_USE_DOMAIN_NAMES):
+        raise RecipientError(
+            f"{value!r} is not an e-mail address: its domain {domain!r} is reserved and never receives mail",
+            reason=EMAIL_RESERVED_DOMAIN,
             value=value,
         )
     try:

@@ -10,7 +10,14 @@ import pytest
 
 from merit.core import multibase as mb
 from merit.core.errors import MalformedValueError, RangeError, StatusListLengthError, StatusRetrievalError
-from merit.core.status import MIN_ENTRIES, StatusList, check_status, status_entry, status_list_credential
+from merit.core.status import (
+    MIN_ENTRIES,
+    StatusList,
+    check_status,
+    credential_status,
+    status_entry,
+    status_list_credential,
+)
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ISSUER = "did:example:issuer"
@@ -140,3 +147,69 @@ def test_legacy_status_list_2021() -> None:
         "statusListCredential": LIST,
     }
     assert _check({"issuer": ISSUER, "credentialStatus": entry}, list_credential).state == "revoked"
+
+
+def test_credential_status_is_an_object_for_one_entry_and_an_array_for_several() -> None:
+    revocation = status_entry("https://example.org/status/1", 7, "revocation")
+    suspension = status_entry("https://example.org/status/2", 9, "suspension")
+    assert credential_status([revocation]) == revocation
+    both = credential_status([revocation, suspension])
+    assert both == [revocation, suspension]
+    assert both[0] is not revocation  # Copies: a caller's later change does not reach the signed document.
+    with pytest.raises(MalformedValueError):
+        credential_status([])
+    with pytest.raises(MalformedValueError, match="only once"):
+        credential_status([revocation, status_entry("https://example.org/status/3", 1, "revocation")])
+
+
+MESSAGES = [
+    {"status": "0x0", "message": "valid"},
+    {"status": "0x1", "message": "under review"},
+    {"status": "0x2", "message": "withdrawn by the issuer"},
+    {"status": "0x3", "message": "expired"},
+]
+
+
+def _message_setup(bits: tuple[int, ...], entries: int = 2 * MIN_ENTRIES, **entry: Any) -> tuple[Any, Any]:
+    """A ``message`` entry of two bits at index 42 (bits 84 and 85), on a list of ``entries`` bits."""
+    status = StatusList(entries)
+    for bit in bits:
+        status.set(bit)
+    list_credential = status_list_credential(LIST, ISSUER, "message", status, "2026-01-01T00:00:00Z")
+    status_entry_ = {**status_entry(LIST, 42, "message"), "statusSize": 2, "statusMessage": MESSAGES, **entry}
+    return {"issuer": ISSUER, "credentialStatus": status_entry_}, list_credential
+
+
+def test_a_multi_bit_entry_reads_its_own_bits_with_the_first_the_most_significant() -> None:
+    status = StatusList(2 * MIN_ENTRIES)
+    status.set(85)
+    assert status.value(42, 2) == 1
+    status.set(84)
+    assert status.value(42, 2) == 3
+    assert status.value(43, 2) == 0
+    assert status.value(42) == 0  # Bit 42, another entry's in a one-bit reading.
+    with pytest.raises(StatusListLengthError):
+        status.value(MIN_ENTRIES, 2)
+
+
+def test_message_entries_of_two_bits_are_judged_by_their_value_and_message() -> None:
+    credential, lists = _message_setup((42, 43))  # Bits a one-bit reader would read: not this entry's.
+    result = _check(credential, lists)
+    assert result.state == "valid"
+    assert "is 0x0 (valid)" in result.reason
+    credential, lists = _message_setup((84,))
+    result = _check(credential, lists)
+    assert result.state == "flagged"
+    assert "is 0x2 (withdrawn by the issuer)" in result.reason
+
+
+def test_malformed_multi_bit_entries_are_invalid() -> None:
+    for bad in ({"statusSize": 0}, {"statusSize": "2"}, {"statusSize": True}, {"statusSize": 99}):
+        assert _check(*_message_setup((), **bad)).state == "invalid", bad
+    assert _check(*_message_setup((), statusMessage=MESSAGES[:3])).state == "invalid"  # Not one per value.
+    assert _check(*_message_setup((), statusMessage=[{"status": "two"}] * 4)).state == "invalid"
+    credential, lists = _message_setup(())
+    del credential["credentialStatus"]["statusMessage"]
+    assert _check(credential, lists).state == "invalid"
+    # Herd privacy counts entries: 131,072 bits hold only 65,536 entries of two bits.
+    assert _check(*_message_setup((), entries=MIN_ENTRIES)).state == "invalid"

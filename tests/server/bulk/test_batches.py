@@ -63,11 +63,16 @@ def test_status_indexes_are_random_unique_and_not_in_the_order_of_issuing(colleg
         specification, [(Learner(email=f"l{i}@example.se"), "VG") for i in range(60)], actor="test"
     )
     assert all(isinstance(r, IssuedCredential) for r in results)
-    indexes = [StatusEntry.objects.get(credential=r).index for r in results if isinstance(r, IssuedCredential)]
-    assert len(set(indexes)) == 60
-    assert indexes != sorted(indexes)  # Sorted by chance once in 60! runs.
-    (status_list,) = StatusList.objects.filter(organisation=college)
-    assert status_list.allocated == 60
+    for purpose in ("revocation", "suspension"):  # Each credential has one entry of each (decision 0017).
+        indexes = [
+            StatusEntry.objects.get(credential=r, status_list__purpose=purpose).index
+            for r in results
+            if isinstance(r, IssuedCredential)
+        ]
+        assert len(set(indexes)) == 60
+        assert indexes != sorted(indexes)  # Sorted by chance once in 60! runs.
+        (status_list,) = StatusList.objects.filter(organisation=college, purpose=purpose)
+        assert status_list.allocated == 60
 
 
 def test_bulk_writes_return_saved_rows_with_their_defaults(college: Organisation, monkeypatch: Any) -> None:

@@ -259,11 +259,13 @@ def test_two_workers_share_a_job_with_no_duplicate_and_no_gap() -> None:
     assert (job.issued, job.state) == (60, "done")
     assert IssuedCredential.objects.filter(specification=spec).count() == 60
     entries = StatusEntry.objects.filter(credential__specification=spec)
-    assert len(set(entries.values_list("status_list_id", "index"))) == 60
-    # Each worker allocates from a list the other does not hold, so on PostgreSQL there may be two.
-    lists = StatusList.objects.filter(organisation=college)
-    assert sum(lst.allocated for lst in lists) == 60
-    assert all(lst.allocated == lst.entries.count() for lst in lists)
+    # A revocation and a suspension entry for each credential (decision 0017), none shared.
+    assert len(set(entries.values_list("status_list_id", "index"))) == 120
+    # Each worker allocates from a list the other does not hold, so on PostgreSQL there may be two of each.
+    for purpose in ("revocation", "suspension"):
+        lists = StatusList.objects.filter(organisation=college, purpose=purpose)
+        assert sum(lst.allocated for lst in lists) == 60
+        assert all(lst.allocated == lst.entries.count() for lst in lists)
 
 
 def test_the_valid_until_column_ends_each_credentials_validity(specification: Specification) -> None:

@@ -92,8 +92,9 @@ def test_a_valid_micro_credential_is_verified_with_its_content_and_a_receipt(
     assert body["checkedAt"].endswith("Z")
     assert {c["name"]: c["outcome"] for c in body["checks"]}["status"] == "passed"
     assert "eu_mandatory_elements" in {c["name"] for c in body["checks"]}
-    [consulted] = body["statusLists"]
-    assert consulted["url"] == credential["credentialStatus"]["statusListCredential"]
+    revocation, suspension = body["statusLists"]  # Both entries are checked (decision 0017).
+    assert [revocation["url"], suspension["url"]] == [e["statusListCredential"] for e in credential["credentialStatus"]]
+    consulted = revocation
     served = client.get(consulted["url"].removeprefix("https://merit.test"))
     assert consulted["sha256"] == hashlib.sha256(served.content).hexdigest()
     assert consulted["validFrom"] == served.json()["validFrom"]

@@ -18,6 +18,7 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.portal import services as portal
 from merit.server.registry import services
 from merit.server.registry.models import IssuingGrant
+from tests.server.workspace.confirm import sign_and_send
 
 ROOT = Path(__file__).parents[3]
 
@@ -46,7 +47,7 @@ def test_a_grantee_issues_the_creators_micro_credential_until_revoked(
     response = creator.post("/workspace/college/grants", {"key": "solar", "grantee": "employer"})
     assert response.status_code == 302
     assert "Granted by Yrkeshögskolan Norr:" in grantee.get("/workspace/employer/").content.decode()
-    issued = grantee.post(page, {"learner": "anna@example.se"})
+    issued = sign_and_send(grantee, page, {"learner": "anna@example.se"})
     assert "Issued. The learner has been sent this link:" in issued.content.decode()
     record = IssuedCredential.objects.get()
     document = record.document

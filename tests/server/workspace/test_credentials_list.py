@@ -54,14 +54,17 @@ def issue(specification: Specification, email: str, name: str | None = None) -> 
 
 
 def unsuspendable_and_suspendable(college: Organisation) -> tuple[IssuedCredential, IssuedCredential]:
-    """An Open Badges 3.0 credential (a revocation entry only) and a plain VC 2.0 one (both entries)."""
+    """An Open Badges 3.0 credential as issued before decision 0017 (a revocation entry only: its suspension entry
+    is taken away here) and a plain VC 2.0 one (both entries)."""
     plain = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],
         "credentialSubject": {"id": "did:example:lena"},
     }
     both = services.issue_credential(college, plain, actor="test")
-    return issue(published(college, "ob3"), "ob@example.se", "Ola Berg"), both
+    ob3 = issue(published(college, "ob3"), "ob@example.se", "Ola Berg")
+    ob3.status_entries.filter(status_list__purpose="suspension").delete()
+    return ob3, both
 
 
 def test_issuance_keeps_the_learner_single_and_bulk(college: Organisation, specification: Specification) -> None:

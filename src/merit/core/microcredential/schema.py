@@ -4,7 +4,8 @@ https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredentia
 
 The validators are ``jsonschema-rs`` (Rust) compiled once per schema; ``docs/decisions/0010-jsonschema-rs.md``
 says why. Formats are annotations only, as JSON Schema 2019-09 and 2020-12 define them by default, and no
-reference is ever fetched: every ``$ref`` in the bundled schemas points inside its own document.
+reference is ever fetched: every ``$ref`` in the bundled schemas points inside its own document. Credentials are
+judged with one relaxation of the published schema, a list of status entries (decision 0017).
 """
 
 from __future__ import annotations
@@ -20,13 +21,33 @@ OB3_SCHEMA = "ob_v3p0_achievementcredential_schema.json"
 OB3_SCHEMA_URL = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/" + OB3_SCHEMA
 
 
-@cache
-def compiled(name: str) -> jsonschema_rs.Validator:
-    """The validator for the bundled schema ``name``, of the draft its ``$schema`` names, compiled once."""
-    schema = json.loads(resources.files("merit.core.schemas").joinpath(name).read_text(encoding="utf-8"))
+def _load(name: str) -> dict[str, Any]:
+    return dict(json.loads(resources.files("merit.core.schemas").joinpath(name).read_text(encoding="utf-8")))
+
+
+def _validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
     if "2020-12" in schema.get("$schema", ""):
         return jsonschema_rs.Draft202012Validator(schema, validate_formats=False, offline=True)
     return jsonschema_rs.Draft201909Validator(schema, validate_formats=False, offline=True)
+
+
+@cache
+def compiled(name: str) -> jsonschema_rs.Validator:
+    """The validator for the bundled schema ``name``, as published, of the draft its ``$schema`` names, compiled
+    once."""
+    return _validator(_load(name))
+
+
+@cache
+def _ob3_judged() -> jsonschema_rs.Validator:
+    """The OB 3.0 AchievementCredential schema as Merit judges credentials with it: as published, except that
+    ``credentialStatus`` may also be an array of one or more ``CredentialStatus`` objects, as VC 2.0 §4.10 allows
+    and 1EdTech proposes for 3.1 (openbadges-specification#623), so that a credential with a revocation and a
+    suspension entry is judged by its entries (``docs/decisions/0017-open-badges-suspension.md``)."""
+    schema = _load(OB3_SCHEMA)
+    single = schema["properties"]["credentialStatus"]
+    schema["properties"]["credentialStatus"] = {"anyOf": [single, {"type": "array", "minItems": 1, "items": single}]}
+    return _validator(schema)
 
 
 def _path_key(path: list[str | int]) -> tuple[tuple[int, int, str], ...]:
@@ -42,8 +63,9 @@ def schema_errors(validator: jsonschema_rs.Validator, instance: Any) -> list[tup
 
 
 def validate_ob3(credential: Any) -> list[str]:
-    """Every way ``credential`` breaks the OB 3.0 AchievementCredential schema, as one-line messages."""
-    return [f"{path or 'credential'}: {message}" for path, message in schema_errors(compiled(OB3_SCHEMA), credential)]
+    """Every way ``credential`` breaks the OB 3.0 AchievementCredential schema, as one-line messages (with its
+    ``credentialStatus`` allowed to be a list of entries: :func:`_ob3_judged`)."""
+    return [f"{path or 'credential'}: {message}" for path, message in schema_errors(_ob3_judged(), credential)]
 
 
 def declares_ob3_schema(credential: Any) -> bool:

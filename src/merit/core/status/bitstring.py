@@ -11,7 +11,7 @@ import base64
 import gzip
 import secrets
 import zlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from merit.core import multibase as mb
@@ -61,6 +61,18 @@ class StatusList:
 
     def clear(self, index: int) -> None:
         self.set(index, False)
+
+    def value(self, index: int, size: int = 1) -> int:
+        """The status of entry ``index`` when each entry has ``size`` bits (``statusSize``): bits ``index * size``
+        to ``index * size + size - 1``, the first the most significant."""
+        if size < 1:
+            raise MalformedValueError("statusSize must be a positive integer")
+        if not 0 <= index < self.size // size:
+            raise StatusListLengthError(f"index {index} is outside the list of {self.size // size} entries")
+        found = 0
+        for position in range(index * size, index * size + size):
+            found = found << 1 | self.get(position)
+        return found
 
     def to_bytes(self) -> bytes:
         """The raw bitstring (for storage)."""
@@ -137,3 +149,15 @@ def status_entry(list_url: str, index: int, purpose: str = "revocation") -> dict
         "statusListIndex": str(index),
         "statusListCredential": list_url,
     }
+
+
+def credential_status(entries: Sequence[dict[str, Any]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The ``credentialStatus`` value for ``entries``: one entry as an object, several as an array (VC 2.0 §4.10
+    allows both). Merit gives every credential it issues, Open Badges 3.0 ones included, a revocation and a
+    suspension entry (``docs/decisions/0017-open-badges-suspension.md``)."""
+    if not entries:
+        raise MalformedValueError("a credential status needs at least one entry")
+    purposes = [entry.get("statusPurpose") for entry in entries]
+    if len(set(purposes)) != len(purposes):
+        raise MalformedValueError("each status purpose may appear only once in a credential")
+    return dict(entries[0]) if len(entries) == 1 else [dict(entry) for entry in entries]

@@ -22,7 +22,7 @@ from merit.core.errors import (
     MeritError,
     StatusVerificationError,
 )
-from merit.core.status.bitstring import StatusList
+from merit.core.status.bitstring import MIN_ENTRIES, StatusList
 from merit.core.vc import issuer_id, parse_datetime
 
 State = Literal["valid", "revoked", "suspended", "flagged", "could_not_check", "invalid"]
@@ -65,6 +65,30 @@ def _index(value: Any) -> int:
     raise MalformedValueError("statusListIndex must be a non-negative integer written in base 10")
 
 
+def _size(entry: dict[str, Any]) -> int:
+    """The entry's ``statusSize`` (bits per entry; 1 when absent), Bitstring Status List v1.0 §2.1."""
+    size = entry.get("statusSize", 1)
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 16:
+        raise MalformedValueError("statusSize must be an integer from 1 to 16")
+    return size
+
+
+def _messages(entry: dict[str, Any], size: int) -> dict[int, str]:
+    """The entry's ``statusMessage`` by status value; required, one per possible value, when ``statusSize`` > 1."""
+    given = entry.get("statusMessage")
+    if given is None and size == 1:
+        return {}
+    if not isinstance(given, list) or (size > 1 and len(given) != 2**size):
+        raise MalformedValueError(f"statusMessage must list the {2**size} values of a {size}-bit status")
+    messages: dict[int, str] = {}
+    for item in given:
+        status = item.get("status") if isinstance(item, dict) else None
+        if not isinstance(status, str) or not re.fullmatch(r"0x[0-9a-fA-F]+", status):
+            raise MalformedValueError("each statusMessage needs a status written as a hexadecimal string")
+        messages[int(status, 16)] = str(item.get("message", ""))
+    return messages
+
+
 def _check_entry(
     credential: dict[str, Any],
     entry: dict[str, Any],
@@ -78,6 +102,8 @@ def _check_entry(
     if kind not in _ENTRY_TYPES:
         return StatusResult(purpose, "could_not_check", f"the status entry type {kind!r} is not supported")
     index = _index(entry.get("statusListIndex"))
+    size = _size(entry)
+    messages = _messages(entry, size)
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url:
         raise MalformedValueError("statusListCredential must be a URL")
@@ -117,8 +143,18 @@ def _check_entry(
     if kind == "StatusList2021Entry" and isinstance(encoded, str) and not encoded.startswith("u"):
         bits = StatusList.decode_2021(encoded)
     else:
-        bits = StatusList.decode(encoded if isinstance(encoded, str) else "")
-    if not bits.get(index):
+        # Herd privacy counts entries, not bits: a list of 2-bit entries needs twice the bits (§3.2 step 10).
+        bits = StatusList.decode(encoded if isinstance(encoded, str) else "", minimum=MIN_ENTRIES * size)
+    value = bits.value(index, size)
+    if size > 1:
+        # A multi-bit status (the "message" purpose): the issuer's message for the value; 0 is taken as not set.
+        said = messages.get(value, "")
+        reason = f"{purpose} status {index} is {value:#x}" + (f" ({said})" if said else "")
+        if not value:
+            return StatusResult(purpose, "valid", reason, index, url, digest)
+        state_of: State = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, "flagged")  # type: ignore[assignment]
+        return StatusResult(purpose, state_of, reason, index, url, digest)
+    if not value:
         return StatusResult(purpose, "valid", f"{purpose} bit {index} is not set", index, url, digest)
     state: State = {"revocation": "revoked", "suspension": "suspended"}.get(purpose, "flagged")  # type: ignore[assignment]
     return StatusResult(purpose, state, f"the credential is {state} ({purpose} bit {index} is set)", index, url, digest)

@@ -94,13 +94,17 @@ def issue_one(
     actor: str,
     grade: str | None = None,
     issuer: Organisation | None = None,
+    credential_id: str | None = None,
 ) -> tuple[IssuedCredential, str]:
     """Issue one credential with its claim link (e-mailed, in the specification's language, when the learner has an
     address), both or neither; returns the credential and the link's token. The workspace form and the API issue one
-    credential through this."""
+    credential through this; the form names the credential (``credential_id``) when the issuer confirms, so that
+    confirming twice issues once."""
     language = language_for(specification)
     with transaction.atomic():
-        record = issuing.issue_from_specification(specification, learner, actor=actor, grade=grade, issuer=issuer)
+        record = issuing.issue_from_specification(
+            specification, learner, actor=actor, grade=grade, issuer=issuer, credential_id=credential_id
+        )
         token = deliver(record, learner.email, language) if learner.email else create_link(record, "", language)
     return record, token
 

@@ -139,7 +139,12 @@ class IssuedCredential(models.Model):
 
     @property
     def can_suspend(self) -> bool:
-        """Whether it has a suspension entry, so that suspending it means something to verifiers."""
+        """Whether the credential carries a suspension entry, so that suspending it is something verifiers see.
+
+        Every credential issued since decision 0017 has one; Open Badges 3.0 credentials issued before it have a
+        revocation entry only and can only be revoked. This says nothing of the state (a revoked credential still
+        has its entry): the caller decides which actions apply to it. Prefetch ``status_entries__status_list`` when
+        asking for many credentials, and this costs no query."""
         return any(entry.status_list.purpose == "suspension" for entry in self.status_entries.all())
 
     @property

@@ -24,6 +24,11 @@ def message(error: MeritError) -> str:
         return _("“%(value)s” is not an e-mail address: its domain has no top-level domain, such as .org.") % {
             "value": value
         }
+    if error.reason == recipients.EMAIL_RESERVED_DOMAIN:
+        return _(
+            "“%(value)s” is not an e-mail address: its domain is reserved for tests and private networks and never"
+            " receives mail."
+        ) % {"value": value}
     if error.reason == recipients.EMAIL_SYNTAX:
         return _("“%(value)s” is not an e-mail address.") % {"value": value}
     if error.reason == recipients.DID_WEB:

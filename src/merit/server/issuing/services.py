@@ -17,13 +17,13 @@ from django.utils import timezone
 from merit.core import vc
 from merit.core.dids import Resolver, did_web_document
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, StatusRetrievalError
-from merit.core.issue import DATA_INTEGRITY, sign_credential
+from merit.core.issue import DATA_INTEGRITY, DEFAULT_SUITES, sign_credential
 from merit.core.jwt import sign_jwt
 from merit.core.keys import KeyPair, SigningKey
 from merit.core.microcredential import Learner, LintReport, Spec, lint_spec, parse_spec, render_credential
 from merit.core.microcredential.spec import AwardingBody
 from merit.core.proofs import SUITES
-from merit.core.status import MIN_ENTRIES, status_entry, status_list_credential
+from merit.core.status import MIN_ENTRIES, credential_status, status_entry, status_list_credential
 from merit.core.status import StatusList as Bits
 from merit.core.verify import Verifier
 from merit.server import bulkwrite
@@ -95,6 +95,14 @@ def signing_key(organisation: Organisation, suite: str | None = None) -> Signing
         raise InvalidError(f"{organisation.name} has no active signing key")
     pair = KeyPair.from_secret_multibase(unseal(key.encrypted_secret, _context(organisation, key.fragment)))
     return SigningKey(pair, organisation.did, f"{organisation.did}#{key.fragment}")
+
+
+def signing_suite(organisation: Organisation) -> str:
+    """The cryptosuite of the Data Integrity proof the organisation's signing key makes (nothing is unsealed)."""
+    key = organisation.keys.filter(retired_at__isnull=True).order_by("-created_at").first()
+    if key is None:
+        raise InvalidError(f"{organisation.name} has no active signing key")
+    return DEFAULT_SUITES[key.algorithm]
 
 
 def did_document(organisation: Organisation) -> dict[str, Any]:
@@ -210,6 +218,11 @@ def _allocate_many(
     return found
 
 
+def _status_of(allocations: list[tuple[StatusList, int]]) -> dict[str, Any] | list[dict[str, Any]]:
+    """The ``credentialStatus`` of a credential holding ``allocations``: one entry per purpose, in their order."""
+    return credential_status([status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations])
+
+
 def _prepared(
     organisation: Organisation, credential: dict[str, Any], credential_id: str | None = None
 ) -> dict[str, Any]:
@@ -259,7 +272,7 @@ def issue_credential(
     credential_id: str | None = None,
     securing: Securing = "di",
 ) -> IssuedCredential:
-    """Sign ``credential`` as ``organisation``, with revocation and suspension entries, and record it; ``securing``
+    """Sign ``credential`` as ``organisation``, with a revocation and a suspension entry, and record it; ``securing``
     ``jwt`` or ``vc-jose`` issues it as a JWT (:func:`merit.core.jwt.sign_jwt`) instead of with a proof.
 
     Credential ids are unique per organisation: issuing an id again raises :class:`CredentialExists`, while another
@@ -268,15 +281,13 @@ def issue_credential(
     document = _prepared(organisation, credential, credential_id)
     record_id = str(document.get("id") or credential_id)
     key = signing_key(organisation, suite)
-    # Open Badges 3.0 allows one credentialStatus object (its JSON Schema); other credentials get both purposes.
-    purposes = ("revocation",) if vc.claims_open_badge(document) else PURPOSES
     try:
         with transaction.atomic():
             if IssuedCredential.objects.filter(organisation=organisation, credential_id=record_id).exists():
                 raise CredentialExists(f"this organisation already issued a credential with the id {record_id}")
-            allocations = [_allocate(organisation, purpose) for purpose in purposes]
-            entries = [status_entry(status_list_url(lst), index, lst.purpose) for lst, index in allocations]
-            document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+            # A revocation and a suspension entry for every credential, Open Badges 3.0 too (decision 0017).
+            allocations = [_allocate(organisation, purpose) for purpose in PURPOSES]
+            document["credentialStatus"] = _status_of(allocations)
             if securing == "di":
                 text = json.dumps(sign_credential(document, key, suite=suite), ensure_ascii=False, allow_nan=False)
             else:
@@ -482,6 +493,28 @@ def _registry_allows(specification: Specification, issuer: Organisation) -> dict
     return {"awarding_body": body, "creator": {"id": creator.did, "type": ["Profile"], "name": creator.name}}
 
 
+def unsigned_from_specification(
+    specification: Specification,
+    learner: Learner,
+    *,
+    grade: str | None = None,
+    valid_until: datetime | None = None,
+    issuer: Organisation | None = None,
+    credential_id: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned credential a published specification renders for one learner, after the trust registry's rules
+    (it raises as issuing would): what the workspace shows before the issuer signs. Status entries and the proof
+    are added only when it is issued."""
+    if specification.state != Specification.State.PUBLISHED:
+        raise InvalidError("only published specifications can be issued")
+    organisation = issuer or specification.organisation
+    options = _registry_allows(specification, organisation)
+    spec = parsed_specification(specification)
+    return render_credential(
+        spec, learner, organisation.did, grade=grade, valid_until=valid_until, credential_id=credential_id, **options
+    )
+
+
 def issue_from_specification(
     specification: Specification,
     learner: Learner,
@@ -490,15 +523,15 @@ def issue_from_specification(
     grade: str | None = None,
     valid_until: datetime | None = None,
     issuer: Organisation | None = None,
+    credential_id: str | None = None,
 ) -> IssuedCredential:
     """Render a published specification for one learner and issue it (as ``issuer`` when another organisation
-    issues it under a grant from its creator)."""
-    if specification.state != Specification.State.PUBLISHED:
-        raise InvalidError("only published specifications can be issued")
+    issues it under a grant from its creator). With ``credential_id`` a second issuance of the same id raises
+    :class:`CredentialExists`, so a form submitted twice issues once."""
+    unsigned = unsigned_from_specification(
+        specification, learner, grade=grade, valid_until=valid_until, issuer=issuer, credential_id=credential_id
+    )
     organisation = issuer or specification.organisation
-    options = _registry_allows(specification, organisation)
-    spec = parsed_specification(specification)
-    unsigned = render_credential(spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options)
     with transaction.atomic():
         record = issue_credential(organisation, unsigned, actor=actor, specification=specification)
         learners.remember(record, learner)  # The issuer's record of whom it issued it to (decision 0018).
@@ -562,11 +595,12 @@ def issue_batch(
         return results
     key = signing_key(organisation)
     with transaction.atomic():
-        allocations = _allocate_many(organisation, "revocation", len(documents))
-        urls = {status_list.pk: status_list_url(status_list) for status_list, _ in allocations}
+        # One revocation and one suspension entry per credential (decision 0017), each purpose allocated together.
+        per_purpose = [_allocate_many(organisation, purpose, len(documents)) for purpose in PURPOSES]
+        allocations = [list(pair) for pair in zip(*per_purpose, strict=True)]
         records = []
-        for (position, document), (status_list, index) in zip(documents, allocations, strict=True):
-            document["credentialStatus"] = status_entry(urls[status_list.pk], index, status_list.purpose)
+        for (position, document), allocated in zip(documents, allocations, strict=True):
+            document["credentialStatus"] = _status_of(allocated)
             signed = sign_credential(document, key)
             record = IssuedCredential(
                 organisation=organisation,
@@ -581,7 +615,8 @@ def issue_batch(
         bulkwrite.insert(
             [
                 StatusEntry(credential=record, status_list=status_list, index=index)
-                for record, (status_list, index) in zip(records, allocations, strict=True)
+                for record, allocated in zip(records, allocations, strict=True)
+                for status_list, index in allocated
             ]
         )
         bulkwrite.insert(

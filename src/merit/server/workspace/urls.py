@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.workspace import credentials, designer, organisation, views
+from merit.server.workspace import credentials, designer, issue_one, organisation, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -12,7 +12,7 @@ urlpatterns = [
     path("<slug:slug>/specifications/<slug:key>/", designer.designer, name="designer"),
     path("<slug:slug>/esco", designer.esco_search, name="esco"),
     path("<slug:slug>/specifications/<int:spec_id>/upload", views.upload, name="upload"),
-    path("<slug:slug>/specifications/<int:spec_id>/issue", views.issue_one, name="issue-one"),
+    path("<slug:slug>/specifications/<int:spec_id>/issue", issue_one.issue_one, name="issue-one"),
     path("<slug:slug>/jobs/<int:job_id>", views.job, name="job"),
     path("<slug:slug>/jobs/<int:job_id>/retry", views.retry_job, name="retry-job"),
     path("<slug:slug>/jobs/<int:job_id>/results.csv", views.job_export, name="job-export"),

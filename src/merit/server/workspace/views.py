@@ -14,8 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.core.errors import MalformedValueError, MeritError
-from merit.core.microcredential import Learner
+from merit.core.errors import MeritError
 from merit.server.accounts.models import AuditEvent, Membership, Organisation
 from merit.server.bulk import results
 from merit.server.bulk import services as bulk
@@ -24,7 +23,6 @@ from merit.server.bulk.rows import MAX_BYTES, Upload, UploadError
 from merit.server.delivery import services as delivery
 from merit.server.issuing import recipients, services
 from merit.server.issuing.models import IssuedCredential, Specification
-from merit.server.issuing.requests import learner_too_long
 from merit.server.registry import services as registry
 from merit.server.workspace import credentials
 from merit.server.workspace.access import organisation_for
@@ -241,31 +239,3 @@ def retry_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     else:
         messages.info(request, _("The job has finished; there is nothing to retry."))
     return redirect("workspace:job", slug=slug, job_id=found.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def issue_one(request: HttpRequest, slug: str, spec_id: int) -> HttpResponse:
-    """Issue the micro-credential to one learner from a form, e-mail the claim link and show its QR code."""
-    organisation = organisation_for(request, slug, "issue")
-    specification = _issuable(organisation, spec_id)
-    context: dict[str, object] = {"organisation": organisation, "specification": specification, "form": request.POST}
-    grading = specification.data.get("grading") or {}
-    context["grades"] = grading.get("allowedValues", [])
-    if request.method == "POST":
-        identity = request.POST.get("learner", "").strip()
-        name, grade = request.POST.get("name", "").strip(), request.POST.get("grade", "")
-        learner_args = {"did": identity} if identity.startswith("did:") else {"email": identity}
-        too_long = learner_too_long(identity, name, grade)
-        try:
-            if too_long:
-                raise MalformedValueError(_("A field is longer than %(limit)s characters.") % {"limit": too_long})
-            learner = Learner(name=name or None, **learner_args)
-            record, token = delivery.issue_one(
-                specification, learner, actor=request.user.get_username(), grade=grade or None, issuer=organisation
-            )
-            url = delivery.claim_url(token)
-            context.update({"issued": record, "claim_url": url, "qr": delivery.qr_svg(url)})
-        except MeritError as exc:
-            context["error"] = recipients.message(exc)
-    return render(request, "workspace/issue_one.html", context, status=400 if "error" in context else 200)
