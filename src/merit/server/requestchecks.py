@@ -39,9 +39,10 @@ def is_api(request: HttpRequest) -> bool:
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     """The translated error page (or problem+json for the API)."""
     if is_api(request):
-        kind = {400: "invalid-request", 404: "not-found"}.get(status, "error")
+        kind = {400: "invalid-request", 404: "not-found", 410: "gone"}.get(status, "error")
         return problems.problem(status, title, message, kind)
-    return render(request, "workspace/error.html", {"title": title, "message": message}, status=status)
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "workspace/error.html", context, status=status)
 
 
 def nul_refused(request: HttpRequest) -> HttpResponse:
@@ -61,6 +62,13 @@ def not_storable(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest) -> HttpResponse:
     return error_page(request, 404, _("Not found"), _("There is no such page, or it is not yours to see."))
+
+
+def gone(request: HttpRequest, message: str) -> HttpResponse:
+    """410: a link that worked once and no longer does (an expired claim link, say); ``message`` says why."""
+    response = error_page(request, 410, _("This link no longer works"), message)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _has_nul(items: Iterable[tuple[str, list[Any]]]) -> bool:

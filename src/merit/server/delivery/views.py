@@ -6,22 +6,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from merit.server import requestchecks
 from merit.server.delivery import services
 from merit.server.delivery.models import ClaimLink
 
 
-def _open(token: str) -> ClaimLink | HttpResponse:
+def _open(request: HttpRequest, token: str) -> ClaimLink | HttpResponse:
     try:
         return services.open_link(token)
     except ClaimLink.DoesNotExist as exc:
         raise Http404("unknown link") from exc
     except services.LinkGone as exc:
-        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+        return requestchecks.gone(request, str(exc))
 
 
 @require_GET
 def claim(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(token)
+    link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
     record = link.credential
@@ -46,7 +47,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    link = _open(token)
+    link = _open(request, token)
     if isinstance(link, HttpResponse):
         return link
     services.mark_claimed(link)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from merit.core.microcredential import esco
+from merit.server import esco as labels
 from merit.server.passport.models import HeldCredential
 
 OTHER = "other"
@@ -21,6 +22,7 @@ class Skill:
     label: str
     credentials: list[str] = field(default_factory=list)
     levels: set[int] = field(default_factory=set)
+    lang: str = ""  # The label's language when it is not the page's (an English fallback, say).
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Group:
     code: str | None
     pillar: str
     skills: list[Skill] = field(default_factory=list)
+    lang: str = ""
 
 
 @dataclass
@@ -56,6 +59,12 @@ def _placement(uri: str) -> tuple[str, str, str | None, str]:
     return OTHER, "", None, ""
 
 
+def _local(uri: str, label: str) -> tuple[str, str]:
+    """(label, lang) of an ESCO concept in the reader's language where Merit has it (``merit.server.esco``)."""
+    shown = labels.label(uri) if uri != OTHER else None
+    return (shown.text, shown.lang) if shown is not None else (label, "")
+
+
 def build(held: Iterable[HeldCredential]) -> CompetenceMap:
     skills: dict[str, Skill] = {}
     levels: Counter[int] = Counter()
@@ -78,11 +87,14 @@ def build(held: Iterable[HeldCredential]) -> CompetenceMap:
                 skill.levels.add(item.eqf_level)
     groups: dict[str, Group] = {}
     for skill in skills.values():
-        known = esco.skill(skill.uri)
-        if known is not None:
-            skill.label = known.label
+        shown = labels.skill_label(skill.uri, None) if esco.skill(skill.uri) is not None else None
+        if shown is not None:
+            skill.label, skill.lang = shown.text, shown.lang
         key, label, code, pillar = _placement(skill.uri)
-        groups.setdefault(key, Group(key, label, code, pillar)).skills.append(skill)
+        if key not in groups:
+            text, lang = _local(key, label)
+            groups[key] = Group(key, text, code, pillar, lang=lang)
+        groups[key].skills.append(skill)
     for group in groups.values():
         group.skills.sort(key=lambda s: (-len(s.credentials), s.label))
     ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, -len(g.skills), g.code or "", g.label))

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from merit.server import requestchecks
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.passport import charts, competence, display, services, status
@@ -181,7 +182,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     except ClaimLink.DoesNotExist as exc:
         raise Http404("unknown link") from exc
     except delivery.LinkGone as exc:
-        return HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8")
+        return requestchecks.gone(request, str(exc))
     if not request.user.is_authenticated:
         return redirect(f"/accounts/login/?next=/claim/{token}")
     if request.method == "GET":

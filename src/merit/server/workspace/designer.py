@@ -165,12 +165,10 @@ def esco_search(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _esco(query: str) -> list[dict[str, str]]:
-    from merit.core.microcredential import esco
+    """ESCO skills matching ``query``, in the reader's language where ESCO labels for it are imported."""
+    from merit.server import esco
 
-    return [
-        {"uri": s.uri, "label": s.label, "type": s.skill_type, "alt": ", ".join(s.alt_labels[:3])}
-        for s in esco.search(query, limit=ESCO_RESULTS)
-    ]
+    return esco.search(query, ESCO_RESULTS)
 
 
 def _page(
