@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from merit.server import requestchecks
+from merit.server import dates, requestchecks
 from merit.server.delivery import services
 from merit.server.delivery.models import ClaimLink
 
@@ -29,7 +29,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "title": record.document.get("name", ""),
         "organisation": record.organisation.name,
-        "issued": record.issued_at.date().isoformat(),
+        "issued": dates.day(record.issued_at),
         "state": record.state,
         "state_label": record.get_state_display(),
         "download_url": f"/claim/{token}/credential.json",

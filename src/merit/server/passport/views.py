@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.server import requestchecks
+from merit.server import dates, requestchecks
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.passport import charts, competence, display, services, status
@@ -75,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "facts": " · ".join(facts),
         }
         card["issued"] = h.issued_at.date().isoformat() if h.issued_at else ""
+        card["issued_text"] = dates.day(h.issued_at) if h.issued_at else ""
         cards.append(card)
     return render(request, "passport/home.html", {"cards": cards, "total": len(cards), "section": "home"})
 

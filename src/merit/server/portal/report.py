@@ -247,7 +247,7 @@ def untrusted(row: dict[str, Any]) -> dict[str, Any]:
     return {
         **row,
         "state": "unchecked",
-        "message": _("Not checked: the signature did not verify, so this content cannot be trusted."),
+        "message": _("The signature did not verify, so this content cannot be trusted."),
     }
 
 
