@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -198,3 +200,11 @@ def test_every_kind_of_page_has_the_switcher(college: Organisation, client: Any)
         assert page.status_code == 200, name
         switcher = _switcher(page.content.decode())
         assert 'action="/language"' in switcher, name
+
+
+def test_the_saved_language_is_in_the_learners_export() -> None:
+    user = person("maja@example.se")
+    client = signed_in(user)
+    client.post("/language", {"language": "fi", "next": "/"})
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/passport/account/export").content))
+    assert json.loads(archive.read("summary.json"))["account"]["language"] == "fi"

@@ -383,7 +383,13 @@ def export(user: AbstractBaseUser) -> bytes:
     held = list(HeldCredential.objects.filter(owner=user).order_by("pk"))
     summary: dict[str, Any] = {
         "exportedAt": timezone.now().isoformat(),
-        "account": {"username": user.get_username(), "email": user.email, "name": user.get_full_name()},
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "name": user.get_full_name(),
+            # The language chosen with the switcher ("" when none was).
+            "language": Account.objects.filter(user_id=user.pk).values_list("language", flat=True).first() or "",
+        },
         "emailAddresses": [
             {"email": e.email, "verified": e.verified_at is not None} for e in EmailAddress.objects.filter(user=user)
         ],
