@@ -208,3 +208,9 @@ def test_the_saved_language_is_in_the_learners_export() -> None:
     client.post("/language", {"language": "fi", "next": "/"})
     archive = zipfile.ZipFile(io.BytesIO(client.get("/passport/account/export").content))
     assert json.loads(archive.read("summary.json"))["account"]["language"] == "fi"
+
+
+def test_head_requests_are_answered(client: Client) -> None:
+    assert client.head("/").status_code == 200
+    assert client.head("/favicon.ico").status_code == 301
+    assert client.post("/").status_code == 405

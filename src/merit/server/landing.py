@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from merit.server.accounts.models import Membership
 
 _FAVICON = "merit/favicon.ico"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user).select_related("organisation").order_by("organisation__name")
@@ -26,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "site/landing.html", {"memberships": memberships})
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """``/favicon.ico``, which browsers ask for on their own: a permanent redirect to the static icon."""
     response = HttpResponse(status=301)
