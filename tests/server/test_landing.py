@@ -214,3 +214,16 @@ def test_head_requests_are_answered(client: Client) -> None:
     assert client.head("/").status_code == 200
     assert client.head("/favicon.ico").status_code == 301
     assert client.post("/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("en", "The form could not be sent"), ("sv", "Formuläret kunde inte skickas")]
+)
+def test_a_form_without_its_token_gets_the_styled_page(language: str, title: str) -> None:
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies[COOKIE] = language
+    answer = strict.post("/verify/", {"source": "text", "text": "{}"})
+    assert answer.status_code == 403
+    html = answer.content.decode()
+    assert f'<h1 id="error-title">{title}</h1>' in html
+    assert "base.css" in html

@@ -151,6 +151,8 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form without its token gets Merit's translated error page, not Django's English one.
+CSRF_FAILURE_VIEW = "merit.server.requestchecks.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if BASE_URL.startswith("https://"):

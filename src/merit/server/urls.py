@@ -33,4 +33,5 @@ urlpatterns = [
 ]
 
 handler400 = "merit.server.requestchecks.bad_request"
+handler403 = "merit.server.requestchecks.forbidden"
 handler404 = "merit.server.requestchecks.page_not_found"
