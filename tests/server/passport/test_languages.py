@@ -61,3 +61,25 @@ def test_imported_esco_labels_replace_the_english_skill(
     page = _page(solar, anna, "pl")
     assert "<li>instalować systemy fotowoltaiczne</li>" in page
     assert '<li lang="en">test electrical equipment</li>' in page
+
+
+def test_import_refusals_from_the_core_are_in_the_readers_language(anna: tuple[Any, Client], monkeypatch: Any) -> None:
+    """A refusal the core (or the fetcher) raises reaches the page as its code in words, never its English."""
+    from merit.core.errors import MalformedValueError
+    from merit.server.passport import services
+
+    _user, client = anna
+
+    def refuse(found: Any) -> Any:
+        raise MalformedValueError("credentialSubject.id must be a URL, not 'x'")
+
+    monkeypatch.setattr(services.containers, "parse", refuse)
+    page = client.post("/passport/import", {"json": "{}"}, HTTP_ACCEPT_LANGUAGE="sv")
+    html = page.content.decode()
+    assert page.status_code == 422
+    assert "ett värde har inte den form som dess specifikation kräver" in html
+    assert "must be a URL" not in html
+    # A web address Merit does not fetch from (a loopback address) is refused in Swedish too.
+    monkeypatch.undo()
+    refused = client.post("/passport/import", {"json": "https://127.0.0.1/c.json"}, HTTP_ACCEPT_LANGUAGE="sv")
+    assert "adress som Merit inte hämtar från" in refused.content.decode()
