@@ -146,3 +146,17 @@ def test_english_content_on_a_swedish_page_carries_lang_en(client: Client, colle
     assert re.search(r'<li lang="en"><a href="http://data.europa.eu/esco/skill/', html)
     swedish = _main(paste(client, document, language="sv"))
     assert "<dd>Installation av solcellsanläggningar</dd>" in swedish  # In the page's language: no attribute.
+
+
+def test_the_accreditation_sentence_names_every_kind_of_credential_in_the_readers_language() -> None:
+    from merit.server.portal.accreditation import scope_text
+
+    scope = {
+        "eqfMin": 3,
+        "eqfMax": 5,
+        "credentialTypes": ["micro-credential", "unit-of-qualification", "qualification"],
+    }
+    with translation.override("sv"):
+        said = scope_text(scope)
+    assert said == "EQF-nivåerna 3–5, mikromeriter, delar av kvalifikationer, kvalifikationer"
+    assert "qualification" not in said

@@ -31,7 +31,13 @@ def _levels(scope: dict[str, Any]) -> str | None:
 
 
 def _kind(name: str) -> str:
-    return _("micro-credentials") if name == "micro-credential" else name
+    """A kind of credential of an accreditation's scope (the registry's codes), in the reader's language."""
+    kinds = {
+        "micro-credential": _("micro-credentials"),
+        "unit-of-qualification": _("parts of qualifications"),
+        "qualification": _("qualifications"),
+    }
+    return kinds.get(name, name)
 
 
 def scope_text(scope: dict[str, Any]) -> str:
