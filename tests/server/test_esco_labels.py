@@ -86,3 +86,12 @@ def test_the_competence_map_uses_the_readers_labels(polish: Path) -> None:
     assert skills[SORT_WASTE] == ("sortować odpady", "")
     assert skills[SOLAR] == ("install photovoltaic systems", "en")
     assert all(group.lang == "en" for group in found.groups)  # The sample has no Polish skill groups.
+
+
+def test_the_designers_chosen_skills_are_in_the_readers_language(polish: Path) -> None:
+    from merit.server.workspace.designer import _chosen_skill
+
+    with translation.override("pl"):
+        assert _chosen_skill(SORT_WASTE) == (SORT_WASTE, "sortować odpady", "")
+        assert _chosen_skill(SOLAR) == (SOLAR, "install photovoltaic systems", "en")
+        assert _chosen_skill("http://example.org/x") == ("http://example.org/x", "http://example.org/x", "")

@@ -171,6 +171,15 @@ def _esco(query: str) -> list[dict[str, str]]:
     return esco.search(query, ESCO_RESULTS)
 
 
+def _chosen_skill(uri: str) -> tuple[str, str, str]:
+    """(URI, label, lang) of a chosen skill: its ESCO label in the reader's language where imported, else English
+    (``lang="en"`` on another page's language)."""
+    from merit.server import esco
+
+    shown = esco.label(uri)
+    return (uri, shown.text, shown.lang) if shown is not None else (uri, vocab.esco_label(uri) or uri, "")
+
+
 def _page(
     request: HttpRequest,
     organisation: Organisation,
@@ -244,7 +253,7 @@ def _context(organisation: Organisation, form: DesignerForm) -> dict[str, Any]:
             {
                 "index": i,
                 "texts": [(lang, f"outcome_{i}__{lang}", outcome.text.get(lang, "")) for lang in form.languages],
-                "skills": [(uri, vocab.esco_label(uri) or uri) for uri in outcome.skills],
+                "skills": [_chosen_skill(uri) for uri in outcome.skills],
             }
             for i, outcome in enumerate(form.outcomes)
         ],
