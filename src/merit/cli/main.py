@@ -87,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run background jobs (bulk issuance) from the database queue")
     worker.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle (default 1)")
 
+    esco = commands.add_parser("esco", help="ESCO labels in other languages (from the official CSV exports)")
+    esco_commands = esco.add_subparsers(dest="esco_command", required=True, metavar="ESCO_COMMAND")
+    esco_import = esco_commands.add_parser(
+        "import", help="import an official ESCO CSV export of one language (skills_pl.csv, skillGroups_pl.csv, ...)"
+    )
+    esco_import.add_argument("files", nargs="+", metavar="FILE", help="ESCO CSV export files of one language")
+    esco_import.add_argument("--language", help="the files' language (default: from the name, skills_pl.csv: pl)")
+    esco_import.add_argument(
+        "--into", metavar="DIR", help="where to keep the labels (default: $MERIT_ESCO_LABELS or $MERIT_HOME/esco)"
+    )
+
     demo = commands.add_parser("demo", help="walk through designing, issuing, verifying and revoking")
     demo.add_argument("--dir", help="keep the demo's files in this folder (default: a temporary folder)")
     return parser
@@ -108,6 +119,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from merit.cli import serve
 
             return int(serve.run(args) if args.command == "serve" else serve.worker(args))
+        if args.command == "esco":
+            from merit.cli import esco
+
+            return int(esco.import_labels(args))
         from merit.cli import demo
 
         return int(demo.run(args))

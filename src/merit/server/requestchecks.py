@@ -39,9 +39,10 @@ def is_api(request: HttpRequest) -> bool:
 def error_page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
     """The translated error page (or problem+json for the API)."""
     if is_api(request):
-        kind = {400: "invalid-request", 404: "not-found"}.get(status, "error")
+        kind = {400: "invalid-request", 403: "forbidden", 404: "not-found", 410: "gone"}.get(status, "error")
         return problems.problem(status, title, message, kind)
-    return render(request, "workspace/error.html", {"title": title, "message": message}, status=status)
+    context = {"title": title, "message": message, "status": status}
+    return render(request, "workspace/error.html", context, status=status)
 
 
 def nul_refused(request: HttpRequest) -> HttpResponse:
@@ -61,6 +62,13 @@ def not_storable(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest) -> HttpResponse:
     return error_page(request, 404, _("Not found"), _("There is no such page, or it is not yours to see."))
+
+
+def gone(request: HttpRequest, message: str) -> HttpResponse:
+    """410: a link that worked once and no longer does (an expired claim link, say); ``message`` says why."""
+    response = error_page(request, 410, _("This link no longer works"), message)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _has_nul(items: Iterable[tuple[str, list[Any]]]) -> bool:
@@ -98,3 +106,22 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler404``."""
     return not_found(request)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler403``: a page the visitor may not see or an action they may not take."""
+    return error_page(request, 403, _("Not allowed"), _("You may not see this page or do this."))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form without its token (open too long, or sent from another site); Django's own page
+    is English and unstyled. Nothing was done."""
+    return error_page(
+        request,
+        403,
+        _("The form could not be sent"),
+        _(
+            "Nothing was done: the page was open too long or the form came from another site. Go back, reload the page "
+            "and try again."
+        ),
+    )

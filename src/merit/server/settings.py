@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language where the browser has no language cookie yet (language.py).
+    "merit.server.language.PreferenceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "merit.server.language.languages",
             ]
         },
     }
@@ -120,6 +123,8 @@ LANGUAGES = [("en", "English"), ("sv", "Svenska"), ("nb", "Norsk bokmål"), ("fi
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# English date formats of Merit's own (merit/server/formats/en): "31 December 2027, 18:26".
+FORMAT_MODULE_PATH = ["merit.server.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("MERIT_STATIC_ROOT", str(HOME / "static"))
 # WhiteNoise serves the collected files from the application, with gzip variants made by collectstatic.
@@ -138,13 +143,20 @@ MERIT_FETCH_TIMEOUT = float(os.environ.get("MERIT_FETCH_TIMEOUT", "10"))
 MERIT_FETCH_BUDGET = float(os.environ.get("MERIT_FETCH_BUDGET", "15"))
 MERIT_FETCH_CONCURRENCY = int(os.environ.get("MERIT_FETCH_CONCURRENCY", "4"))
 MERIT_FETCH_WAIT = float(os.environ.get("MERIT_FETCH_WAIT", "0.5"))
+# ESCO labels in other languages, written by `merit esco import` (decision 0020); read once per process.
+MERIT_ESCO_LABELS = os.environ.get("MERIT_ESCO_LABELS", str(HOME / "esco"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
+# The language switcher's choice lasts a year (Django's default cookie ends with the browser session).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A form without its token gets Merit's translated error page, not Django's English one.
+CSRF_FAILURE_VIEW = "merit.server.requestchecks.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if BASE_URL.startswith("https://"):
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # HSTS on every response to an https request (a year by default; includeSubDomains only when asked for).
     SECURE_HSTS_SECONDS = int(os.environ.get("MERIT_HSTS_SECONDS", "31536000"))

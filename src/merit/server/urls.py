@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import include, path
 
-from merit.server import views
+from merit.server import landing, language, views
 from merit.server.accounts import views as accounts
 from merit.server.api import api
 from merit.server.delivery import views as delivery
@@ -10,6 +10,9 @@ from merit.server.passport import sharing
 from merit.server.passport import views as passport
 
 urlpatterns = [
+    path("", landing.home, name="landing"),
+    path("favicon.ico", landing.favicon, name="favicon"),
+    path("language", language.switch, name="set-language"),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
@@ -31,4 +34,5 @@ urlpatterns = [
 ]
 
 handler400 = "merit.server.requestchecks.bad_request"
+handler403 = "merit.server.requestchecks.forbidden"
 handler404 = "merit.server.requestchecks.page_not_found"

@@ -95,7 +95,7 @@ def test_html_with_a_text_part_escaped_and_no_double_full_stop(db: None) -> None
     specification = _specification(organisation, language="en")
     record = services.issue_from_specification(specification, Learner(email="a@example.se"), actor="test")
     token = delivery.create_link(record, "a@example.se", "en")
-    # 07:58 UTC is 8:58 a.m. in Stockholm: English writes "a.m.", which the sentence's full stop once doubled.
+    # 07:58 UTC is 08:58 in Stockholm (English once wrote "8:58 a.m.", whose full stop the sentence doubled).
     ClaimLink.objects.update(expires_at=datetime(2027, 1, 3, 7, 58, tzinfo=UTC))
     delivery.send_claim_email(record.pk, token)
     (message,) = mail.outbox
@@ -106,7 +106,7 @@ def test_html_with_a_text_part_escaped_and_no_double_full_stop(db: None) -> None
     assert "<b>" not in html
     assert f'href="https://merit.test/claim/{token}"' in html
     assert f"https://merit.test/claim/{token}" in text
-    assert "Jan. 3, 2027, 8:58 a.m. (Europe/Stockholm)." in text
+    assert "3 January 2027, 08:58 (Europe/Stockholm)." in text
     assert ".." not in text
     assert ".." not in html
     assert 'style="' in html

@@ -114,15 +114,17 @@ class Membership(models.Model):
 
 
 class Account(models.Model):
-    """What Merit knows about a user account beyond Django's user: whether its e-mail address is verified.
+    """What Merit knows about a user account beyond Django's user: whether its e-mail address is verified, and the
+    language the user chose with the language switcher (empty: the browser's).
 
-    .. pii: records when a user's e-mail address was verified.
+    .. pii: records when a user's e-mail address was verified, and the user's chosen language.
     .. pii_types: id
     .. pii_retirement: deleted with the user
     """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="merit_account")
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=8, blank=True, default="")
 
 
 class Invitation(models.Model):

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from merit.server import requestchecks
 from merit.server.delivery import services
 from merit.server.delivery.models import ClaimLink
 
@@ -26,15 +27,15 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def open_or_answer(token: str) -> ClaimLink | HttpResponse:
+def open_or_answer(request: HttpRequest, token: str) -> ClaimLink | HttpResponse:
     """The claim link of ``token``, or the 404 or 410 answer to give (kept out of the request log)."""
     try:
         return services.open_link(token)
     except ClaimLink.DoesNotExist:
         message = _("This claim link is not valid. Copy the whole link from the e-mail.")
-        return private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
+        return private(requestchecks.error_page(request, 404, _("This claim link is not valid"), message))
     except services.LinkGone as exc:
-        return private(HttpResponse(str(exc), status=410, content_type="text/plain; charset=utf-8"))
+        return private(requestchecks.gone(request, str(exc)))
 
 
 @require_GET
@@ -44,7 +45,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     from merit.server.passport.models import HeldCredential
     from merit.server.passport.services import ImportRefused, preview
 
-    link = open_or_answer(token)
+    link = open_or_answer(request, token)
     if isinstance(link, HttpResponse):
         return link
     record = link.credential
@@ -78,7 +79,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    link = open_or_answer(token)
+    link = open_or_answer(request, token)
     if isinstance(link, HttpResponse):
         return link
     services.mark_claimed(link)
@@ -98,13 +99,13 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
     from merit.server.passport.display import reader_language
     from merit.server.pdf.render import credential_pdf
 
-    link = open_or_answer(token)
+    link = open_or_answer(request, token)
     if isinstance(link, HttpResponse):
         return link
     record = link.credential
     if record.is_jwt:
         message = _("A PDF is made of credentials issued as JSON; download this one as it was issued.")
-        return private(HttpResponse(message, status=404, content_type="text/plain; charset=utf-8"))
+        return private(requestchecks.error_page(request, 404, _("This claim link is not valid"), message))
     services.mark_claimed(link)
     content = credential_pdf(
         record.document_json.encode("utf-8"),

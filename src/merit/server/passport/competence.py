@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from merit.core.microcredential import esco
+from merit.server import esco as labels
 from merit.server.passport.models import HeldCredential
 from merit.server.passport.subjects import counted
 
@@ -22,6 +23,7 @@ class Skill:
     label: str
     credentials: list[str] = field(default_factory=list)
     levels: set[int] = field(default_factory=set)
+    lang: str = ""  # The label's language when it is not the page's (an English fallback, say).
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Group:
     code: str | None
     pillar: str
     skills: list[Skill] = field(default_factory=list)
+    lang: str = ""
 
 
 @dataclass
@@ -55,6 +58,12 @@ def _placement(uri: str) -> tuple[str, str, str | None, str]:
     if path:
         return path[0].uri, path[0].label, path[0].code, path[0].label
     return OTHER, "", None, ""
+
+
+def _local(uri: str, label: str) -> tuple[str, str]:
+    """(label, lang) of an ESCO concept in the reader's language where Merit has it (``merit.server.esco``)."""
+    shown = labels.label(uri) if uri != OTHER else None
+    return (shown.text, shown.lang) if shown is not None else (label, "")
 
 
 def build(held: Iterable[HeldCredential]) -> CompetenceMap:
@@ -81,11 +90,14 @@ def build(held: Iterable[HeldCredential]) -> CompetenceMap:
                 skill.levels.add(item.eqf_level)
     groups: dict[str, Group] = {}
     for skill in skills.values():
-        known = esco.skill(skill.uri)
-        if known is not None:
-            skill.label = known.label
+        shown = labels.skill_label(skill.uri, None) if esco.skill(skill.uri) is not None else None
+        if shown is not None:
+            skill.label, skill.lang = shown.text, shown.lang
         key, label, code, pillar = _placement(skill.uri)
-        groups.setdefault(key, Group(key, label, code, pillar)).skills.append(skill)
+        if key not in groups:
+            text, lang = _local(key, label)
+            groups[key] = Group(key, text, code, pillar, lang=lang)
+        groups[key].skills.append(skill)
     for group in groups.values():
         group.skills.sort(key=lambda s: (-len(s.credentials), s.label))
     ordered = sorted(groups.values(), key=lambda g: (g.key == OTHER, -len(g.skills), g.code or "", g.label))

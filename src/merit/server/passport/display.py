@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import get_language
@@ -11,9 +12,12 @@ from merit.core import texts
 from merit.core.credview import Concept, CredentialView
 from merit.core.microcredential.view import view_of
 from merit.core.verify import VerificationReport
+from merit.server import esco
 from merit.server.passport.models import HeldCredential
 from merit.server.portal.report import describe
 from merit.server.workspace import vocabulary
+
+_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 def reader_language() -> str:
@@ -27,6 +31,23 @@ def pick(value: Any, language: str | None = None) -> str:
     if isinstance(value, list) and not any(isinstance(item, dict) and "@value" in item for item in value):
         return ", ".join(text for text in (pick(item, language) for item in value) if text)
     return texts.pick(value, [language])[0] or ""
+
+
+def other_language(tag: str | None) -> str:
+    """``tag`` when it is a language tag other than the page's, else ``""`` (for a ``lang`` attribute)."""
+    if not tag or not _TAG.fullmatch(tag) or tag.split("-")[0].lower() == reader_language():
+        return ""
+    return tag
+
+
+def _skill(entry: dict[str, Any]) -> dict[str, str]:
+    """A held credential's skill in the reader's language where ESCO labels for it are imported
+    (``merit.server.esco``), with ``lang`` when the label is in another language."""
+    uri, own = str(entry.get("uri") or ""), entry.get("label")
+    shown = esco.skill_label(uri, own if isinstance(own, str) else None) if uri else None
+    if shown is None:
+        return {"label": str(own or ""), "lang": ""}
+    return {"label": shown.text, "lang": shown.lang}
 
 
 def concept(value: Concept | None) -> str:
@@ -48,8 +69,20 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
     def text(value: dict[str, str]) -> str:
         return view.text(value, wanted) or ""
 
+    def marked(value: dict[str, str]) -> dict[str, str]:
+        """A text with ``lang``: its language when that is not the page's (``""`` when it is, or is unknown)."""
+        found = text(value)
+        tag = next((key for key, item in value.items() if item == found), "") if found else ""
+        return {"text": found, "lang": other_language(tag)}
+
     titles = held.titles or {k: v for k, v in view.title.items() if k}
+    title_text = pick(titles) if titles else text(view.title) or held.display_title
+    title_lang = next((key for key, item in titles.items() if item == title_text), "") if titles else ""
     return {
+        # What is shown in another language than the page's, for its lang attribute.
+        "lang": {"title": other_language(title_lang), "description": marked(view.description)["lang"]},
+        "outcomes_marked": [m for m in (marked(o.text) for o in view.outcomes) if m["text"]],
+        "skills_marked": [_skill(entry) for entry in held.skills if isinstance(entry, dict)],
         "title": pick(titles) if titles else text(view.title) or held.display_title,
         "description": text(view.description),
         "issuer": view.awarding_body or held.issuer_name,

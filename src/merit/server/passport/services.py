@@ -41,6 +41,7 @@ from merit.server.passport.display import pick, reader_language, verification
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey
 from merit.server.portal import containers
 from merit.server.portal import services as portal
+from merit.server.portal.corewords import code_text
 
 W3C_FORMATS = ("vc", "vc-jose", "ob3-jwt")
 """The W3C Verifiable Credential formats: their credentials carry W3C status entries (Bitstring Status List) for the
@@ -102,9 +103,10 @@ def read(content: bytes, *, pasted: bool = False) -> tuple[str, bytes, Verificat
         reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": containers.message(exc)}
         raise ImportRefused(reason) from exc
     except UnicodeDecodeError as exc:
-        raise ImportRefused(_("this is not a credential Merit can read: %(reason)s") % {"reason": exc.reason}) from exc
-    except MeritError as exc:
-        reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": exc.message}
+        reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": _("it is not UTF-8 text")}
+        raise ImportRefused(reason) from exc
+    except MeritError as exc:  # The core's code in words (merit.server.portal.corewords), never its English.
+        reason = _("this is not a credential Merit can read: %(reason)s") % {"reason": code_text(exc.code)}
         raise ImportRefused(reason) from exc
     kind = formats.detect(document)
     if kind in ("vp", "vp-jose"):

@@ -19,6 +19,7 @@ from merit.server.delivery.services import qr_svg
 from merit.server.passport import display, links, services, status
 from merit.server.passport.models import HeldCredential, Share
 from merit.server.passport.views import held_by
+from merit.server.portal.corewords import code_text
 
 LINKEDIN = "https://www.linkedin.com/profile/add"
 
@@ -129,8 +130,14 @@ def presentation(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 signed = services.signed_presentation(request.user, chosen, challenge=challenge, domain=domain)  # type: ignore[arg-type]
-            except (MeritError, PermissionError) as exc:
-                context["error"] = str(exc)
+            except services.ImportRefused as exc:  # Already in the reader's language.
+                context["error"] = exc.message
+            except MeritError as exc:  # The core's code in words, never its English (portal.corewords).
+                context["error"] = _("The presentation could not be made: %(reason)s.") % {
+                    "reason": code_text(exc.code)
+                }
+            except PermissionError:
+                context["error"] = _("Choose only credentials from your own passport.")
             else:
                 response = HttpResponse(
                     json.dumps(signed, ensure_ascii=False, indent=2), content_type="application/vp+ld+json"

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from merit.server import dates
 from merit.server.passport import charts, competence, display, services, status
 from merit.server.passport.models import HeldCredential, Share
 
@@ -73,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "subject": display.subject_note(h, whose) if h.subject_match != HeldCredential.SubjectMatch.YES else None,
         }
         card["issued"] = h.issued_at.date().isoformat() if h.issued_at else ""
+        card["issued_text"] = dates.day(h.issued_at) if h.issued_at else ""
         cards.append(card)
     return render(request, "passport/home.html", {"cards": cards, "total": len(cards), "section": "home"})
 
@@ -179,7 +181,7 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
     """Take a credential from its claim link into the passport (signing in or signing up first)."""
     from merit.server.delivery.views import open_or_answer, private
 
-    link = open_or_answer(token)
+    link = open_or_answer(request, token)
     if isinstance(link, HttpResponse):
         return link
     if not request.user.is_authenticated:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from merit.core.errors import MeritError
-from merit.server.accounts.models import AuditEvent, Membership, Organisation, Role
+from merit.server.accounts.models import Account, AuditEvent, Membership, Organisation, Role
 from merit.server.delivery.models import ClaimLink
 from merit.server.passport import links, services, status
 from merit.server.passport.display import reader_language
@@ -58,7 +58,13 @@ def export(user: AbstractBaseUser, *, with_key: bool = False) -> bytes:
     current = status.states(held)
     summary: dict[str, Any] = {
         "exportedAt": timezone.now().isoformat(),
-        "account": {"username": user.get_username(), "email": user.email, "name": user.get_full_name()},
+        "account": {
+            "username": user.get_username(),
+            "email": user.email,
+            "name": user.get_full_name(),
+            # The language chosen with the switcher ("" when none was).
+            "language": Account.objects.filter(user_id=user.pk).values_list("language", flat=True).first() or "",
+        },
         "emailAddresses": [
             {"email": e.email, "verified": e.verified_at is not None} for e in EmailAddress.objects.filter(user=user)
         ],

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext, pgettext
 
 from merit.core.trust.names import name_key
 from merit.core.verify import Check
+from merit.server import dates
 
 
 def _levels(scope: dict[str, Any]) -> str | None:
@@ -30,7 +31,13 @@ def _levels(scope: dict[str, Any]) -> str | None:
 
 
 def _kind(name: str) -> str:
-    return _("micro-credentials") if name == "micro-credential" else name
+    """A kind of credential of an accreditation's scope (the registry's codes), in the reader's language."""
+    kinds = {
+        "micro-credential": _("micro-credentials"),
+        "unit-of-qualification": _("parts of qualifications"),
+        "qualification": _("qualifications"),
+    }
+    return kinds.get(name, name)
 
 
 def scope_text(scope: dict[str, Any]) -> str:
@@ -72,8 +79,8 @@ def _accredited(details: dict[str, Any]) -> str:
         "issuer": details.get("issuerName") or "",
         "body": details.get("accreditingBody") or "",
         "scope": scope_text(details.get("scope") or {}),
-        "start": details.get("validFrom") or "",
-        "end": details.get("validUntil") or "",
+        "start": dates.day(details.get("validFrom") or ""),
+        "end": dates.day(details.get("validUntil") or ""),
     }
     if facts["start"] and facts["end"]:
         return _("Issued by %(issuer)s, accredited by %(body)s for %(scope)s from %(start)s to %(end)s.") % facts
@@ -88,9 +95,9 @@ def _not_covered(code: str, details: dict[str, Any]) -> str:
     facts = {
         "body": details.get("accreditingBody") or "",
         "scope": scope_text(details.get("scope") or {}),
-        "start": details.get("validFrom") or "",
-        "end": details.get("validUntil") or "",
-        "issued": details.get("issued") or "",
+        "start": dates.day(details.get("validFrom") or ""),
+        "end": dates.day(details.get("validUntil") or ""),
+        "issued": dates.day(details.get("issued") or ""),
     }
     if code == "ACCREDITATION_SCOPE_MISMATCH":
         gaps = "; ".join(_gap(g) for g in details.get("gaps") or [] if isinstance(g, dict))

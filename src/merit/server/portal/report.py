@@ -3,8 +3,10 @@
 :func:`describe` turns a :class:`~merit.core.verify.VerificationReport` into what ``portal/_report.html`` shows:
 one row per thing a person cares about (format and schema, signature, issuer identity, revocation and
 suspension, validity period, completeness against the EU mandatory elements of Council Recommendation
-2022/C 243/02 Annex I), each in one of three states (verified, invalid, could not check; plus "not applicable"),
-and beside it the credential's content. Include the template with ``{% include "portal/_report.html" %}`` and
+2022/C 243/02 Annex I), each in one of three states (verified, invalid, could not check; plus "not applicable",
+and "not checked" for the rows computed from the credential's content when its signature fails:
+:func:`untrusted`), and beside it the credential's content; dates in the reader's locale (``merit.server.dates``).
+Include the template with ``{% include "portal/_report.html" %}`` and
 the context variable ``verification`` set to ``describe(...)``.
 """
 
@@ -35,7 +37,9 @@ from merit.core.verify.report import (
     STRUCTURE,
     VALIDITY,
 )
+from merit.server import dates, esco
 from merit.server.portal.accreditation import accreditation_text, standing
+from merit.server.portal.corewords import code_text, known, warning_text
 from merit.server.workspace import vocabulary
 
 COMPLETENESS = "eu_mandatory_elements"
@@ -73,7 +77,9 @@ _OUTCOME_STATES = {
     "could_not_check": "unknown",
     "not_applicable": "na",
 }
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+Z)?")
+# Rows computed from the credential's own content: when its signature fails they say "not checked", never ✓.
+_FROM_CONTENT = ("accreditation", "status", "validity", "completeness")
+_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 def completeness_check(document: dict[str, Any]) -> Check:
@@ -95,9 +101,8 @@ def completeness_check(document: dict[str, Any]) -> Check:
 
 
 def _date(text: str) -> str:
-    """The first date in a core message, as YYYY-MM-DD."""
-    found = _DATE.search(text)
-    return found.group(0)[:10] if found else text
+    """The first date in a core message or a credential, in the reader's locale (``merit.server.dates``)."""
+    return dates.day(text)
 
 
 def _issuer_passed(check: Check) -> str:
@@ -162,9 +167,9 @@ def plain(check: Check) -> str:
             if "until" in message
             else _("Valid now; it does not expire."),
             CREDENTIALS: _("Every credential in it is verified."),
-        }.get(name, message)
+        }.get(name, _("Passed."))
     if outcome == "not_applicable":
-        return _("It has no status entry, so its issuer cannot revoke it.") if name == STATUS else message
+        return _("It has no status entry, so its issuer cannot revoke it.") if name == STATUS else _("Not applicable.")
     if outcome == "could_not_check":
         if code == "FETCH_BUSY":
             return _(
@@ -179,9 +184,7 @@ def plain(check: Check) -> str:
         if code == "methodNotSupported":
             return _("Could not check: the issuer uses a kind of identifier (DID method) that Merit cannot resolve.")
         if code == "FETCH_REFUSED":
-            return _("Could not check: the issuer's key is at an address Merit does not fetch from (%(reason)s).") % {
-                "reason": message
-            }
+            return _("Could not check: the issuer's key is at an address Merit does not fetch from.")
         if code in ("FETCH_FAILED", "notFound"):
             return _("Could not check: the issuer's public key could not be fetched.")
         if code == "UNSUPPORTED_CRYPTOSUITE":
@@ -190,13 +193,13 @@ def plain(check: Check) -> str:
             return _("Could not check: the credential uses a vocabulary (JSON-LD context) that Merit does not know.")
         if name == CREDENTIALS:
             return _("A credential in it could not be fully verified.")
-        return _("Could not check: %(reason)s") % {"reason": message}
+        return _("Could not check: %(reason)s.") % {"reason": code_text(code)}
     if name == STATUS:
         if code == "REVOKED":
             return _("The issuer has revoked this credential.")
         if code == "SUSPENDED":
             return _("The issuer has suspended this credential.")
-        return _("Its status list is not valid: %(reason)s") % {"reason": message}
+        return _("Its status list is not valid: %(reason)s.") % {"reason": code_text(code)}
     if name == VALIDITY:
         if message.startswith("expired"):
             return _("It expired on %(date)s.") % {"date": _date(message)}
@@ -205,14 +208,14 @@ def plain(check: Check) -> str:
         return _("It was signed with a key that its issuer does not control.")
     return {
         PARSE: _("It is not well-formed JSON."),
-        STRUCTURE: _("It is not a well-formed W3C verifiable credential: %(reason)s") % {"reason": message},
-        SCHEMA: _("It does not follow the Open Badges 3.0 schema: %(reason)s") % {"reason": message},
+        STRUCTURE: _("It is not a well-formed W3C verifiable credential: %(reason)s.") % {"reason": code_text(code)},
+        SCHEMA: _("It does not follow the Open Badges 3.0 schema (see the technical detail)."),
         SAFE_MODE: _("It contains properties that are not defined, which the signature would not protect."),
         PROOF: _("The signature does not match: the credential was changed after it was signed."),
         CHALLENGE: _("The presentation was made for another request: its challenge or domain does not match."),
         HOLDER: _("The presentation was not signed by its holder."),
         CREDENTIALS: _("At least one credential in it is invalid."),
-    }.get(name, message)
+    }.get(name, _("This check did not pass: %(reason)s.") % {"reason": code_text(code)})
 
 
 def _row(key: str, label: Any, checks: list[Check], stopped: bool) -> dict[str, Any]:
@@ -234,9 +237,25 @@ def _row(key: str, label: Any, checks: list[Check], stopped: bool) -> dict[str, 
     }
 
 
-def _pick(value: Any, language: str) -> str | None:
-    """A text in ``language`` (:func:`merit.core.texts.pick`: else English, else any)."""
-    return texts.pick(value, [language])[0]
+def signature_failed(checks: list[Check]) -> bool:
+    """Whether the proof check failed: the content was changed after signing, or was never signed by anyone."""
+    return any(c.name == PROOF and c.outcome == "failed" for c in checks)
+
+
+def untrusted(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (one of :data:`_FROM_CONTENT`) as "not checked": what it was computed from cannot be trusted."""
+    return {
+        **row,
+        "state": "unchecked",
+        "message": _("The signature did not verify, so this content cannot be trusted."),
+    }
+
+
+def _other_language(tag: str | None, language: str) -> str:
+    """``tag`` when it names another language than the page's ``language``, else ``""`` (also when unknown)."""
+    if not tag or not _TAG.fullmatch(tag) or tag.split("-")[0].lower() == language:
+        return ""
+    return tag
 
 
 def _labels() -> dict[str, str]:
@@ -246,6 +265,17 @@ def _labels() -> dict[str, str]:
 def _web_link(value: Any) -> str | None:
     """``value`` when it is an http(s) URL, so that a credential cannot put a ``javascript:`` link on the page."""
     return value if isinstance(value, str) and re.match(r"https?://", value) else None
+
+
+def _skill(label: str | None, uri: str | None) -> dict[str, Any]:
+    """A skill of the credential: ESCO's label in the reader's language where Merit has it (``merit.server.esco``),
+    with ``lang`` set when the text shown is in another language than the page's."""
+    shown = esco.skill_label(uri, label) if uri else None
+    return {
+        "label": shown.text if shown else label,
+        "lang": shown.lang if shown else "",
+        "uri": _web_link(uri),
+    }
 
 
 def _label(concept: Concept | None, labels: dict[str, str]) -> str | None:
@@ -266,9 +296,22 @@ def content(document: dict[str, Any], report: VerificationReport | None = None, 
     def text(value: dict[str, str]) -> str | None:
         return view.text(value, wanted)
 
+    def marked(value: dict[str, str]) -> dict[str, str | None]:
+        """A text with ``lang``: its language tag when that is not the page's (``""`` when it is or is unknown)."""
+        found = view.text(value, wanted)
+        tag = next((key for key, item in value.items() if item == found), None) if found else None
+        return {"text": found, "lang": _other_language(tag, language)}
+
+    title = marked(view.title)
+    if not title["text"]:
+        found, tag = texts.pick(document.get("name"), wanted)
+        title = {"text": found, "lang": _other_language(tag, language)}
+    description = marked(view.description)
     return {
-        "title": text(view.title) or _pick(document.get("name"), language),
-        "description": text(view.description),
+        "title": title["text"],
+        "description": description["text"],
+        # The language of a text shown in another language than the page's (for its lang attribute).
+        "lang": {"title": title["lang"], "description": description["lang"]},
         "issuer": view.awarding_body,
         "issuer_id": view.issuer_id,
         "country": view.country,
@@ -276,8 +319,8 @@ def content(document: dict[str, Any], report: VerificationReport | None = None, 
         "learner": view.learner_name,
         "issued": _date(view.issued) if view.issued else None,
         "valid_until": _date(view.valid_until) if view.valid_until else None,
-        "outcomes": [t for t in (text(o.text) for o in view.outcomes) if t],
-        "skills": [{"label": s.label, "uri": _web_link(s.uri)} for s in view.skills if s.label or s.uri],
+        "outcomes": [t for t in (marked(o.text) for o in view.outcomes) if t["text"]],
+        "skills": [_skill(s.label, s.uri) for s in view.skills if s.label or s.uri],
         "eqf": view.eqf_level,
         "ects": credview.plain(view.ects),
         "hours": credview.plain(view.hours),
@@ -317,11 +360,13 @@ def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: s
     if report.kind == "credential" and document is not None:
         checks.append(completeness_check(document))
     stopped = report.outcome != "verified"
+    tampered = signature_failed(checks)
     rows = []
     for key, label, names in _GROUPS:
         found = [c for c in checks if c.name in names]
         if (found or key in _EXPECTED[report.kind]) and (key not in ("completeness",) or found):
-            rows.append(_row(key, label, found, stopped))
+            row = _row(key, label, found, stopped)
+            rows.append(untrusted(row) if tampered and key in _FROM_CONTENT else row)
     headlines = {
         "verified": _("Verified: the credential is authentic and valid."),
         "invalid": _("Invalid: do not rely on this credential."),
@@ -361,10 +406,12 @@ def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: s
         "reason": reason,
         "alerts": alerts,
         "issuer": standing(checks, shown["issuer"] if shown else None) if report.kind == "credential" else None,
-        "checked_at": report.checked_at,
+        "checked_at": dates.moment(report.checked_at) if report.checked_at else "",
         "rows": rows,
+        # Each warning in the reader's language, with the core's English beside it as the technical detail.
         "warnings": [
-            _("It uses the older VC Data Model 1.1.") if "1.1" in warning else warning for warning in report.warnings
+            {"text": warning_text(warning), "technical": "" if known(warning) else warning}
+            for warning in report.warnings
         ],
         "content": shown,
         "credentials": [describe(inner, inner.document) for inner in report.credentials],

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from merit.server.netfetch import FetchBusy, FetchFailed, FetchRefused
 from merit.server.portal import containers, services
 from merit.server.portal.containers import MAX_UPLOAD_BYTES, ContainerError, Found, open_file, open_text
+from merit.server.portal.corewords import fetch_failure
 from merit.server.portal.middleware import too_large
 from merit.server.portal.models import Receipt
 from merit.server.portal.report import describe
@@ -88,7 +89,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         response["Retry-After"] = "5"
         return response
     except FetchFailed as exc:
-        message = _("The credential could not be fetched: %(reason)s.") % {"reason": exc.message}
+        message = _("The credential could not be fetched: %(reason)s.") % {"reason": fetch_failure(exc.message)}
         return _page(request, 400, error=message, error_field=source, **values)
     except services.NotACredential:
         message = _("This is not a credential Merit recognises. Merit reads %(formats)s.") % {

@@ -192,12 +192,19 @@ def esco_search(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _esco(query: str) -> list[dict[str, str]]:
-    from merit.core.microcredential import esco
+    """ESCO skills matching ``query``, in the reader's language where ESCO labels for it are imported."""
+    from merit.server import esco
 
-    return [
-        {"uri": s.uri, "label": s.label, "type": s.skill_type, "alt": ", ".join(s.alt_labels[:3])}
-        for s in esco.search(query, limit=ESCO_RESULTS)
-    ]
+    return esco.search(query, ESCO_RESULTS)
+
+
+def _chosen_skill(uri: str) -> tuple[str, str, str]:
+    """(URI, label, lang) of a chosen skill: its ESCO label in the reader's language where imported, else English
+    (``lang="en"`` on another page's language)."""
+    from merit.server import esco
+
+    shown = esco.label(uri)
+    return (uri, shown.text, shown.lang) if shown is not None else (uri, vocab.esco_label(uri) or uri, "")
 
 
 def _page(
@@ -280,7 +287,7 @@ def _context(organisation: Organisation, form: DesignerForm, *, confirmed: bool 
             {
                 "index": i,
                 "texts": [(lang, f"outcome_{i}__{lang}", outcome.text.get(lang, "")) for lang in form.languages],
-                "skills": [(uri, vocab.esco_label(uri) or uri) for uri in outcome.skills],
+                "skills": [_chosen_skill(uri) for uri in outcome.skills],
             }
             for i, outcome in enumerate(form.outcomes)
         ],
