@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -119,10 +119,30 @@ def test_filters_by_state_micro_credential_and_issued_dates(
     assert names() == {"Old Timer", "Gone Person", "New Person"}
     assert names(state="revoked") == {"Gone Person"}
     assert names(specification=str(other.pk)) == {"Gone Person"}
-    today = timezone.localdate().isoformat()
+    local_today = timezone.localtime(timezone.now(), college.zone()).date()  # Days are the organisation's.
+    today = local_today.isoformat()
     assert names(issued_after=today) == {"Gone Person", "New Person"}
-    assert names(issued_before=(timezone.localdate() - timedelta(days=1)).isoformat()) == {"Old Timer"}
+    assert names(issued_before=(local_today - timedelta(days=1)).isoformat()) == {"Old Timer"}
     assert names(issued_after=today, issued_before=today, state="valid", q="new") == {"New Person"}
+
+
+def test_issued_dates_are_days_in_the_organisations_time_zone(
+    college: Organisation, specification: Specification
+) -> None:
+    college.time_zone = "Europe/Helsinki"
+    college.save(update_fields=["time_zone"])
+    late = issue(specification, "late@example.fi", "Late Issue")
+    # 22:30 UTC on 3 December is 00:30 on 4 December in Helsinki: the issuer's 4 December.
+    moment = datetime(2026, 12, 3, 22, 30, tzinfo=UTC)
+    IssuedCredential.objects.filter(pk=late.pk).update(issued_at=moment)
+    client = member(college, Role.VIEWER)
+
+    def names(**params: str) -> set[str]:
+        rows = client.get("/workspace/college/credentials.csv", params).content.decode()
+        return {row[1] for row in list(csv.reader(io.StringIO(rows)))[1:]}
+
+    assert names(issued_after="2026-12-04", issued_before="2026-12-04") == {"Late Issue"}
+    assert names(issued_after="2026-12-03", issued_before="2026-12-03") == set()
 
 
 def test_paging_keeps_the_filters(college: Organisation, specification: Specification) -> None:

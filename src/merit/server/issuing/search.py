@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -129,15 +129,15 @@ def parse(params: Mapping[str, str], *, per_page: int = PER_PAGE) -> CredentialQ
     return CredentialQuery(q, state, specification, after, before, number, size, offset)
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+def _day_start(day: date, zone: tzinfo) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), zone)
 
 
 def find(organisation: Organisation, query: CredentialQuery) -> QuerySet[IssuedCredential]:
     """The organisation's credentials that match ``query``, newest first (never another organisation's).
 
     ``q`` matches, word by word, the learner's name and e-mail address or DID ignoring case and accents, or the
-    credential's id; dates are whole days in the server's time zone, both ends included."""
+    credential's id; dates are whole days in the organisation's time zone, both ends included."""
     found = IssuedCredential.objects.filter(organisation=organisation)
     for word in query.q.split():
         found = found.filter(Q(learner_search__contains=fold(word)) | Q(credential_id__icontains=word))
@@ -146,9 +146,9 @@ def find(organisation: Organisation, query: CredentialQuery) -> QuerySet[IssuedC
     if query.specification:
         found = found.filter(specification_id=query.specification)
     if query.issued_after:
-        found = found.filter(issued_at__gte=_day_start(query.issued_after))
+        found = found.filter(issued_at__gte=_day_start(query.issued_after, organisation.zone()))
     if query.issued_before:
-        found = found.filter(issued_at__lt=_day_start(query.issued_before + timedelta(days=1)))
+        found = found.filter(issued_at__lt=_day_start(query.issued_before + timedelta(days=1), organisation.zone()))
     return found.select_related("specification").order_by("-issued_at", "-pk")
 
 
