@@ -77,7 +77,7 @@ def test_the_competence_map_uses_the_readers_labels(polish: Path) -> None:
         hours=None,
         issued_at=datetime(2026, 1, 1),
         display_title="Recykling",
-            subject_match="yes",  # Issued to this learner: only such credentials count.
+        subject_match="yes",  # Issued to this learner: only such credentials count.
         issuer_name="Szkoła",
         skills=[{"uri": SORT_WASTE, "label": "sort waste"}, {"uri": SOLAR, "label": "install photovoltaic systems"}],
     )
