@@ -45,7 +45,8 @@ TEXT = {
         "upload": "Upload learners for Installing photovoltaic systems (version 1)",
         "file": "CSV file or Excel workbook",
         "check": "Check the file",
-        "ready": "3 rows are ready; 1 rows have problems and will not be issued.",
+        "ready": "3 rows are ready.",
+        "problems": "1 row has problems and will not be issued.",
         "read_as": "learners.csv was read as Windows-1252 text separated by semicolons.",
         "issue": "Issue these 3 credentials",
         "finished": "3 of 3 issued (100%)",
@@ -62,7 +63,8 @@ TEXT = {
         "upload": "Ladda upp deltagare för Installation av solcellsanläggningar (version 1)",
         "file": "CSV-fil eller Excel-arbetsbok",
         "check": "Kontrollera filen",
-        "ready": "3 rader är klara; 1 rader har problem och utfärdas inte.",
+        "ready": "3 rader är klara.",
+        "problems": "1 rad har problem och utfärdas inte.",
         "read_as": "learners.csv lästes som Windows-1252-text avgränsad med semikolon.",
         "issue": "Utfärda de här 3 intygen",
         "finished": "3 av 3 utfärdade (100 %)",
@@ -121,6 +123,7 @@ def test_a_swedish_excel_file_is_checked_issued_and_its_links_exported(
         page.get_by_label(text["file"]).set_input_files(str(upload))
         page.get_by_role("button", name=text["check"]).click()
         page.get_by_text(text["ready"]).wait_for()
+        page.get_by_text(text["problems"]).wait_for()
         assert page.get_by_text(text["read_as"]).is_visible()
         preview = page.get_by_role("table").nth(1)
         assert preview.get_by_role("cell", name="Åsa Öberg").is_visible()

@@ -68,7 +68,8 @@ def test_upload_dry_run_then_issue_then_progress(college: Organisation, specific
     checked = issuer.post(path, {"file": csv_file()})
     assert checked.status_code == 200
     html = checked.content.decode()
-    assert "1 rows are ready; 1 rows have problems" in html
+    assert "1 row is ready." in html
+    assert "1 row has problems and will not be issued." in html
     assert "bad-address" in html
     assert IssuanceJob.objects.count() == 0
     issued = issuer.post(path, {"file": csv_file(), "confirm": "1"})

@@ -80,7 +80,8 @@ def test_the_checked_file_is_issued_without_choosing_it_again(
     path = f"/workspace/college/specifications/{specification.pk}/upload"
     checked = issuer.post(path, {"file": SimpleUploadedFile("elever.csv", LEARNERS, "text/csv")})
     html = checked.content.decode()
-    assert "4 rows are ready; 1 rows have problems" in html
+    assert "4 rows are ready." in html
+    assert "1 row has problems and will not be issued." in html
     assert "Issue these 4 credentials" in html
     assert "elever.csv was read as Windows-1252 text separated by semicolons." in html
     kept = CheckedUpload.objects.get()
