@@ -135,7 +135,7 @@ def test_apply_approve_issue_inside_and_outside_the_scope(
         page.get_by_role("link", name="Issue Applied data analysis with Python to one learner").click()
         page.get_by_label("The learner's e-mail address or DID").fill("anna@example.se")
         page.get_by_role("button", name="Continue").click()  # Refused before anything is shown for signing.
-        expect(page.get_by_role("alert")).to_contain_text("outside the accredited scope (EQF level 6")
+        expect(page.get_by_role("alert")).to_contain_text("EQF level 6 is not among the accredited levels")
         page.screenshot(path=str(SHOTS / "registry-3-refused.png"), full_page=True)
 
         visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
