@@ -160,3 +160,10 @@ def test_the_accreditation_sentence_names_every_kind_of_credential_in_the_reader
         said = scope_text(scope)
     assert said == "EQF-nivåerna 3–5, mikromeriter, delar av kvalifikationer, kvalifikationer"
     assert "qualification" not in said
+
+
+@pytest.mark.parametrize(("language", "workload"), [("en", "7.5 ECTS credits"), ("sv", "7,5 ECTS-poäng")])
+def test_numbers_are_written_as_the_reader_writes_them(
+    client: Client, college: Organisation, language: str, workload: str
+) -> None:
+    assert workload in paste(client, micro_credential(college), language=language).content.decode()

@@ -13,8 +13,10 @@ the context variable ``verification`` set to ``describe(...)``.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -278,6 +280,12 @@ def _skill(label: str | None, uri: str | None) -> dict[str, Any]:
     }
 
 
+def _number(value: Decimal | None) -> str | None:
+    """A number as the reader writes it: ``7.5`` in English, ``7,5`` in Swedish (None stays None)."""
+    written = credview.plain(value)
+    return None if written is None else number_format(Decimal(written))
+
+
 def _label(concept: Concept | None, labels: dict[str, str]) -> str | None:
     """A concept in the reader's language when Merit's vocabulary knows it, else its own label."""
     if concept is None:
@@ -322,8 +330,8 @@ def content(document: dict[str, Any], report: VerificationReport | None = None, 
         "outcomes": [t for t in (marked(o.text) for o in view.outcomes) if t["text"]],
         "skills": [_skill(s.label, s.uri) for s in view.skills if s.label or s.uri],
         "eqf": view.eqf_level,
-        "ects": credview.plain(view.ects),
-        "hours": credview.plain(view.hours),
+        "ects": _number(view.ects),
+        "hours": _number(view.hours),
         "assessment": [_label(c, labels) for c in view.assessment],
         "assessment_description": text(view.assessment_description),
         "participation": _label(view.mode, labels),
