@@ -225,3 +225,15 @@ def test_password_reset_email_is_translated(db: None) -> None:
     Client().post("/accounts/password-reset/", {"email": "ada@example.se"}, HTTP_ACCEPT_LANGUAGE="sv")
     assert mail.outbox[0].subject == "Återställ ditt lösenord till Merit"
     assert "Hej" in mail.outbox[0].body
+
+
+def test_signing_in_leads_a_learner_to_the_passport_and_a_member_to_the_workspace(college: Organisation) -> None:
+    users = get_user_model()
+    users.objects.create_user("lena@example.se", "lena@example.se", "a long password 123!")
+    member = users.objects.create_user("staff", "staff@example.se", "a long password 123!")
+    Membership.objects.create(user=member, organisation=college, role=Role.ISSUER)
+    for username, landing in (("lena@example.se", "/passport/"), ("staff", "/workspace/college/")):
+        client = Client()
+        form = {"username": username, "password": "a long password 123!"}
+        answer = client.post("/accounts/login/", form, follow=True)
+        assert answer.redirect_chain[-1][0] == landing, username

@@ -4,6 +4,7 @@ from merit.server.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("start", views.start, name="start"),
     path("signup/", views.signup, name="signup"),
     path("signup/sent/", views.signup_sent, name="signup-sent"),
     path("verify/resend", views.resend_verification, name="verify-resend"),

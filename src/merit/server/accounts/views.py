@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from merit.server.accounts import members, services
 from merit.server.accounts.forms import OrganisationForm, SignUpForm
-from merit.server.accounts.models import Invitation, Organisation
+from merit.server.accounts.models import Invitation, Membership, Organisation
 
 SIGNUP_SESSION_KEY = "merit-signed-up"
 """The address this browser signed up with, so that its confirmation link signs this browser in."""
@@ -50,6 +50,16 @@ def signup(request: HttpRequest) -> HttpResponse:
     status = 400 if form.is_bound else 200
     context = {"form": form, "next": next_url, "learner": next_url.startswith("/claim/")}
     return render(request, "accounts/signup.html", context, status=status)
+
+
+@login_required
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads when no page asked for it: a member of an organisation to the workspace (which picks
+    the organisation, or the registry pages for an authority's member), anyone else, a learner, to the passport."""
+    if Membership.objects.filter(user=request.user).exists():
+        return redirect("workspace:home")
+    return redirect("passport:home")
 
 
 @require_GET
