@@ -40,6 +40,8 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
     records = list(IssuedCredential.objects.filter(specification__isnull=False))
     assert len(records) == len(ORGANISATIONS) * len(LEARNERS)
+    # Each issuer's list finds its learners by name, as for credentials issued in the workspace.
+    assert {(r.learner_name, r.learner_contact) for r in records} == {(name, email) for email, name in LEARNERS}
     verifier = services.verifier()
     outcomes = {record.state: verifier.verify_credential(record.document).outcome for record in records}
     assert outcomes == {"valid": "verified", "revoked": "invalid"}

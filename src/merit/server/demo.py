@@ -20,7 +20,7 @@ from merit.core import trust
 from merit.core.microcredential import Learner, parse_spec, render_credential
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.accounts.services import create_token, mark_verified
-from merit.server.issuing import services
+from merit.server.issuing import learners, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import services as passport
 from merit.server.registry import services as registry
@@ -125,8 +125,10 @@ def _issue_examples(organisation: Organisation, specification: Specification) ->
     spec = parse_spec(specification.data)
     grade = spec.grading.allowed_values[-1] if spec.grading and spec.grading.allowed_values else None
     for index, (email, name) in enumerate(LEARNERS):
-        unsigned = render_credential(spec, Learner(email=email, name=name), organisation.did, grade=grade)
+        learner = Learner(email=email, name=name)
+        unsigned = render_credential(spec, learner, organisation.did, grade=grade)
         record = services.issue_credential(organisation, unsigned, actor="demo", specification=specification)
+        learners.remember(record, learner)  # The issuer's record of whom it issued it to, as issuance keeps it.
         if index == len(LEARNERS) - 1:
             services.set_status(organisation, record.credential_id, "revoked", reason="issued in error", actor="demo")
 
