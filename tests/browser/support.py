@@ -1,11 +1,14 @@
-"""What the browser tests share: Debian's Chromium, the screenshot folder and the axe-core accessibility check."""
+"""What the browser tests share: Debian's Chromium, the screenshot folder, the axe-core accessibility check, and ORM
+work run outside Playwright's event loop."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 
 ROOT = Path(__file__).parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -29,3 +32,17 @@ def assert_accessible(page: Any, name: str) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], f"{name}: {serious}"
+
+
+def in_thread(work: Any) -> None:
+    """Run ORM work outside Playwright's event loop thread, closing its connection afterwards."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from merit.server.accounts.models import Membership, Role
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing import services
-from tests.browser.support import CHROMIUM, FLAGS, SHOTS, assert_accessible
+from tests.browser.support import CHROMIUM, FLAGS, SHOTS, assert_accessible, in_thread
 from tests.server.portal.support import micro_credential, tampered
 
 pytestmark = pytest.mark.browser
@@ -73,13 +72,6 @@ WORDS = {
     },
 }
 OTHER = {"en": "sv", "sv": "en"}
-
-
-def _outside_playwright(work: Any) -> None:
-    """Run database work from a thread of its own: Django refuses it in Playwright's event loop."""
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
 
 
 def _browser(playwright: Any) -> Any:
@@ -158,7 +150,7 @@ def test_landing_page_switching_language_and_error_pages(
         expect(page.get_by_label(words["language"])).to_have_value(language)
         page.screenshot(path=str(SHOTS_HERE / f"everyone-claim-{language}.png"), full_page=True)
         assert_accessible(page, f"claim page ({language})")
-        _outside_playwright(lambda: ClaimLink.objects.update(expires_at=timezone.now() - timedelta(days=1)))
+        in_thread(lambda: ClaimLink.objects.update(expires_at=timezone.now() - timedelta(days=1)))
         answer = page.goto(f"{live_server.url}/claim/{token}")
         assert answer is not None
         assert answer.status == 410

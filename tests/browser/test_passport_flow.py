@@ -8,14 +8,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.db import connections
 
 from merit.core.issue import sign_credential
 from merit.core.keys import KeyPair, SigningKey
@@ -24,23 +22,9 @@ from merit.server.accounts.services import mark_verified
 from merit.server.delivery import services as delivery
 from merit.server.issuing import services
 from merit.server.passport.models import HeldCredential
-from tests.browser.support import CHROMIUM, FLAGS, ROOT, SHOTS, assert_accessible
+from tests.browser.support import CHROMIUM, FLAGS, ROOT, SHOTS, assert_accessible, in_thread
 
 pytestmark = pytest.mark.browser
-
-
-def in_thread(work: Any) -> None:
-    """Run ORM work outside Playwright's event loop thread, closing its connection afterwards."""
-
-    def run() -> None:
-        try:
-            work()
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
 
 
 def external_open_badge(tmp_path: Path) -> Path:
