@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest
 
 from merit.server.accounts.models import Membership, Organisation, Role
@@ -28,3 +30,11 @@ def organisation_for(request: HttpRequest, slug: str, action: str) -> Organisati
     if membership is None or membership.role not in CAN[action]:
         raise Http404("no such organisation in your workspace")
     return membership.organisation
+
+
+def may(user: Any, organisation: Organisation, action: str) -> bool:
+    """Whether ``user``'s role in ``organisation`` allows ``action``, for pages that show only what a member may do."""
+    if not user.is_authenticated:
+        return False
+    role = Membership.objects.filter(user_id=user.pk, organisation=organisation).values_list("role", flat=True)
+    return bool(role) and role[0] in CAN[action]

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from merit.server.accounts.models import Membership, Organisation
+from merit.server.accounts.models import Organisation
 from merit.server.issuing import learners, search, services, transitions
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.issuing.transitions import StatusChangeRefused
-from merit.server.workspace.access import CAN, organisation_for
+from merit.server.workspace.access import may, organisation_for
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length or 500
 MAX_BULK = search.MAX_PER_PAGE
@@ -142,8 +142,7 @@ def _actions(slug: str, record: IssuedCredential, back: str) -> list[tuple[str, 
 
 def may_issue(request: HttpRequest, organisation: Organisation) -> bool:
     """Whether the signed-in member may change statuses (``access.CAN["issue"]``); others see no controls."""
-    role = Membership.objects.filter(user_id=request.user.pk, organisation=organisation).values_list("role", flat=True)
-    return bool(role) and role[0] in CAN["issue"]
+    return may(request.user, organisation, "issue")
 
 
 def actions_of(

@@ -25,7 +25,7 @@ from merit.server.issuing import recipients, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.registry import services as registry
 from merit.server.workspace import credentials
-from merit.server.workspace.access import organisation_for
+from merit.server.workspace.access import may, organisation_for
 
 
 def _issuable(organisation: Organisation, spec_id: int) -> Specification:
@@ -197,18 +197,10 @@ def job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
             "page": rows_page,
             "results": rows,
             "counts": [(results.OUTCOMES[code], n) for code, n in results.counts(found).items() if n],
-            "may_export": _may(request, slug, "issue"),
+            "may_export": may(request.user, organisation, "issue"),
         }
     )
     return render(request, "workspace/job.html", context)
-
-
-def _may(request: HttpRequest, slug: str, action: str) -> bool:
-    try:
-        organisation_for(request, slug, action)
-    except Http404:
-        return False
-    return True
 
 
 @login_required

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import template
 
-from merit.server.accounts.models import Membership, Organisation
-from merit.server.workspace.access import CAN
+from merit.server.accounts.models import Organisation
+from merit.server.workspace import access
 
 register = template.Library()
 
@@ -16,7 +16,4 @@ register = template.Library()
 def may(context: dict[str, Any], action: str, organisation: Organisation) -> bool:
     """Whether the signed-in user's role in ``organisation`` allows ``action`` (see ``access.CAN``)."""
     request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return False
-    role = Membership.objects.filter(user_id=request.user.pk, organisation=organisation).values_list("role", flat=True)
-    return bool(role) and role[0] in CAN[action]
+    return request is not None and access.may(request.user, organisation, action)
