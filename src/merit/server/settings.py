@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "merit.server.portal",
     "merit.server.passport",
     "merit.server.registry",
+    "merit.server.qualifications",
     "merit.server.workers",
     "django_tasks",
     "django_tasks_db",

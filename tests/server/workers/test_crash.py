@@ -59,7 +59,9 @@ def test_a_job_whose_workers_are_killed_again_and_again_issues_every_row_exactly
     job, _, _ = bulk.create_job(_specification(college), "learners.csv", _csv(ROWS), actor="test")
     assert DBTaskResult.objects.filter(status="READY").count() == 2
     chance = random.Random()
-    targets = sorted(chance.sample(range(100, ROWS - 500), KILLS))
+    # Each kill comes at least four batches before the end: two workers can each commit a batch between reaching a
+    # target and the kill, so a later target could find the job already done.
+    targets = sorted(chance.sample(range(100, ROWS - 4 * bulk.BATCH), KILLS))
     log = tmp_path / "workers.log"
     pool = [start_worker(log, MERIT_WORKER_LEASE=LEASE) for _ in range(2)]
     resumptions: list[float] = []

@@ -1,0 +1,1 @@
+"""Qualifications as data, their completion rules and a learner's progress (``docs/pathways.md``)."""
