@@ -73,6 +73,9 @@ class Scope(models.Model):
     isced_fields = models.JSONField(default=list, blank=True)
     credential_types = models.JSONField(default=list, blank=True)
     regions = models.JSONField(default=list, blank=True)
+    qualifications = models.JSONField(
+        default=list, blank=True, help_text="IRIs of the qualifications it covers awarding (a certifying institution)."
+    )
 
     class Meta:
         abstract = True
