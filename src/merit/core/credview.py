@@ -107,6 +107,16 @@ class NationalLevel:
     iri: str | None = None
 
 
+@dataclass(frozen=True)
+class UnitAlignment:
+    """A unit of a qualification (a set of learning outcomes) the credential says it covers, ``full`` or
+    ``partial``, with the qualification's IRI when it names it (``docs/pathways.md``)."""
+
+    unit: str
+    coverage: str = "full"
+    qualification: str | None = None
+
+
 @dataclass
 class CredentialView:
     """Everything a credential says that a reader is shown, one field per Annex I element."""
@@ -148,6 +158,7 @@ class CredentialView:
     integration: Concept | None = None
     integration_description: Texts = field(default_factory=dict)
     part_of: list[str] = field(default_factory=list)
+    units: list[UnitAlignment] = field(default_factory=list)
     grade: str | None = None
     further_information: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
