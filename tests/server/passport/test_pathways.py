@@ -19,7 +19,7 @@ from merit.core.qualifications.model import Qualification, Rule, Unit
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.issuing import services as issuing
 from merit.server.issuing.models import Specification
-from merit.server.passport import pathways, yourdata
+from merit.server.passport import demo_pathways, pathways, yourdata
 from merit.server.passport import services as passport
 from merit.server.passport.models import HeldCredential
 from merit.server.qualifications import services as qualifications
@@ -370,3 +370,21 @@ def test_followed_qualifications_are_exported_and_deleted_with_the_account(setti
     assert [f["qualification"] for f in summary["followedQualifications"]] == [IRI]
     yourdata.delete_account(user)
     assert not Following.objects.exists()
+
+
+def test_in_the_demo_jan_follows_the_polish_qualification(employer: Organisation) -> None:
+    assert demo_pathways.create() is False  # Neither Jan nor the qualification yet.
+    jan, _client = learner_client(demo_pathways.LEARNER)
+    polish = Qualification(
+        iri=demo_pathways.QUALIFICATION,
+        code="90001",
+        kind="partial",
+        title={"pl": "Obsługa magazynu z wykorzystaniem wózków jezdniowych (przykład)"},
+        language="pl",
+        units=tuple(Unit(f"{demo_pathways.QUALIFICATION}#ZE{n}", f"ZE{n}", {"pl": f"ZE{n}"}) for n in (1, 2, 3)),
+    )
+    row = qualifications.save(employer, polish, actor="test")
+    assert demo_pathways.create() is True
+    (standing,) = pathways.overview(jan)
+    assert standing.row == row
+    assert standing.followed

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from merit.core.qualifications import rules
 from merit.server.passport import pathways
-from merit.server.passport.display import reader_language
+from merit.server.passport.display import other_language, reader_language
 from merit.server.qualifications.models import Qualification
 
 SYMBOLS = {"done": "✓", "partial": "◐", "missing": "○"}
@@ -54,6 +54,11 @@ def _unit_name(unit: Any, language: str) -> str:
     return f"{unit.code} {name}".strip() if unit.code else name
 
 
+def _unit_lang(unit: Any, language: str) -> str:
+    """The language of the unit's title as shown, when it is not the page's (for a ``lang`` attribute)."""
+    return other_language(pathways.title_language(unit.title, language))
+
+
 def _groups(standing: pathways.Standing, language: str) -> list[dict[str, Any]]:
     """The rules, each with its units and their states (the units of a rule that names none: every unit)."""
     states = {s.unit.iri: s for s in standing.progress.units}
@@ -74,6 +79,7 @@ def _groups(standing: pathways.Standing, language: str) -> list[dict[str, Any]]:
                     "iri": iri,
                     "code": state.unit.code,
                     "name": _unit_name(state.unit, language),
+                    "lang": _unit_lang(state.unit, language),
                     "state": state.state,
                     "symbol": SYMBOLS[state.state],
                     "word": words[state.state],
@@ -151,13 +157,19 @@ def pathway(request: HttpRequest, pk: int) -> HttpResponse:
             "title": held.display_title,
             "pk": held.pk,
             "unit": _unit_name(units[unit], language) if unit in units else "",
+            "lang": _unit_lang(units[unit], language) if unit in units else "",
             "code": reason,
             "reason": pathways.reason_text(reason),
         }
         for held, reason, unit in standing.excluded
     ]
     gaps = [
-        {"name": _unit_name(s.unit, language), "state": s.state, "fillers": standing.fillers.get(s.unit.iri, [])}
+        {
+            "name": _unit_name(s.unit, language),
+            "lang": _unit_lang(s.unit, language),
+            "state": s.state,
+            "fillers": standing.fillers.get(s.unit.iri, []),
+        }
         for s in standing.progress.units
         if s.state != "done"
     ]

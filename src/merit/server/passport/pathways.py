@@ -357,6 +357,13 @@ def title(value: dict[str, str], language: str, fallback: str = "") -> str:
     return str(value.get(language) or value.get("en") or next(iter(value.values())))
 
 
+def title_language(value: dict[str, str], language: str) -> str:
+    """The language tag of the text :func:`title` picks ("" when there is none)."""
+    if not isinstance(value, dict) or not value:
+        return ""
+    return language if value.get(language) else "en" if value.get("en") else next(iter(value))
+
+
 def followed_export(user: AbstractBaseUser) -> list[dict[str, Any]]:
     """The qualifications the learner follows, for their data export."""
     return [
