@@ -357,6 +357,7 @@ def test_the_api_needs_a_signed_in_learner(setting: dict[str, Any]) -> None:
     answer = Client().get("/api/v1/passport/pathways")
     assert answer.status_code == 401
     assert answer["Content-Type"] == "application/problem+json"
+    assert "sign in first" in answer.json()["detail"]
 
 
 # The learner's data.
@@ -388,3 +389,60 @@ def test_in_the_demo_jan_follows_the_polish_qualification(employer: Organisation
     (standing,) = pathways.overview(jan)
     assert standing.row == row
     assert standing.followed
+
+
+def test_the_migration_fills_what_cards_kept_before_cover(setting: dict[str, Any]) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    fill = import_module("merit.server.passport.migrations.0005_pathway_units").fill
+    HeldCredential.objects.update(units=[], specification="", assessment=[], supervision="")
+    fill(apps, None)
+    held = HeldCredential.objects.get(pk=setting["held"].pk)
+    assert (held.specification, held.supervision) == ("college/solar", "supervised-with-id")
+    assert "practical-assessment" in held.assessment
+
+
+def test_alignments_to_known_units_are_kept_for_credentials_from_elsewhere() -> None:
+    from merit.core.credview import CredentialView
+
+    row = save_qualification(issuing.create_organisation(slug="registry", name="Registry", country="SE"))
+    document = {
+        "credentialSubject": {
+            "achievement": {
+                "alignment": [
+                    {"type": ["Alignment"], "targetUrl": f"{IRI}#S2", "targetName": "Elsäkerhet"},
+                    {"type": ["Alignment"], "targetUrl": f"{IRI}#S3", "targetCode": "partial"},
+                    {"type": ["Alignment"], "targetUrl": "http://data.europa.eu/esco/skill/x", "targetName": "x"},
+                ]
+            }
+        }
+    }
+    found = pathways.stored_fields(document, CredentialView())
+    assert found["units"] == [
+        {"unit": f"{IRI}#S2", "coverage": "full", "qualification": row.iri},
+        {"unit": f"{IRI}#S3", "coverage": "partial", "qualification": row.iri},
+    ]
+    assert found["specification"] == ""
+
+
+def test_a_credential_from_an_issuer_elsewhere_says_it_is_not_accredited(employer: Organisation, anna: Any) -> None:
+    from merit.core.issue import sign_credential
+    from merit.core.keys import KeyPair, SigningKey
+    from merit.core.microcredential import Learner, parse_spec, render_credential
+    from tests.server.passport.conftest import ROOT
+
+    save_qualification(employer)
+    key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
+    unsigned = render_credential(spec, Learner(email="anna@example.se", name="Anna"), key.controller)
+    unsigned["credentialSubject"]["achievement"]["alignment"].append(
+        {"type": ["Alignment"], "targetUrl": f"{IRI}#S1", "targetName": "Solcellsteknik", "targetType": "ext:Unit"}
+    )
+    content = json.dumps(sign_credential(unsigned, key)).encode("utf-8")
+    held = passport.add_credential(anna[0], content, source="import").held
+    assert held is not None
+    assert held.units == [{"unit": f"{IRI}#S1", "coverage": "full", "qualification": IRI}]
+    (standing,) = pathways.overview(anna[0])
+    assert reasons(standing) == {(held.pk, "not-accredited", None)}

@@ -9,13 +9,24 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 
 from merit.core.qualifications import codec
 from merit.server import problems
+from merit.server.accounts.services import AuthenticationFailed
 from merit.server.passport import pathways
 
-router = Router(tags=["Passport"], auth=django_auth)
+
+class LearnerSession(SessionAuth):
+    """The signed-in learner's session (an organisation's API token is no way into a person's passport)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        raise AuthenticationFailed("sign in first: the passport API answers the signed-in learner's session")
+
+
+router = Router(tags=["Passport"], auth=LearnerSession())
 
 
 def _summary(standing: pathways.Standing) -> dict[str, Any]:
