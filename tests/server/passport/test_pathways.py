@@ -259,6 +259,7 @@ def test_the_pages_show_progress_a_chart_and_its_table(setting: dict[str, Any]) 
     assert "All of these units: you have 1 of 2" in html
     assert "1 of these units: you have 0" in html
     assert "style=" not in html
+    assert '<td lang="sv">S2 Elsäkerhet' in html  # Swedish unit titles on an English page say so.
 
 
 def test_an_excluded_credential_says_why_on_the_page(setting: dict[str, Any]) -> None:
