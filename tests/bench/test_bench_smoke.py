@@ -42,6 +42,14 @@ def test_quick_passport_benchmark_renders_every_card() -> None:
     assert figures["median_ms"] > 0
 
 
+def test_quick_pathways_benchmark_counts_toward_every_followed_qualification() -> None:
+    from bench import pathways
+
+    figures = pathways.run(credentials=10, qualifications=5, database=None)
+    assert (figures["credentials"], figures["qualifications"]) == (10, 5)
+    assert figures["median_ms"] > 0
+
+
 def test_quick_registry_benchmark_finds_every_accreditation() -> None:
     from bench import registry
 

@@ -26,6 +26,7 @@ from merit.server.delivery import services as delivery
 from merit.server.issuing import requests, search, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
+from merit.server.passport.pathway_api import router as pathway_router
 from merit.server.portal import services as portal
 from merit.server.registry.api import router as registry_router
 
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
+api.add_router("/api/v1/passport", pathway_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -22,6 +22,7 @@ from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.accounts.services import create_token, mark_verified
 from merit.server.issuing import learners, services
 from merit.server.issuing.models import IssuedCredential, Specification
+from merit.server.passport import demo_pathways
 from merit.server.passport import services as passport
 from merit.server.registry import services as registry
 
@@ -118,6 +119,7 @@ def create_demo_data() -> dict[str, Any]:
                 if passport.issued_to(record.document, [email]):
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
+        demo_pathways.create()  # Issue 14, progress: Jan follows the Polish qualification.
     return details
 
 

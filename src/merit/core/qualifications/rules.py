@@ -300,20 +300,31 @@ def progress(
                 if reason == "partial":
                     partial.setdefault(unit.iri, []).append(component.key)
                 excluded.append(Exclusion(component.key, reason, unit.iri))
-    states = []
-    for unit in qualification.units:
-        if unit.iri in recognised_units and unit.status == "active":
-            states.append(UnitState(unit, "done", recognised=True))
-        elif unit.iri in candidates:
-            states.append(UnitState(unit, "done", tuple(candidates[unit.iri])))
-        elif unit.iri in partial:
-            states.append(UnitState(unit, "partial", tuple(partial[unit.iri])))
-        else:
-            states.append(UnitState(unit, "missing"))
     rules = [
         _rule_state(qualification, rule, candidates, recognised_units, complete)
         for rule in qualification.effective_rules
     ]
+    # A unit whose only credentials were all counted for other units of its rules is not done: one credential
+    # never counts twice toward one rule, and the unit says so ("used").
+    counted = {iri for state in rules for iri, _key in state.counted}
+    named = {
+        iri
+        for rule in qualification.effective_rules
+        if rule.kind != "qualification"
+        for iri in _rule_units(qualification, rule)
+    }
+    states = []
+    for unit in qualification.units:
+        if unit.iri in recognised_units and unit.status == "active":
+            states.append(UnitState(unit, "done", recognised=True))
+        elif unit.iri in candidates and (unit.iri in counted or unit.iri not in named):
+            states.append(UnitState(unit, "done", tuple(candidates[unit.iri])))
+        else:
+            excluded += [Exclusion(key, "used", unit.iri) for key in candidates.get(unit.iri, [])]
+            if unit.iri in partial:
+                states.append(UnitState(unit, "partial", tuple(partial[unit.iri])))
+            else:
+                states.append(UnitState(unit, "missing"))
     return Progress(qualification, states, rules, excluded)
 
 

@@ -105,6 +105,20 @@ class HeldCredential(models.Model):
         blank=True,
         help_text="The accredited organisation whose name the issuer uses without being it, at the last verification.",
     )
+    units = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{unit, coverage, qualification}]: the units of qualifications its alignments say it covers"
+        " (merit.server.passport.pathways).",
+    )
+    specification = models.CharField(
+        max_length=220,
+        blank=True,
+        help_text="'organisation-slug/key' of its specification when this installation issued it ('' otherwise):"
+        " the specification's approved unit mappings then say which units it covers.",
+    )
+    assessment = models.JSONField(default=list, blank=True, help_text="Merit's codes of its types of assessment.")
+    supervision = models.CharField(max_length=40, blank=True, help_text="Merit's code of its supervision level.")
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

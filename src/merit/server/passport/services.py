@@ -36,7 +36,7 @@ from merit.server.accounts.services import LinkExpired, LinkInvalid, normalise_e
 from merit.server.delivery import services as delivery
 from merit.server.delivery.models import ClaimLink
 from merit.server.issuing.sealing import seal, unseal
-from merit.server.passport import subjects
+from merit.server.passport import pathways, subjects
 from merit.server.passport.display import pick, reader_language, verification
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey
 from merit.server.portal import containers
@@ -211,6 +211,7 @@ def _fields(
         "subject_match": subjects.match(kind, report.document, mine),
         "status_entries": _status_entries(document) if kind in W3C_FORMATS else [],
         **standing_of(report),
+        **pathways.stored_fields(document, view),
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.passport import account, sharing, views
+from merit.server.passport import account, pathway_views, sharing, views
 
 app_name = "passport"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("credentials/<int:pk>/linkedin", sharing.linkedin, name="linkedin"),
     path("import", views.import_credential, name="import"),
     path("map", views.competence_map, name="map"),
+    path("pathways/", pathway_views.overview, name="pathways"),
+    path("pathways/<int:pk>/", pathway_views.pathway, name="pathway"),
+    path("pathways/<int:pk>/follow", pathway_views.follow, name="follow-qualification"),
+    path("pathways/<int:pk>/unfollow", pathway_views.unfollow, name="unfollow-qualification"),
     path("shares", sharing.shares, name="shares"),
     path("shares/<int:pk>/revoke", sharing.revoke, name="revoke-share"),
     path("presentation", sharing.presentation, name="presentation"),

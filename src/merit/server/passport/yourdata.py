@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from merit.core.errors import MeritError
 from merit.server.accounts.models import Account, AuditEvent, Membership, Organisation, Role
 from merit.server.delivery.models import ClaimLink
-from merit.server.passport import links, services, status
+from merit.server.passport import links, pathways, services, status
 from merit.server.passport.display import reader_language
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey, Share
 
@@ -70,6 +70,7 @@ def export(user: AbstractBaseUser, *, with_key: bool = False) -> bytes:
         ],
         "holderDid": HolderKey.objects.filter(user=user).values_list("did", flat=True).first(),
         "credentials": [],
+        "followedQualifications": pathways.followed_export(user),
         "shares": [
             {
                 "label": s.label,

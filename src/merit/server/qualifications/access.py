@@ -35,3 +35,13 @@ def institutions_for(qualification: Qualification) -> list[Organisation]:
         if qualification.iri in a.qualifications
     }
     return sorted(found.values(), key=lambda o: o.name)
+
+
+def awarding_issuers() -> dict[str, set[str]]:
+    """Every organisation that may award a qualification now, by its DID: the IRIs of the qualifications its
+    current accreditations name (one query, for the passport's progress)."""
+    found: dict[str, set[str]] = {}
+    for accreditation in _current().select_related("organisation").only("organisation__slug", "qualifications"):
+        if accreditation.qualifications:
+            found.setdefault(accreditation.organisation.did, set()).update(accreditation.qualifications)
+    return found
