@@ -34,4 +34,5 @@ def test_the_demo_has_a_decided_validation_case(db: None) -> None:
     assessor = Client()
     assessor.force_login(case.institution.memberships.get(role="assessor").user)
     page = assessor.get(f"/workspace/izba-logistyki/validation/{case.pk}/")
-    assert page.status_code == 200 and 'data-received="verified"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'data-received="verified"' in page.content.decode()
