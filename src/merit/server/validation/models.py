@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from merit.server.accounts.models import Organisation
 from merit.server.qualifications.models import Qualification, Unit
@@ -30,7 +31,7 @@ OUTCOMES = {
 METHODS = {
     "interview": _("interview"),
     "observation": _("observation at work"),
-    "test": _("test"),
+    "test": pgettext_lazy("validation method", "test"),
     "portfolio": _("portfolio"),
 }
 SUPERVISION = {
@@ -57,7 +58,7 @@ class Case(models.Model):
         WORKPLACE = "workplace", _("validation at the workplace")
 
     class State(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("validation case", "open")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
