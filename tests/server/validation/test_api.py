@@ -67,6 +67,7 @@ def test_learner_and_assessor_through_the_api(
     assert decided.json()["outcome"] == "recognised"
     seen = client.get(f"{BASE}/cases").json()["cases"][0]["decisions"]
     assert seen[0]["reason"] == "Observed at work."
+    assert "assessor" not in seen[0], "the learner reads the decision, not the staff account"
     refused = post(client, f"{BASE}/cases/{body['id']}/withdraw", {})
     assert refused.status_code == 422, "decided: no longer withdrawn"
 

@@ -67,8 +67,8 @@ def _not_found() -> HttpResponse:
     return problems.problem(404, "Not Found", "no such case", "not-found")
 
 
-def _decision(d: Decision) -> dict[str, Any]:
-    return {
+def _decision(d: Decision, *, staff: bool = True) -> dict[str, Any]:
+    data = {
         "id": d.urn,
         "unit": d.unit.iri,
         "outcome": d.outcome,
@@ -81,9 +81,12 @@ def _decision(d: Decision) -> dict[str, Any]:
         "decidedAt": d.decided_at.isoformat(),
         "supersedes": d.supersedes.urn if d.supersedes_id else None,
     }
+    if not staff:  # The learner reads the institution's decision, not its staff's accounts.
+        data.pop("assessor")
+    return data
 
 
-def _case(case: Case, *, full: bool = False) -> dict[str, Any]:
+def _case(case: Case, *, full: bool = False, staff: bool = True) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": str(case.public_id),
         "kind": case.kind,
@@ -92,7 +95,7 @@ def _case(case: Case, *, full: bool = False) -> dict[str, Any]:
         "qualification": case.qualification.iri,
         "units": list(case.units),
         "createdAt": case.created_at.isoformat(),
-        "decisions": [_decision(d) for d in case.decisions.select_related("unit", "supersedes")],
+        "decisions": [_decision(d, staff=staff) for d in case.decisions.select_related("unit", "supersedes")],
     }
     if case.kind == Case.Kind.WORKPLACE:
         data["workplace"] = {
@@ -122,7 +125,7 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
 
 @router.get("/cases", summary="Your validation cases")
 def my_cases(request: HttpRequest) -> HttpResponse:
-    return _json({"cases": [_case(c) for c in services.learner_cases(request.user)]})
+    return _json({"cases": [_case(c, staff=False) for c in services.learner_cases(request.user)]})
 
 
 @router.post("/cases", summary="Apply for validation")
@@ -147,7 +150,7 @@ def create(request: HttpRequest, body: Application) -> HttpResponse:
         )
     except services.Refused as exc:
         return _refused(exc)
-    return _json(_case(case, full=True), status=201)
+    return _json(_case(case, full=True, staff=False), status=201)
 
 
 @router.post("/cases/{case_id}/withdraw", summary="Withdraw your application (before any decision)")
@@ -162,7 +165,7 @@ def withdraw(request: HttpRequest, case_id: str) -> HttpResponse:
         return _not_found()
     except services.Refused as exc:
         return _refused(exc)
-    return _json(_case(case))
+    return _json(_case(case, staff=False))
 
 
 def _uuid(value: str) -> str | None:

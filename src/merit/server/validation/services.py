@@ -551,7 +551,6 @@ def export_for(user: AbstractBaseUser) -> tuple[list[dict[str, Any]], list[tuple
                     "identityChecked": d.identity_checked,
                     "identityMethod": d.identity_method,
                     "reason": d.reason,
-                    "assessor": d.assessor,
                     "decided": d.decided_at.isoformat(),
                     "supersedes": d.supersedes.urn if d.supersedes_id else None,
                 }
