@@ -158,3 +158,13 @@ def test_forms_need_the_csrf_token(
     )
     assert response.status_code == 403
     assert not Case.objects.exists()
+
+
+def test_an_application_with_evidence_only_has_an_empty_presentation(
+    qualification: Qualification, izba: Organisation, jan: tuple[Any, Client, HeldCredential]
+) -> None:
+    user, _client, _held = jan
+    case = services.apply(user, izba, qualification, units=[ZE3], held=[], files=[services.File("cv.txt", b"CV")])
+    assert json.loads(bytes(case.submission.presentation))["verifiableCredential"] == []
+    assert services.basis(case).pieces == ()
+    assert case.submission.outcome == "verified", "the holder signed it for this case"
