@@ -120,3 +120,32 @@ def test_a_workplace_case_needs_the_site_the_date_and_the_observer(
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
     assert not Case.objects.exists()
+
+
+def test_an_assessor_records_where_an_applicant_was_observed(
+    qualification: Qualification, izba: Organisation, assessor: tuple[Client, Any], jan: Any
+) -> None:
+    client, _user = assessor
+    user, learner, held = jan
+    case = services.apply(user, izba, qualification, units=[ZE2], held=[held.pk])
+    site = {"employer": "Magazyn Centralny", "place": "Łódź", "observed_on": "2026-11-30", "observer": "Anna Nowak"}
+    refused = client.post(f"/workspace/izba-logistyki/validation/{case.pk}/site", {**site, "observer": ""})
+    assert refused.status_code == 400
+    assert "Give the employer, the place and the observer" in refused.content.decode()
+    from merit.server.accounts.models import Role
+    from tests.server.people import member_client
+
+    viewer, _ = member_client(izba, Role.VIEWER)
+    assert viewer.post(f"/workspace/izba-logistyki/validation/{case.pk}/site", site).status_code == 404
+    case.refresh_from_db()
+    assert case.employer == ""
+    assert client.post(f"/workspace/izba-logistyki/validation/{case.pk}/site", site).status_code == 302
+    case.refresh_from_db()
+    assert (case.employer, case.place, case.observed_on, case.observer) == (
+        "Magazyn Centralny",
+        "Łódź",
+        date(2026, 11, 30),
+        "Anna Nowak",
+    )
+    assert AuditEvent.objects.filter(action="validation.site_recorded", target=case.urn).exists()
+    assert "observed by Anna Nowak" in learner.get(f"/passport/validation/{case.pk}/").content.decode()

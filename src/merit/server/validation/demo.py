@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from merit.core import trust
 from merit.core.qualifications.model import Qualification, Rule, Unit
@@ -100,6 +101,14 @@ def create_validation_demo(details: dict[str, Any]) -> None:
             "Od trzech lat prowadzę dokumentację magazynową i inwentaryzacje w Magazynie Centralnym w Łodzi. "
             "(For three years I have kept the stock records and run stocktakes at the central warehouse in Łódź.)"
         ),
+    )
+    services.record_site(
+        case,
+        assessor,
+        employer="Magazyn Centralny sp. z o.o. (example)",
+        place="Łódź",
+        observed_on=timezone.localdate(),
+        observer="Anna Nowak, asesor walidacyjny",
     )
     services.decide(
         case,

@@ -260,10 +260,7 @@ def open_workplace(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise Refused(_("Give the learner's e-mail address."))
-    if not employer.strip() or not place.strip() or not observer.strip():
-        raise Refused(_("Give the employer, the place and the observer."))
-    if observed_on is None or observed_on > timezone.localdate():
-        raise Refused(_("Give the date of the observation (not in the future)."))
+    site = _site(employer, place, observed_on, observer)
     with transaction.atomic():
         case = Case.objects.create(
             institution=institution,
@@ -272,15 +269,48 @@ def open_workplace(
             learner_email=email,
             learner_name=name.strip()[:200],
             units=chosen,
-            employer=employer.strip()[:300],
-            place=place.strip()[:300],
-            observed_on=observed_on,
-            observer=observer.strip()[:200],
             created_by=user.get_username(),
+            **site,
         )
         audit(
             institution, user.get_username(), "validation.workplace_opened", case.urn, qualification=qualification.iri
         )
+    return case
+
+
+def _site(employer: str, place: str, observed_on: date | None, observer: str) -> dict[str, Any]:
+    if not employer.strip() or not place.strip() or not observer.strip():
+        raise Refused(_("Give the employer, the place and the observer."))
+    if observed_on is None or observed_on > timezone.localdate():
+        raise Refused(_("Give the date of the observation (not in the future)."))
+    return {
+        "employer": employer.strip()[:300],
+        "place": place.strip()[:300],
+        "observed_on": observed_on,
+        "observer": observer.strip()[:200],
+    }
+
+
+def record_site(
+    case: Case, user: AbstractBaseUser, *, employer: str, place: str, observed_on: date | None, observer: str
+) -> Case:
+    """Record where, when and by whom an applicant was observed at work (an application assessed at the
+    workplace); a later record replaces it, and each is audited."""
+    if not assesses(user, case.institution):
+        raise NotAllowed("only the institution's assessors record an observation")
+    if case.state != Case.State.OPEN:
+        raise Refused(_("This case was withdrawn."))
+    fields = _site(employer, place, observed_on, observer)
+    Case.objects.filter(pk=case.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    audit(
+        case.institution,
+        user.get_username(),
+        "validation.site_recorded",
+        case.urn,
+        **{k: str(v) for k, v in fields.items()},
+    )
     return case
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("workspace/<slug:slug>/validation/workplace", views.workplace, name="workplace"),
     path("workspace/<slug:slug>/validation/<int:pk>/", views.case, name="case"),
     path("workspace/<slug:slug>/validation/<int:pk>/decide", views.decide, name="decide"),
+    path("workspace/<slug:slug>/validation/<int:pk>/site", views.site, name="site"),
     path("workspace/<slug:slug>/validation/evidence/<int:pk>", views.evidence, name="evidence"),
 ]

@@ -149,6 +149,27 @@ def decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def site(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Record where, when and by whom an applicant was observed at work."""
+    found = _case(request, slug, pk)
+    try:
+        services.record_site(
+            found,
+            request.user,  # type: ignore[arg-type]
+            employer=request.POST.get("employer", ""),
+            place=request.POST.get("place", ""),
+            observed_on=_date(request.POST.get("observed_on", "")),
+            observer=request.POST.get("observer", ""),
+        )
+    except services.Refused as exc:
+        context = {**_context(found), "site_error": exc.message, "site": request.POST}
+        return render(request, "validation/case.html", context, status=400)
+    messages.success(request, _("The observation at the workplace is recorded."))
+    return redirect("validation:case", slug=slug, pk=pk)
+
+
+@login_required
 @require_GET
 def evidence(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """An evidence file, always as an attachment (never rendered inline)."""
