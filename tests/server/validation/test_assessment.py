@@ -194,3 +194,16 @@ def test_the_award_section_counts_recognised_units_and_mapped_credentials(
     assert "Recognised by validation" in page
     assert "Covered by a credential" in page
     assert 'data-complete="no"' in page
+
+
+def test_the_learner_is_told_in_the_language_they_chose(
+    case: Case, assessor: tuple[Client, Any], jan: tuple[Any, Client, HeldCredential]
+) -> None:
+    from merit.server.accounts.models import Account
+
+    Account.objects.filter(user=jan[0]).update(language="pl")
+    _client, user = assessor
+    services.decide(case, user, **{**DECISION, "identity_checked": True})  # type: ignore[arg-type]
+    (message,) = mail.outbox
+    assert message.subject == "Decyzja w Twojej sprawie walidacyjnej"
+    assert "Zestaw ZE3: potwierdzone." in message.body

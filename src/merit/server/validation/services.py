@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,7 @@ from merit.core.qualifications import rules
 from merit.core.qualifications.basis import Basis, Piece, Recognition
 from merit.core.verify import VerificationReport, dispatch
 from merit.core.verify.parsing import parse_json
-from merit.server.accounts.models import Organisation, did_prefix
+from merit.server.accounts.models import Account, Organisation, did_prefix
 from merit.server.issuing.services import audit
 from merit.server.passport import services as passport
 from merit.server.passport.models import HeldCredential
@@ -394,16 +394,19 @@ def _tell_learner(case: Case, decision: Decision) -> None:
     address = case.learner.email if case.learner is not None else case.learner_email
     if not address:
         return
-    body = render_to_string(
-        "validation/email_decided.txt",
-        {
-            "case": case,
-            "decision": decision,
-            "outcome": OUTCOMES[decision.outcome],
-            "url": settings.BASE_URL + reverse("validation:learner-case", args=[case.pk]),
-        },
-    )
-    send_mail(_("A decision on your validation case"), body, settings.DEFAULT_FROM_EMAIL, [address])
+    chosen = Account.objects.filter(user_id=case.learner_id).values_list("language", flat=True).first() or ""
+    with translation.override(chosen or translation.get_language()):  # The learner's language when they chose one.
+        body = render_to_string(
+            "validation/email_decided.txt",
+            {
+                "case": case,
+                "decision": decision,
+                "outcome": OUTCOMES[decision.outcome],
+                "url": settings.BASE_URL + reverse("validation:learner-case", args=[case.pk]),
+            },
+        )
+        subject = _("A decision on your validation case")
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
 
 
 def decision_iri(decision: Decision) -> str:
