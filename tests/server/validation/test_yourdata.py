@@ -8,6 +8,7 @@ import json
 import zipfile
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from merit.server.accounts.models import Organisation
@@ -57,3 +58,14 @@ def test_cases_are_exported_and_the_submission_goes_with_the_account(
     assert kept.learner_email == "jan.kowalski@example.pl"
     assert Decision.objects.get().reason == "The records are not yours."
     assert services.basis(kept).pieces == ()
+    with pytest.raises(services.Refused, match="deleted their account"):
+        services.decide(
+            kept,
+            assessor[1],
+            unit=ZE3,
+            outcome="recognised",
+            method="portfolio",
+            supervision="unsupervised-without-id",
+            identity_checked=False,
+            reason="Later.",
+        )

@@ -339,6 +339,10 @@ def decide(
         raise NotAllowed("only the institution's assessors decide")
     if case.state != Case.State.OPEN:
         raise Refused(_("This case was withdrawn."))
+    if case.kind == Case.Kind.APPLICATION and case.learner_id is None:
+        raise Refused(
+            _("The learner deleted their account: this case is kept as a record and can no longer be decided.")
+        )
     if unit not in case.units:
         raise Refused(_("Decide only the units of this case."))
     if outcome not in OUTCOMES:
