@@ -395,6 +395,8 @@ def decide(
 
 def _tell_learner(case: Case, decision: Decision) -> None:
     """E-mail the learner that a unit was decided (the decision itself is read in the passport)."""
+    if case.kind == Case.Kind.APPLICATION and case.learner is None:
+        return  # The learner deleted their account.
     address = case.learner.email if case.learner is not None else case.learner_email
     if not address:
         return
