@@ -29,6 +29,7 @@ from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.passport.pathway_api import router as pathway_router
 from merit.server.portal import services as portal
 from merit.server.registry.api import router as registry_router
+from merit.server.validation.api import router as validation_router
 
 api = NinjaAPI(
     title="Merit API",
@@ -42,6 +43,7 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
 api.add_router("/api/v1/passport", pathway_router)
+api.add_router("/api/v1/validation", validation_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -25,6 +25,7 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import demo_pathways
 from merit.server.passport import services as passport
 from merit.server.registry import services as registry
+from merit.server.validation import demo as validation_demo
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -120,6 +121,7 @@ def create_demo_data() -> dict[str, Any]:
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
         demo_pathways.create()  # Issue 14, progress: Jan follows the Polish qualification.
+        validation_demo.create_validation_demo(details)
     return details
 
 

@@ -95,6 +95,7 @@ class Role(models.TextChoices):
     DESIGNER = "designer", _("designer")
     ISSUER = "issuer", _("issuer")
     VIEWER = "viewer", _("viewer")
+    ASSESSOR = "assessor", _("assessor")
 
 
 class Membership(models.Model):

@@ -23,6 +23,7 @@ from merit.server.delivery.models import ClaimLink
 from merit.server.passport import links, pathways, services, status
 from merit.server.passport.display import reader_language
 from merit.server.passport.models import EmailAddress, HeldCredential, HolderKey, Share
+from merit.server.validation import services as validation
 
 KEY_FILE = "SECRET-holder-key.jwk.json"
 
@@ -115,6 +116,10 @@ def export(user: AbstractBaseUser, *, with_key: bool = False) -> bytes:
             }
             secret = {"warning": summary["holderKey"]["warning"], "did": summary["holderDid"], "privateJwk": jwk}
             archive.writestr(KEY_FILE, json.dumps(secret, indent=2))
+        # Validation cases (merit.server.validation): what the learner sent, and every decision on it.
+        summary["validationCases"], case_files = validation.export_for(user)
+        for name, data in case_files:
+            archive.writestr(name, data)
         archive.writestr("summary.json", json.dumps(summary, ensure_ascii=False, indent=2))
     return buffer.getvalue()
 

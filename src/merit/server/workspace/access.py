@@ -10,10 +10,11 @@ from merit.server.accounts.models import Membership, Organisation, Role
 
 # The roles allowed for each kind of action.
 CAN = {
-    "view": {Role.OWNER, Role.DESIGNER, Role.ISSUER, Role.VIEWER},
+    "view": {Role.OWNER, Role.DESIGNER, Role.ISSUER, Role.VIEWER, Role.ASSESSOR},
     "issue": {Role.OWNER, Role.ISSUER},
     "design": {Role.OWNER, Role.DESIGNER},
     "manage": {Role.OWNER},
+    "assess": {Role.OWNER, Role.ASSESSOR},  # Validation cases (merit.server.validation.access).
 }
 
 
