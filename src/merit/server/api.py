@@ -27,6 +27,8 @@ from merit.server.issuing import requests, search, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.portal import services as portal
+from merit.server.qualifications.api import decisions_router as unit_decisions_router
+from merit.server.qualifications.api import units_router
 from merit.server.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -40,6 +42,8 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
+api.add_router("", units_router)
+api.add_router("/registry/v1", unit_decisions_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -493,6 +493,14 @@ def _registry_allows(specification: Specification, issuer: Organisation) -> dict
     return {"awarding_body": body, "creator": {"id": creator.did, "type": ["Profile"], "name": creator.name}}
 
 
+def unit_covers(specification: Specification, spec: Spec) -> list[Any]:
+    """The units of qualifications ``specification`` covers by its approved mappings (decision 0025), titled in
+    its language: the credential carries them as alignments."""
+    from merit.server.qualifications.mapping import covers  # The qualifications build on these services.
+
+    return covers(specification.organisation, specification.key, spec.language)
+
+
 def unsigned_from_specification(
     specification: Specification,
     learner: Learner,
@@ -511,7 +519,14 @@ def unsigned_from_specification(
     options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
     return render_credential(
-        spec, learner, organisation.did, grade=grade, valid_until=valid_until, credential_id=credential_id, **options
+        spec,
+        learner,
+        organisation.did,
+        grade=grade,
+        valid_until=valid_until,
+        credential_id=credential_id,
+        units=unit_covers(specification, spec),
+        **options,
     )
 
 
@@ -579,13 +594,14 @@ def issue_batch(
     organisation = issuer or specification.organisation
     options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
+    units = unit_covers(specification, spec)
     results: list[IssuedCredential | MeritError] = []
     documents: list[tuple[int, dict[str, Any]]] = []
     for position, (learner, grade, *until) in enumerate(items):
         try:
             valid_until = until[0] if until else None
             unsigned = render_credential(
-                spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options
+                spec, learner, organisation.did, grade=grade, valid_until=valid_until, units=units, **options
             )
             documents.append((position, _prepared(organisation, unsigned)))
             results.append(MalformedValueError("not issued"))  # Replaced below once signed.

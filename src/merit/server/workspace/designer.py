@@ -33,7 +33,7 @@ from merit.server.issuing import services
 from merit.server.issuing.models import Specification
 from merit.server.registry import wording
 from merit.server.registry.services import scope_findings
-from merit.server.workspace import vocabulary
+from merit.server.workspace import units, vocabulary
 from merit.server.workspace.access import organisation_for
 from merit.server.workspace.designer_form import (
     TEXTS,
@@ -231,6 +231,7 @@ def _page(
             "already_published": latest is not None
             and latest.state == Specification.State.PUBLISHED
             and latest.data == context["data"],
+            "unit_rows": units.rows(organisation, key, units.reader_language()) if key else [],
         }
     )
     template = "workspace/designer_form.html" if request.headers.get("HX-Request") else "workspace/designer.html"
