@@ -232,3 +232,68 @@ def test_the_api_maps_lists_removes_and_decides(
     assert not UnitMapping.objects.exists()
     again = client.delete(f"{path}/{made.json()['id']}", HTTP_AUTHORIZATION=f"Bearer {design}")
     assert again.status_code == 404
+
+
+def test_portal_and_passport_say_which_units_it_covers(
+    authority: Authority, izba: Organisation, forklift: Specification, client: Client
+) -> None:
+    from merit.server.passport import services as passport
+
+    approved = mapping.propose(izba, "forklift", unit("ZE2"), "partial", actor="t")
+    mapping.decide(approved, True, reason="", actor="t")
+    record = issuing.issue_from_specification(forklift, Learner(email="jan.kowalski@example.pl"), actor="t")
+    page = client.post("/verify/", {"source": "text", "text": record.document_json}).content.decode()
+    assert "Covers unit ZE2 Obsługa wózka jezdniowego of qualification 90001 Warehouse operation partly" in page
+    jan = get_user_model().objects.create_user("jan", "jan.kowalski@example.pl", "a long and private passphrase")
+    added = passport.add_credential(jan, record.document_json.encode(), source="upload")
+    client.force_login(jan)
+    card = client.get(f"/passport/credentials/{added.held.pk}/").content.decode()
+    assert "Covers unit ZE2 Obsługa wózka jezdniowego" in card
+    UnitRow.objects.filter(pk=unit("ZE2").pk).delete()  # Not in the catalogue any more: the IRI is shown.
+    page = client.post("/verify/", {"source": "text", "text": record.document_json}).content.decode()
+    assert f"Covers unit {ZRK}#ZE2 of qualification 90001 Warehouse operation partly" in page
+
+
+def test_describe_never_trusts_a_unit_of_another_qualification(authority: Authority) -> None:
+    said = [UnitAlignment(f"{ZRK}#ZE1", "full", "https://elsewhere.example/q")]
+    assert mapping.describe(said, "en") == [
+        {
+            "unit": f"{ZRK}#ZE1",
+            "qualification": "https://elsewhere.example/q",
+            "coverage": "full",
+            "text": f"covers unit {ZRK}#ZE1 of qualification https://elsewhere.example/q fully",
+        }
+    ]
+
+
+def test_the_demo_maps_its_micro_credentials_once_the_qualifications_are_imported(db: None) -> None:
+    from merit.server.demo import create_demo_data
+
+    register = issuing.create_organisation(slug="register", name="Register", country="PL")
+    qualifications.save(register, _qualification(), actor="import")
+    solar = "https://seqf.example/kvalifikationer/solcellsinstallator"
+    qualifications.save(
+        register,
+        Qualification(
+            iri=solar,
+            code="SE-SOL-5",
+            kind="full",
+            title={"sv": "Solcellsinstallatör"},
+            language="sv",
+            units=(Unit(iri=f"{solar}#S1", code="S1", title={"sv": "Solcellsteknik"}),),
+        ),
+        actor="import",
+    )
+    details = create_demo_data()
+    assert "notes" not in details
+    found = {(m.specification_key, m.unit.code, m.state) for m in UnitMapping.objects.select_related("unit")}
+    assert found == {
+        ("forklift-workplace-validation", "ZE2", "approved"),
+        ("warehouse-safety", "ZE1", "approved"),
+        ("solar-installation-vocational", "S1", "approved"),
+    }
+    from merit.server.passport.models import HeldCredential
+
+    carried = [view_of(h.document).units for h in HeldCredential.objects.filter(owner__email="jan.kowalski@example.pl")]
+    assert [UnitAlignment(f"{ZRK}#ZE1", "full", ZRK)] in carried, "warehouse-safety, issued after its mapping"
+    assert carried.count([]) == 3, "the credentials issued before carry none"

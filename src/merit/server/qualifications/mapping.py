@@ -13,12 +13,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from merit.core.credview import UnitAlignment
 from merit.core.errors import InvalidError, MalformedValueError
 from merit.core.microcredential.units import UnitCover
 from merit.server.accounts.models import Membership, Organisation, Role
@@ -186,3 +189,39 @@ def approved_keys(unit: Unit) -> list[tuple[int, str, str]]:
             "organisation_id", "specification_key", "coverage"
         )
     )
+
+
+def describe(units: Sequence[UnitAlignment], language: str) -> list[dict[str, str]]:
+    """What a credential's :attr:`~merit.core.credview.CredentialView.units` say, for a reader: "covers unit X of
+    qualification Y (fully or partly)", each named from this installation's catalogue when it knows the IRI, else by
+    the IRI itself (never by the credential's own words for it)."""
+    if not units:
+        return []
+    named = [a.qualification for a in units[:100] if a.qualification]
+    rows = Unit.objects.filter(iri__in=[a.unit for a in units[:100]]).select_related("qualification")
+    known = {u.iri: u for u in rows}
+    qualifications = {q.iri: q for q in Qualification.objects.filter(iri__in=named)}
+    found = []
+    for alignment in units[:100]:
+        unit = known.get(alignment.unit)
+        qualification = qualifications.get(alignment.qualification or "") or (unit.qualification if unit else None)
+        if unit is not None and alignment.qualification and unit.qualification.iri != alignment.qualification:
+            qualification = qualifications.get(alignment.qualification)  # The catalogue's unit is of another one.
+            unit = None
+        names = {
+            "unit": f"{unit.code} {text(unit.title, language)}".strip() if unit else alignment.unit,
+            "qualification": f"{qualification.code} {text(qualification.title, language)}".strip()
+            if qualification
+            else alignment.qualification or "",
+        }
+        full = alignment.coverage == "full"
+        if names["qualification"]:
+            sentence = (
+                _("covers unit %(unit)s of qualification %(qualification)s fully")
+                if full
+                else _("covers unit %(unit)s of qualification %(qualification)s partly")
+            )
+        else:
+            sentence = _("covers unit %(unit)s fully") if full else _("covers unit %(unit)s partly")
+        found.append({**names, "coverage": alignment.coverage, "text": sentence % names})
+    return found
