@@ -176,6 +176,11 @@ def test_approval_follows_the_owner(authority: Authority, izba: Organisation) ->
     waiting = UnitMapping.objects.get(organisation=izba, unit=theirs)
     assert owner.post(f"/registry/mappings/{waiting.pk}/decide", {"decision": "approve"}).status_code == 302
     assert UnitMapping.objects.get(pk=waiting.pk).state == "approved"
+    both = member(institution, Role.OWNER, "both")
+    Membership.objects.create(user=get_user_model().objects.get(username="both"), organisation=izba, role=Role.OWNER)
+    asked = mapping.propose(izba, "other", theirs, "partial", actor="t")
+    both.post(f"/registry/mappings/{asked.pk}/decide", {"decision": "approve"})
+    assert UnitMapping.objects.get(pk=asked.pk).state == "proposed", "nobody decides about their own organisation"
 
 
 def test_issued_credentials_carry_only_approved_mappings(

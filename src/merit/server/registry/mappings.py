@@ -65,6 +65,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("no such mapping among those you decide")
     decision, reason = request.POST.get("decision", ""), request.POST.get("reason", "")
     try:
+        if Membership.objects.filter(user_id=request.user.pk, organisation_id=found.organisation_id).exists():
+            raise mapping.MappingRefused(_("You are a member of the organisation that asked: someone else decides."))
         if decision not in ("approve", "refuse"):
             raise mapping.MappingRefused(_("Choose a decision."))
         mapping.decide(found, decision == "approve", reason=reason, actor=request.user.get_username())
