@@ -51,13 +51,13 @@ def named(row: Any, language: str) -> str:
     return f"{row.code} {mapping.text(row.title, language)}".strip()
 
 
-def _results(query: str, mapped: set[int], language: str) -> list[dict[str, Any]]:
+def _results(query: str, mapped: dict[int, str], language: str) -> list[dict[str, Any]]:
     return [
         {
             "qualification": q,
             "title": mapping.text(q.title, language),
             "units": [
-                {"unit": u, "title": mapping.text(u.title, language), "mapped": u.pk in mapped}
+                {"unit": u, "title": mapping.text(u.title, language), "mapped": mapped.get(u.pk, "")}
                 for u in q.units.all()
                 if u.status != "archived"
             ],
@@ -97,13 +97,14 @@ def units(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         except MeritError as exc:
             error = _("The mapping was not saved: %(reason)s") % {"reason": exc}
     current = rows(organisation, key, language)
+    mapped = {r["mapping"].unit_id: r["mapping"].coverage for r in current}
     context = {
         "organisation": organisation,
         "specification": specification,
         "key": key,
         "rows": current,
         "query": query,
-        "results": _results(query, {r["mapping"].unit_id for r in current}, language) if query else None,
+        "results": _results(query, mapped, language) if query else None,
         "error": error,
         "coverages": UnitMapping.Coverage.choices,
     }
