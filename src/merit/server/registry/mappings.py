@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -21,10 +22,11 @@ from merit.server.registry.access import CAN
 
 
 def organisations_of(user_id: int | None, action: str) -> list[Organisation]:
-    """The organisations owning qualifications in which the user's role allows ``action`` (review or decide)."""
-    memberships = Membership.objects.filter(
-        user_id=user_id, role__in=CAN[action], organisation__qualifications__isnull=False
-    ).select_related("organisation")
+    """The organisations owning qualifications (and the authorities) in which the user's role allows ``action``
+    (review or decide)."""
+    owning = Q(organisation__qualifications__isnull=False) | Q(organisation__authority__isnull=False)
+    memberships = Membership.objects.filter(owning, user_id=user_id, role__in=CAN[action])
+    memberships = memberships.select_related("organisation")
     return list({m.organisation_id: m.organisation for m in memberships}.values())
 
 
