@@ -153,6 +153,8 @@ def test_the_authority_approves_or_refuses_with_a_reason(
         assert {"mapping.approved", "mapping.refused"} <= actions
     designer = member(izba, Role.DESIGNER, "designer")
     assert "ZE3 needs records" in designer.get("/workspace/izba/specifications/forklift/units").content.decode()
+    preview = designer.get("/workspace/izba/specifications/forklift/").content.decode()
+    assert preview.count("ext:QualificationUnit") == 1, "the preview carries the approved unit, not the refused one"
 
 
 def test_approval_follows_the_owner(authority: Authority, izba: Organisation) -> None:

@@ -556,18 +556,28 @@ def issue_from_specification(
 PREVIEW_LEARNER = Learner(email="learner@example.org", name="Alex Example")
 
 
-def preview_credential(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any] | None:
+def preview_credential(
+    organisation: Organisation, data: dict[str, Any], key: str | None = None
+) -> dict[str, Any] | None:
     """The unsigned credential a learner would receive from ``data``, or ``None`` while it is incomplete.
 
-    The learner is an example, and the proof and status entries are added only when a credential is issued.
+    The learner is an example, and the proof and status entries are added only when a credential is issued. With
+    ``key``, the units its approved mappings cover are carried as they would be (decision 0025).
     """
     if not lint_spec(data).ok:
         return None
+    spec = parse_spec(data)
+    units: list[Any] = []
+    if key:
+        from merit.server.qualifications.mapping import covers
+
+        units = covers(organisation, key, spec.language)
     return render_credential(
-        parse_spec(data),
+        spec,
         PREVIEW_LEARNER,
         organisation.did,
         credential_id="urn:uuid:00000000-0000-4000-8000-000000000000",
+        units=units,
     )
 
 
