@@ -88,3 +88,19 @@ def test_coverage_is_full_or_partial() -> None:
     with pytest.raises(ValueError, match="coverage"):
         UnitCover("https://q.example/u", "U", "https://q.example", "Q", "most")
     assert alignments(()) == []
+
+
+def test_a_europass_claim_specified_by_a_part_of_a_qualification_reads_as_that_unit() -> None:
+    from merit.core import edc
+
+    document = json.loads((ROOT / "tests" / "data" / "edc" / "credential-sample.jsonld").read_text())
+    claim = document["credentialSubject"]["hasClaim"]
+    assert edc.view_of(document).units == [], "the sample states no part"
+    claim["specifiedBy"] = {
+        "id": f"{ZRK}#ZE1",
+        "type": "LearningAchievementSpecification",
+        "isPartOf": [{"id": ZRK, "type": "Qualification"}, "not an IRI"],
+    }
+    assert edc.view_of(document).units == [UnitAlignment(f"{ZRK}#ZE1", "full", ZRK)]
+    claim["specifiedBy"] = {"type": "LearningAchievementSpecification", "isPartOf": {"id": ZRK}}
+    assert edc.view_of(document).units == [], "a part without its own IRI names no unit"
