@@ -158,8 +158,14 @@ def test_the_authority_approves_or_refuses_with_a_reason(
 
 
 def test_approval_follows_the_owner(authority: Authority, izba: Organisation) -> None:
-    authority.requires_mapping_approval = False
-    authority.save()
+    reader = member(authority.organisation, Role.VIEWER, "reader")
+    assert reader.post("/registry/mappings/setting", {"authority": authority.pk, "requires": "no"}).status_code == 404
+    decider = member(authority.organisation, Role.OWNER, "decider")
+    assert "A mapping counts at once" in decider.get("/registry/mappings/").content.decode()
+    decider.post("/registry/mappings/setting", {"authority": authority.pk, "requires": "no"})
+    authority.refresh_from_db()
+    assert authority.requires_mapping_approval is False
+    assert AuditEvent.objects.filter(action="mapping.approval-setting", organisation=authority.organisation).exists()
     assert mapping.propose(izba, "forklift", unit("ZE1"), "full", actor="t").state == "approved"
     institution = issuing.create_organisation(slug="inst", name="Institution", country="PL")
     other = Qualification(

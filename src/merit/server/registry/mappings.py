@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from merit.core.errors import MeritError
 from merit.server.accounts.models import Membership, Organisation
+from merit.server.issuing.services import audit
 from merit.server.qualifications import mapping
 from merit.server.qualifications.models import UnitMapping
-from merit.server.registry.access import CAN
+from merit.server.registry.access import CAN, authorities_of
 
 
 def organisations_of(user_id: int | None, action: str) -> list[Organisation]:
@@ -54,8 +55,32 @@ def mappings(request: HttpRequest) -> HttpResponse:
         "waiting": [_row(m, language, deciders) for m in found.filter(state=UnitMapping.State.PROPOSED)],
         "decided": [_row(m, language, deciders) for m in found.exclude(state=UnitMapping.State.PROPOSED)[:100]],
         "may_decide": bool(deciders),
+        "authorities": authorities_of(request.user.pk, "decide"),
     }
     return render(request, "registry/mappings.html", context)
+
+
+@login_required
+@require_POST
+def setting(request: HttpRequest) -> HttpResponse:
+    """An authority's owners and issuers choose whether mappings to its qualifications wait for approval."""
+    authorities = authorities_of(request.user.pk, "decide")
+    authority = next((a for a in authorities if str(a.pk) == request.POST.get("authority", "")), None)
+    if authority is None:
+        raise Http404("not a decider of this authority")
+    authority.requires_mapping_approval = request.POST.get("requires") == "yes"
+    authority.save(update_fields=["requires_mapping_approval"])
+    audit(
+        authority.organisation,
+        request.user.get_username(),
+        "mapping.approval-setting",
+        requires=authority.requires_mapping_approval,
+    )
+    if authority.requires_mapping_approval:
+        messages.success(request, _("New mappings to your qualifications wait for your approval."))
+    else:
+        messages.success(request, _("New mappings to your qualifications count at once, without approval."))
+    return redirect("registry:mappings")
 
 
 @login_required

@@ -13,4 +13,5 @@ urlpatterns = [
     path("registry/accreditations/<int:pk>/change", review.change, name="change"),
     path("registry/mappings/", mappings.mappings, name="mappings"),
     path("registry/mappings/<int:pk>/decide", mappings.decide, name="mapping-decide"),
+    path("registry/mappings/setting", mappings.setting, name="mapping-setting"),
 ]
