@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from merit.core.errors import MeritError
 from merit.server.accounts.models import Membership, Organisation
+from merit.server.issuing.models import Specification
 from merit.server.issuing.services import audit
 from merit.server.qualifications import mapping
 from merit.server.qualifications.models import UnitMapping
@@ -33,8 +34,11 @@ def organisations_of(user_id: int | None, action: str) -> list[Organisation]:
 
 def _row(m: UnitMapping, language: str, deciders: set[int]) -> dict[str, object]:
     qualification = m.unit.qualification
+    latest = Specification.objects.filter(organisation_id=m.organisation_id, key=m.specification_key)
+    found = latest.order_by("-version").first()
     return {
         "mapping": m,
+        "title": found.title if found else m.specification_key,
         "qualification": f"{qualification.code} {mapping.text(qualification.title, language)}".strip(),
         "unit": f"{m.unit.code} {mapping.text(m.unit.title, language)}".strip(),
         "may_decide": qualification.organisation_id in deciders,
