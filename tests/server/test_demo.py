@@ -31,6 +31,8 @@ from merit.server.passport.models import HeldCredential
 from merit.server.portal import services as portal
 from merit.server.registry.models import Accreditation
 
+SAFETY = "warehouse-safety"
+
 
 def test_demo_data_is_complete_and_verifies(db: None) -> None:
     details = create_demo_data()
@@ -39,8 +41,9 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     )
     assert all(token.startswith("mrt_") for _, token in details["tokens"])
     assert Organisation.objects.count() == len(ORGANISATIONS) + 1, "and the registry authority's own"
-    assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
-    records = list(IssuedCredential.objects.filter(specification__isnull=False))
+    published = Specification.objects.filter(state=Specification.State.PUBLISHED)
+    assert published.count() == len(ORGANISATIONS) + 1, "and the warehouse-safety one mapped to a unit"
+    records = list(IssuedCredential.objects.filter(specification__isnull=False).exclude(specification__key=SAFETY))
     assert len(records) == len(ORGANISATIONS) * len(LEARNERS)
     # Each issuer's list finds its learners by name, as for credentials issued in the workspace.
     assert {(r.learner_name, r.learner_contact) for r in records} == {(name, email) for email, name in LEARNERS}
@@ -67,7 +70,7 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     # The two learners with accounts hold their credentials, one from each organisation, in their passports.
     for email, _name in LEARNERS[:2]:
         held = HeldCredential.objects.filter(owner__username=email)
-        assert held.count() == len(ORGANISATIONS)
+        assert held.count() == len(ORGANISATIONS) + (email == "jan.kowalski@example.pl"), "Jan's warehouse-safety"
         assert all(h.recipient_verified and h.outcome == "verified" for h in held)
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from merit.core import formats
-from merit.core.credview import CredentialView
+from merit.core.credview import CredentialView, UnitAlignment
 from merit.core.errors import InvalidError, MalformedValueError, MeritError, ParsingError, RangeError
 from merit.core.microcredential import vocab
 from merit.core.texts import is_language_map, pick
@@ -171,6 +171,25 @@ def edc_view(document: Any, language: str = "en") -> dict[str, Any]:
     """The display data of a Europass credential in ``language`` (a BCP 47 tag), keyed like
     :func:`merit.core.microcredential.view.extract_spec_view`, plus ``credentialTitle``, ``credentialType``,
     ``issuerName``, ``language`` (the tag the title was read in) and ``sealed``."""
+    return _view(document, language)[0]
+
+
+def _units(claim: dict[str, Any]) -> list[UnitAlignment]:
+    """The parts of qualifications the claim is: its ``specifiedBy`` specification (by its IRI) when that states
+    ``isPartOf`` another one (ELM's link from a unit's learning achievement specification to the qualification).
+    The learner achieved the part itself, so it is covered fully."""
+    unit = _node(claim.get("specifiedBy")).get("id")
+    if not isinstance(unit, str) or ":" not in unit:
+        return []
+    found = []
+    for parent in formats.as_list(_node(claim.get("specifiedBy")).get("isPartOf")):
+        iri = parent.get("id") if isinstance(parent, dict) else parent
+        if isinstance(iri, str) and ":" in iri:
+            found.append(UnitAlignment(unit, "full", iri))
+    return found
+
+
+def _view(document: Any, language: str) -> tuple[dict[str, Any], list[UnitAlignment]]:
     credential, seal = unwrap(document)
     read = _Reader(_languages(credential, language))
     display = _node(credential.get("displayParameter"))
@@ -225,14 +244,17 @@ def edc_view(document: Any, language: str = "en") -> dict[str, Any]:
         "language": tag,
         "sealed": seal is not None,
     }
-    return formats.complete_view(view, "edc")
+    return formats.complete_view(view, "edc"), _units(claim)
 
 
 def view_of(document: Any, languages: Sequence[str | None] = ("en",)) -> CredentialView:
     """The :class:`~merit.core.credview.CredentialView` of a Europass credential, its texts read in the first of
     ``languages`` the credential has (see :func:`edc_view`)."""
     wanted = next((language for language in languages if language), "en")
-    return CredentialView.from_keys(edc_view(document, wanted), "edc")
+    data, units = _view(document, wanted)
+    view = CredentialView.from_keys(data, "edc")
+    view.units = units
+    return view
 
 
 def _walk_language_maps(document: dict[str, Any]) -> Iterator[dict[str, Any]]:

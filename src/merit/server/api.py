@@ -28,6 +28,8 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.passport.pathway_api import router as pathway_router
 from merit.server.portal import services as portal
+from merit.server.qualifications.api import decisions_router as unit_decisions_router
+from merit.server.qualifications.api import units_router
 from merit.server.registry.api import router as registry_router
 from merit.server.validation.api import router as validation_router
 
@@ -44,6 +46,8 @@ problems.install(api)
 api.add_router("/registry/v1", registry_router)
 api.add_router("/api/v1/passport", pathway_router)
 api.add_router("/api/v1/validation", validation_router)
+api.add_router("", units_router)
+api.add_router("/registry/v1", unit_decisions_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -24,6 +24,7 @@ from merit.server.issuing import learners, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import demo_pathways
 from merit.server.passport import services as passport
+from merit.server.qualifications import demo_mapping
 from merit.server.registry import services as registry
 from merit.server.validation import demo as validation_demo
 
@@ -120,7 +121,9 @@ def create_demo_data() -> dict[str, Any]:
                 if passport.issued_to(record.document, [email]):
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
-        demo_pathways.create()  # Issue 14, progress: Jan follows the Polish qualification.
+        # Learning pathways (issue 14), in this order: imports, accreditations, mapping, progress, validation, award.
+        demo_mapping.create_demo_mappings(details)
+        demo_pathways.create()  # Jan follows the Polish qualification.
         validation_demo.create_validation_demo(details)
     return details
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
 from merit.core.microcredential.schema import OB3_SCHEMA_URL
 from merit.core.microcredential.spec import AwardingBody, Spec, Text
+from merit.core.microcredential.units import UnitCover, alignments
 from merit.core.recipients import check_did, check_email
 
 VC2 = "https://www.w3.org/ns/credentials/v2"
@@ -324,8 +326,12 @@ def render_credential(
     status_entries: list[dict[str, Any]] | None = None,
     awarding_body: AwardingBody | None = None,
     creator: dict[str, Any] | None = None,
+    units: Sequence[UnitCover] = (),
 ) -> dict[str, Any]:
     """An unsigned Open Badges 3.0 credential for ``learner``, issued by ``issuer_id``.
+
+    ``units`` are the units of qualifications the specification covers (its approved mappings), carried as
+    ``alignment`` entries to the unit and qualification IRIs (:mod:`merit.core.microcredential.units`).
 
     When an organisation issues a micro-credential that another one created (a grant of issuing rights),
     ``awarding_body`` is the issuing organisation (Annex I's awarding body) and ``creator`` the creator's
@@ -336,6 +342,8 @@ def render_credential(
         spec = replace(spec, awarding_body=awarding_body)
     profile = issuer_profile(spec, issuer_id)
     achievement = _achievement(spec, creator or {"id": issuer_id, "type": ["Profile"], "name": spec.awarding_body.name})
+    if units:
+        achievement["alignment"] = [*achievement["alignment"], *alignments(units)]
     subject: dict[str, Any] = {}
     if learner.did:
         subject["id"] = learner.did

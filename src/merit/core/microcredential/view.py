@@ -24,7 +24,7 @@ from merit.core.credview import (
     missing_elements,
     number,
 )
-from merit.core.microcredential import vocab
+from merit.core.microcredential import units, vocab
 from merit.core.vc import as_list
 
 _EQF = vocab.SNB + "eqf/"
@@ -200,6 +200,7 @@ def _read_alignments(achievement: dict[str, Any], view: CredentialView) -> None:
     view.integration_description = texts(vocab.INTEGRATION_OPTION, None, "targetDescription")
     view.part_of = [str(a["targetUrl"]) for a in by_kind.get(vocab.PART_OF, []) if _str(a.get("targetUrl"))]
     view.further_information = _str(first(vocab.FURTHER_INFORMATION).get("targetUrl"))
+    view.units = units.read(alignments)
 
 
 def _read_legacy(achievement: dict[str, Any], view: CredentialView) -> None:

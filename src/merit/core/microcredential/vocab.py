@@ -131,6 +131,8 @@ PREREQUISITES = "ext:Prerequisites"
 INTEGRATION_OPTION = "ext:IntegrationOption"
 PART_OF = "ext:PartOf"
 FURTHER_INFORMATION = "ext:FurtherInformation"
+QUALIFICATION_UNIT = "ext:QualificationUnit"
+"""A unit of a qualification the micro-credential covers (decision 0025, ``merit.core.microcredential.units``)."""
 TARGET_TYPES = frozenset(
     {
         EQF_LEVEL,
@@ -151,6 +153,7 @@ TARGET_TYPES = frozenset(
         INTEGRATION_OPTION,
         PART_OF,
         FURTHER_INFORMATION,
+        QUALIFICATION_UNIT,
     }
 )
 """Every ``targetType`` Merit writes; other issuers' alignments are read by their targets instead."""

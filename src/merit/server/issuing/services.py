@@ -493,6 +493,14 @@ def _registry_allows(specification: Specification, issuer: Organisation) -> dict
     return {"awarding_body": body, "creator": {"id": creator.did, "type": ["Profile"], "name": creator.name}}
 
 
+def unit_covers(specification: Specification, spec: Spec) -> list[Any]:
+    """The units of qualifications ``specification`` covers by its approved mappings (decision 0025), titled in
+    its language: the credential carries them as alignments."""
+    from merit.server.qualifications.mapping import covers  # The qualifications build on these services.
+
+    return covers(specification.organisation, specification.key, spec.language)
+
+
 def unsigned_from_specification(
     specification: Specification,
     learner: Learner,
@@ -511,7 +519,14 @@ def unsigned_from_specification(
     options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
     return render_credential(
-        spec, learner, organisation.did, grade=grade, valid_until=valid_until, credential_id=credential_id, **options
+        spec,
+        learner,
+        organisation.did,
+        grade=grade,
+        valid_until=valid_until,
+        credential_id=credential_id,
+        units=unit_covers(specification, spec),
+        **options,
     )
 
 
@@ -541,18 +556,28 @@ def issue_from_specification(
 PREVIEW_LEARNER = Learner(email="learner@example.org", name="Alex Example")
 
 
-def preview_credential(organisation: Organisation, data: dict[str, Any]) -> dict[str, Any] | None:
+def preview_credential(
+    organisation: Organisation, data: dict[str, Any], key: str | None = None
+) -> dict[str, Any] | None:
     """The unsigned credential a learner would receive from ``data``, or ``None`` while it is incomplete.
 
-    The learner is an example, and the proof and status entries are added only when a credential is issued.
+    The learner is an example, and the proof and status entries are added only when a credential is issued. With
+    ``key``, the units its approved mappings cover are carried as they would be (decision 0025).
     """
     if not lint_spec(data).ok:
         return None
+    spec = parse_spec(data)
+    units: list[Any] = []
+    if key:
+        from merit.server.qualifications.mapping import covers
+
+        units = covers(organisation, key, spec.language)
     return render_credential(
-        parse_spec(data),
+        spec,
         PREVIEW_LEARNER,
         organisation.did,
         credential_id="urn:uuid:00000000-0000-4000-8000-000000000000",
+        units=units,
     )
 
 
@@ -579,13 +604,14 @@ def issue_batch(
     organisation = issuer or specification.organisation
     options = _registry_allows(specification, organisation)
     spec = parsed_specification(specification)
+    units = unit_covers(specification, spec)
     results: list[IssuedCredential | MeritError] = []
     documents: list[tuple[int, dict[str, Any]]] = []
     for position, (learner, grade, *until) in enumerate(items):
         try:
             valid_until = until[0] if until else None
             unsigned = render_credential(
-                spec, learner, organisation.did, grade=grade, valid_until=valid_until, **options
+                spec, learner, organisation.did, grade=grade, valid_until=valid_until, units=units, **options
             )
             documents.append((position, _prepared(organisation, unsigned)))
             results.append(MalformedValueError("not issued"))  # Replaced below once signed.

@@ -15,6 +15,7 @@ from merit.core.verify import VerificationReport
 from merit.server import esco
 from merit.server.passport.models import HeldCredential
 from merit.server.portal.report import describe
+from merit.server.qualifications import mapping
 from merit.server.workspace import vocabulary
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
@@ -106,6 +107,7 @@ def content(held: HeldCredential, view: CredentialView | None = None) -> dict[st
         "supervision": concept(view.supervision),
         "prerequisites": text(view.prerequisites),
         "integration": concept(view.integration),
+        "units": mapping.describe(view.units, wanted[0]),
         "grade": view.grade,
         "further": view.further_information,
         "missing": view.missing,

@@ -42,6 +42,7 @@ from merit.core.verify.report import (
 from merit.server import dates, esco
 from merit.server.portal.accreditation import accreditation_text, standing
 from merit.server.portal.corewords import code_text, known, warning_text
+from merit.server.qualifications import mapping
 from merit.server.workspace import vocabulary
 
 COMPLETENESS = "eu_mandatory_elements"
@@ -338,6 +339,7 @@ def content(document: dict[str, Any], report: VerificationReport | None = None, 
         "quality_assurance": _label(view.quality_assurance, labels),
         "quality_assurance_body": view.quality_assurance_body,
         "grade": view.grade,
+        "units": mapping.describe(view.units, language),
     }
 
 

@@ -30,6 +30,11 @@ class Authority(models.Model):
     """
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="authority")
+    requires_mapping_approval = models.BooleanField(
+        default=True,
+        help_text="A micro-credential mapped to a unit of a qualification this authority owns counts only once "
+        "the authority approved the mapping (decision 0025).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.registry import review, views
+from merit.server.registry import mappings, review, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("registry/review/<int:pk>", review.review_application, name="review-application"),
     path("registry/evidence/<int:pk>", review.evidence, name="evidence"),
     path("registry/accreditations/<int:pk>/change", review.change, name="change"),
+    path("registry/mappings/", mappings.mappings, name="mappings"),
+    path("registry/mappings/<int:pk>/decide", mappings.decide, name="mapping-decide"),
+    path("registry/mappings/setting", mappings.setting, name="mapping-setting"),
 ]

@@ -33,7 +33,7 @@ from merit.server.issuing import services
 from merit.server.issuing.models import Specification
 from merit.server.registry import wording
 from merit.server.registry.services import scope_findings
-from merit.server.workspace import vocabulary
+from merit.server.workspace import units, vocabulary
 from merit.server.workspace.access import organisation_for
 from merit.server.workspace.designer_form import (
     TEXTS,
@@ -218,7 +218,7 @@ def _page(
     search: tuple[str, str] | None = None,
     key_value: str | None = None,
 ) -> HttpResponse:
-    context = _context(organisation, form, confirmed=request.POST.get("publish_outside_scope") == "yes")
+    context = _context(organisation, form, confirmed=request.POST.get("publish_outside_scope") == "yes", key=key)
     context.update(
         {
             "specification": latest,
@@ -231,6 +231,7 @@ def _page(
             "already_published": latest is not None
             and latest.state == Specification.State.PUBLISHED
             and latest.data == context["data"],
+            "unit_rows": units.rows(organisation, key, units.reader_language()) if key else [],
         }
     )
     template = "workspace/designer_form.html" if request.headers.get("HX-Request") else "workspace/designer.html"
@@ -251,7 +252,9 @@ def _choices() -> dict[str, Any]:
     }
 
 
-def _context(organisation: Organisation, form: DesignerForm, *, confirmed: bool = False) -> dict[str, Any]:
+def _context(
+    organisation: Organisation, form: DesignerForm, *, confirmed: bool = False, key: str | None = None
+) -> dict[str, Any]:
     data = spec_from_form(form)
     report = lint_spec(data)
     missing = set(report.missing)
@@ -262,7 +265,7 @@ def _context(organisation: Organisation, form: DesignerForm, *, confirmed: bool 
         checklist.append({"label": label, "done": name not in missing, "anchor": anchor})
     errors = [say(issue) for issue in report.issues if issue.code != "missing"]
     suggestions = [str(label) for path, label in vocabulary.OPTIONAL.items() if not has_element(data, path)]
-    preview = services.preview_credential(organisation, data) if report.ok and not form.errors else None
+    preview = services.preview_credential(organisation, data, key) if report.ok and not form.errors else None
     outside = scope_findings(organisation, data)
     return {
         "organisation": organisation,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from merit.server.workspace import credentials, designer, issue_one, organisation, views
+from merit.server.workspace import credentials, designer, issue_one, organisation, units, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<slug:slug>/specifications/new", designer.designer, name="designer-new"),
     path("<slug:slug>/specifications/check", designer.check, name="designer-check"),
     path("<slug:slug>/specifications/<slug:key>/", designer.designer, name="designer"),
+    path("<slug:slug>/specifications/<slug:key>/units", units.units, name="units"),
+    path("<slug:slug>/specifications/<slug:key>/units/<int:pk>/remove", units.remove, name="unit-remove"),
     path("<slug:slug>/esco", designer.esco_search, name="esco"),
     path("<slug:slug>/specifications/<int:spec_id>/upload", views.upload, name="upload"),
     path("<slug:slug>/specifications/<int:spec_id>/issue", issue_one.issue_one, name="issue-one"),
