@@ -405,22 +405,24 @@ def test_the_migration_fills_what_cards_kept_before_cover(setting: dict[str, Any
     assert "practical-assessment" in held.assessment
 
 
-def test_alignments_to_known_units_are_kept_for_credentials_from_elsewhere() -> None:
-    from merit.core.credview import CredentialView
+def test_the_units_a_credential_from_elsewhere_states_are_kept() -> None:
+    from merit.core.keys import KeyPair, SigningKey
+    from merit.core.microcredential import Learner, parse_spec, render_credential
+    from merit.core.microcredential.units import UnitCover
+    from merit.core.microcredential.view import view_of
+    from tests.server.passport.conftest import ROOT
 
     row = save_qualification(issuing.create_organisation(slug="registry", name="Registry", country="SE"))
-    document = {
-        "credentialSubject": {
-            "achievement": {
-                "alignment": [
-                    {"type": ["Alignment"], "targetUrl": f"{IRI}#S2", "targetName": "Elsäkerhet"},
-                    {"type": ["Alignment"], "targetUrl": f"{IRI}#S3", "targetCode": "partial"},
-                    {"type": ["Alignment"], "targetUrl": "http://data.europa.eu/esco/skill/x", "targetName": "x"},
-                ]
-            }
-        }
-    }
-    found = pathways.stored_fields(document, CredentialView())
+    key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
+    spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
+    covers = [
+        UnitCover(unit=f"{IRI}#S2", unit_name="Elsäkerhet", qualification=row.iri, qualification_name="Q"),
+        UnitCover(
+            unit=f"{IRI}#S3", unit_name="Montage", qualification=row.iri, qualification_name="Q", coverage="partial"
+        ),
+    ]
+    document = render_credential(spec, Learner(email="anna@example.se"), key.controller, units=covers)
+    found = pathways.stored_fields(document, view_of(document))
     assert found["units"] == [
         {"unit": f"{IRI}#S2", "coverage": "full", "qualification": row.iri},
         {"unit": f"{IRI}#S3", "coverage": "partial", "qualification": row.iri},
@@ -432,15 +434,14 @@ def test_a_credential_from_an_issuer_elsewhere_says_it_is_not_accredited(employe
     from merit.core.issue import sign_credential
     from merit.core.keys import KeyPair, SigningKey
     from merit.core.microcredential import Learner, parse_spec, render_credential
+    from merit.core.microcredential.units import UnitCover
     from tests.server.passport.conftest import ROOT
 
     save_qualification(employer)
     key = SigningKey.for_did_key(KeyPair.generate("Ed25519"))
     spec = parse_spec(json.loads((ROOT / "examples" / "solar-installation-vocational.json").read_text()))
-    unsigned = render_credential(spec, Learner(email="anna@example.se", name="Anna"), key.controller)
-    unsigned["credentialSubject"]["achievement"]["alignment"].append(
-        {"type": ["Alignment"], "targetUrl": f"{IRI}#S1", "targetName": "Solcellsteknik", "targetType": "ext:Unit"}
-    )
+    covers = [UnitCover(unit=f"{IRI}#S1", unit_name="Solcellsteknik", qualification=IRI, qualification_name="Q")]
+    unsigned = render_credential(spec, Learner(email="anna@example.se", name="Anna"), key.controller, units=covers)
     content = json.dumps(sign_credential(unsigned, key)).encode("utf-8")
     held = passport.add_credential(anna[0], content, source="import").held
     assert held is not None

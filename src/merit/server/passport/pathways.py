@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from merit.core.credview import CredentialView, UnitAlignment
+from merit.core.credview import CredentialView
 from merit.core.qualifications import rules
 from merit.server.accounts.models import did_prefix
 from merit.server.issuing.learners import fold
@@ -28,7 +28,7 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import status
 from merit.server.passport.models import HeldCredential
 from merit.server.qualifications import access
-from merit.server.qualifications.models import Following, Qualification, Unit, UnitMapping
+from merit.server.qualifications.models import Following, Qualification, UnitMapping
 from merit.server.qualifications.services import to_core
 
 FIELDS = (
@@ -56,36 +56,6 @@ FIELDS = (
 # What a card covers, kept when it is added.
 
 
-def targets(document: Any) -> dict[str, str]:
-    """The credential's alignment targets (``targetUrl``) with the coverage each says (``targetCode``
-    ``partial``, else full)."""
-    subjects = document.get("credentialSubject") if isinstance(document, dict) else None
-    subject = subjects[0] if isinstance(subjects, list) and subjects else subjects
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    found = achievement.get("alignment") if isinstance(achievement, dict) else None
-    alignments = [a for a in (found if isinstance(found, list) else [found]) if isinstance(a, dict)]
-    return {
-        str(a["targetUrl"]): "partial" if a.get("targetCode") == "partial" else "full"
-        for a in alignments[:500]
-        if isinstance(a.get("targetUrl"), str)
-    }
-
-
-def fill_units(view: CredentialView, document: Any) -> None:
-    """Set ``view.units`` from the credential's alignments whose ``targetUrl`` is a unit this installation knows,
-    when the view's reader did not.
-
-    The one place the passport reads unit alignments itself: once the credential readers fill
-    :attr:`CredentialView.units` (the mapping work of issue 14), this does nothing and can go."""
-    if view.units:
-        return
-    urls = targets(document)
-    if not urls:
-        return
-    known = dict(Unit.objects.filter(iri__in=list(urls)).values_list("iri", "qualification__iri"))
-    view.units.extend(UnitAlignment(url, coverage, known[url]) for url, coverage in urls.items() if url in known)
-
-
 def _specification(issuer_id: str | None, credential_id: str | None) -> str:
     """``slug/key`` of the specification of a credential this installation issued, else ``""``."""
     prefix = did_prefix()
@@ -102,7 +72,6 @@ def _specification(issuer_id: str | None, credential_id: str | None) -> str:
 def stored_fields(document: Any, view: CredentialView) -> dict[str, Any]:
     """What :class:`HeldCredential` keeps for progress: the units it covers, its specification when it was issued
     here, its types of assessment and its supervision level (Merit's codes)."""
-    fill_units(view, document)
     return {
         "units": [{"unit": u.unit, "coverage": u.coverage, "qualification": u.qualification} for u in view.units][:200],
         "specification": _specification(view.issuer_id, view.id)[:220],

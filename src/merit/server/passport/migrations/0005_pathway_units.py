@@ -9,15 +9,13 @@ W3C = ("vc", "vc-jose", "ob3-jwt")
 
 def fill(apps, schema_editor):
     """What each card covers, for the cards kept before progress existed: the units its alignments name (those this
-    installation knows), its specification when it was issued here, its assessment and supervision codes."""
+    states, its specification when it was issued here, its assessment and supervision codes."""
     from merit.core.errors import MeritError
     from merit.core.jwt import credential_of
     from merit.core.microcredential.view import view_of
     from merit.server.accounts.models import did_prefix
-    from merit.server.passport.pathways import targets
 
     held = apps.get_model("passport", "HeldCredential")
-    unit = apps.get_model("qualifications", "Unit")
     issued = apps.get_model("issuing", "IssuedCredential")
     prefix = did_prefix()
     for row in held.objects.filter(format__in=W3C).iterator():
@@ -27,8 +25,6 @@ def fill(apps, schema_editor):
             view = view_of(document)
         except (MeritError, ValueError, TypeError, KeyError):
             continue  # A card that cannot be read again keeps no units: it counts toward nothing.
-        urls = targets(document)
-        known = dict(unit.objects.filter(iri__in=list(urls)).values_list("iri", "qualification__iri")) if urls else {}
         specification = ""
         if row.issuer_id.startswith(prefix) and row.credential_id:
             slug = row.issuer_id.removeprefix(prefix)
@@ -39,7 +35,9 @@ def fill(apps, schema_editor):
             )
             specification = f"{slug}/{key}" if key else ""
         held.objects.filter(pk=row.pk).update(
-            units=[{"unit": u, "coverage": c, "qualification": known[u]} for u, c in urls.items() if u in known],
+            units=[{"unit": u.unit, "coverage": u.coverage, "qualification": u.qualification} for u in view.units][
+                :200
+            ],
             specification=specification[:220],
             assessment=[c.code for c in view.assessment if c.code][:20],
             supervision=(view.supervision.code if view.supervision and view.supervision.code else "")[:40],
