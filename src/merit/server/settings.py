@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "merit.server.passport",
     "merit.server.registry",
     "merit.server.qualifications",
+    "merit.server.stacking",
     "merit.server.workers",
     "django_tasks",
     "django_tasks_db",

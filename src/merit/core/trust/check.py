@@ -60,6 +60,15 @@ def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name.removeprefix("ext:")).lower()
 
 
+QUALIFICATION_TYPES = {
+    "ext:FullQualification": "qualification",
+    "ext:PartialQualification": "qualification",
+    "ext:QualificationUnit": "unit-of-qualification",
+}
+"""The stacked credentials' achievement types (``merit.core.qualifications.award``, decision 0028) and the credential
+type an accreditation scope names for them."""
+
+
 def credential_type_of(credential: dict[str, Any]) -> str:
     """The credential type an accreditation scope names: ``micro-credential`` for EU micro-credentials.
 
@@ -72,6 +81,8 @@ def credential_type_of(credential: dict[str, Any]) -> str:
     kind = achievement.get("achievementType")
     if "EUMicroCredential" in (types if isinstance(types, list) else [types]) or kind == "MicroCredential":
         return "micro-credential"
+    if isinstance(kind, str) and kind in QUALIFICATION_TYPES:
+        return QUALIFICATION_TYPES[kind]
     if isinstance(kind, str) and kind:
         return _kebab(kind)
     declared = credential.get("type")

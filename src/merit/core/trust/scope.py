@@ -22,6 +22,8 @@ ISCED_IRI = "http://data.europa.eu/snb/isced-f/"
 _ISCED = re.compile(r"^[0-9]{2,4}$")
 _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _TYPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+MAX_QUALIFICATIONS = 200
 
 
 def check_eqf(value: Any, name: str) -> int | None:
@@ -78,6 +80,9 @@ class Scope:
     isced_fields: tuple[str, ...] = ()
     credential_types: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    qualifications: tuple[str, ...] = ()
+    """IRIs of the qualifications the accredited institution may award (a register's identifiers, ZRK or QDR). They
+    restrict nothing about micro-credentials: :meth:`gaps` ignores them, :meth:`names` asks about them."""
 
     def __post_init__(self) -> None:
         low = check_eqf(self.eqf_min, "eqf_min")
@@ -89,6 +94,16 @@ class Scope:
         for kind in self.credential_types:
             if not _TYPE.match(kind):
                 raise MalformedValueError(f"{kind!r} is not a credential type such as 'micro-credential'")
+        if len(self.qualifications) > MAX_QUALIFICATIONS:
+            raise MalformedValueError(f"a scope names at most {MAX_QUALIFICATIONS} qualifications")
+        for iri in self.qualifications:
+            if not isinstance(iri, str) or not _IRI.match(iri):
+                raise MalformedValueError(f"{iri!r} is not a qualification IRI (an absolute http or https URL)")
+        object.__setattr__(self, "qualifications", tuple(dict.fromkeys(self.qualifications)))
+
+    def names(self, qualification: str) -> bool:
+        """Whether this scope names ``qualification`` (an IRI): then the institution may award it."""
+        return qualification in self.qualifications
 
     def gaps(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[Gap]:
         """Each way this scope does not cover a credential with these properties; empty when it covers it."""
@@ -134,13 +149,16 @@ class Scope:
 
     def facts(self) -> dict[str, Any]:
         """The scope as plain data for a report (independent of how an accreditation credential encodes it)."""
-        return {
+        facts: dict[str, Any] = {
             "eqfMin": self.eqf_min,
             "eqfMax": self.eqf_max,
             "iscedFields": list(self.isced_fields),
             "credentialTypes": list(self.credential_types),
             "regions": list(self.regions),
         }
+        if self.qualifications:
+            facts["qualifications"] = list(self.qualifications)
+        return facts
 
     def _eqf(self) -> str:
         low, high = self.eqf_min, self.eqf_max
@@ -162,6 +180,9 @@ class Scope:
         text = f"{self._eqf()} in {self._fields()}"
         extra = [", ".join(self.credential_types)] if self.credential_types else []
         extra += [", ".join(self.regions)] if self.regions else []
+        if self.qualifications:
+            count = len(self.qualifications)
+            extra.append(f"{count} qualification{'s' if count != 1 else ''} to award")
         return f"{text} ({'; '.join(extra)})" if extra else text
 
     @classmethod
@@ -185,6 +206,8 @@ class Scope:
             data["credentialType"] = list(self.credential_types)
         if self.regions:
             data["region"] = list(self.regions)
+        if self.qualifications:
+            data["qualification"] = list(self.qualifications)
         return data
 
 
