@@ -28,6 +28,7 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.portal import services as portal
 from merit.server.registry.api import router as registry_router
+from merit.server.stacking.api import router as awards_router
 
 api = NinjaAPI(
     title="Merit API",
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
+api.add_router("/api/v1/awards", awards_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

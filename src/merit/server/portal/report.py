@@ -425,4 +425,13 @@ def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: s
         "credentials": [describe(inner, inner.document) for inner in report.credentials],
         "receipt_url": None,
         "status_change": status_change(checks, document) if report.kind == "credential" else None,
+        "stack": _stack(checks, document) if report.kind == "credential" else None,
     }
+
+
+def _stack(checks: list[Check], document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stacked credential's components and their state now (``merit.server.stacking.components``), checked only
+    when its own signature verified."""
+    from merit.server.stacking.components import describe_stack  # Stacking builds on the portal's verifier.
+
+    return describe_stack(document, any(c.name == PROOF and c.outcome == "passed" for c in checks))
