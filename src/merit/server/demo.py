@@ -24,6 +24,7 @@ from merit.server.issuing import learners, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import services as passport
 from merit.server.registry import services as registry
+from merit.server.stacking import demo as stacking_demo
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -118,6 +119,9 @@ def create_demo_data() -> dict[str, Any]:
                 if passport.issued_to(record.document, [email]):
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
+        # Issue 14, learning pathways: imports, stack (accreditations), mapping, progress, validation, stack (award).
+        stacking_demo.accredit_demo_institutions()
+        stacking_demo.award_demo(details)
     return details
 
 
