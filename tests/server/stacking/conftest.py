@@ -116,6 +116,11 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The institution, its accreditation, the qualification, Jan's two mapped credentials and a recognition."""
     authority = registry.create_authority(slug="demo-registry", name="Demo registry", country="PL")
     reviewer = person(authority.organisation, "reviewer")
     izba = issuing.create_organisation(slug="izba-logistyki", name="Polska Izba Logistyki", country="PL")

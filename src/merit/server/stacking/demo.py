@@ -105,7 +105,7 @@ def award_demo(details: dict[str, Any], source: Callable[[Qualification], Basis]
         return None
     basis = source(qualification) if source is not None else jans_basis(qualification)
     try:
-        made, token = services.award(institution, qualification, JAN, basis, actor="demo", source="demo")
+        made, _token = services.award(institution, qualification, JAN, basis, actor="demo", source="demo")
     except services.AwardRefused as exc:
         notes.append(f"no award: {exc.message}")
         return None
