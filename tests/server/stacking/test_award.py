@@ -58,19 +58,15 @@ def test_an_award_signs_the_stacked_credential_with_its_components(
     assert [m.to for m in mail.outbox] == [["jan.kowalski@example.pl"]]
 
 
-def test_a_unit_credential(world: World) -> None:
-    made, _ = services.award(
-        world.izba,
-        world.qualification,
-        JAN,
-        world.basis(world.forklift, recognised=False),
-        actor="o",
-        unit=f"{ZRK}#ZE2",
-    )
-    achievement = made.credential.document["credentialSubject"]["achievement"]
+def test_a_unit_credential_cites_only_what_completes_the_unit(world: World) -> None:
+    made, _ = services.award(world.izba, world.qualification, JAN, world.basis(), actor="o", unit=f"{ZRK}#ZE2")
+    document = made.credential.document
+    achievement = document["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == core_award.QUALIFICATION_UNIT
     assert achievement["id"] == f"{ZRK}#ZE2"
     assert made.unit_iri == f"{ZRK}#ZE2"
+    assert [c.id for c in core_award.cited(document)] == [world.forklift.credential_id]
+    assert list(made.components.values_list("credential_id", flat=True)) == [world.forklift.credential_id]
 
 
 def test_not_accredited_is_refused(world: World) -> None:

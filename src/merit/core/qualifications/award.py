@@ -201,7 +201,6 @@ def render_award(
         if not vc.is_url(cited_id):
             raise MalformedValueError(f"the component credential id {cited_id!r} is not a URL")
     issued = issued or datetime.now(UTC)
-    language = qualification.language
     title = qualification.text(qualification.title) or qualification.code
     awarded: Unit | None = None
     if unit is not None:
@@ -214,7 +213,12 @@ def render_award(
         name = f"{unit_title} ({title})"
         kind = QUALIFICATION_UNIT
         description = f"A unit (set of learning outcomes) of the qualification {qualification.code} {title}."
-        criteria = f"The learning outcomes of the unit {awarded.code or awarded.iri} were verified."
+        outcomes = [qualification.text(o.text) or "" for o in awarded.outcomes]
+        criteria = (
+            "Learning outcomes verified: " + "; ".join(o for o in outcomes if o)
+            if any(outcomes)
+            else f"The learning outcomes of the unit {awarded.code or awarded.iri} were verified."
+        )
         achievement_id = awarded.iri
     else:
         name = title
@@ -245,7 +249,6 @@ def render_award(
         "name": name,
         "description": description,
         "criteria": {"narrative": criteria},
-        "inLanguage": language,
         "creator": issuer,
         "alignment": alignments,
     }

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from merit.core import credview, edc, formats, openbadges2, texts
 from merit.core.credview import Concept
 from merit.core.microcredential.view import extract_spec_view, view_of
+from merit.core.qualifications.award import is_award
 from merit.core.verify import Check, VerificationReport, dispatch
 from merit.core.verify.report import (
     ACCREDITATION,
@@ -96,6 +97,8 @@ def completeness_check(document: dict[str, Any]) -> Check:
         subject = subject[0] if isinstance(subject, list) and subject else subject
         if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
             return Check(COMPLETENESS, "not_applicable", "not a micro-credential (no achievement)")
+        if is_award(document):  # Annex I is for micro-credentials; its qualification credential is stacked from them.
+            return Check(COMPLETENESS, "not_applicable", "a qualification credential, not a micro-credential")
         missing = extract_spec_view(document)["missing"]
     if missing:
         return Check(COMPLETENESS, "failed", "missing: " + ", ".join(missing), "INCOMPLETE", {"missing": missing})

@@ -220,6 +220,23 @@ def issuer_profile(institution: Organisation) -> dict[str, Any]:
     return profile
 
 
+def _cited(
+    basis: Basis, checked: list[Checked], found: rules.Progress, unit: str | None
+) -> tuple[Basis, list[Checked]]:
+    """The part of ``basis`` that counts for what is awarded: for a unit, what completes that unit; for the
+    qualification, what its rules counted. Nothing else is cited, so the credential never rests on more than it says."""
+    if unit is not None:
+        state = next(s for s in found.units if s.unit.iri == unit)
+        keys, units = set(state.by), {unit}
+    else:
+        counted = [pair for rule in found.rules for pair in rule.counted]
+        keys = {key for _iri, key in counted if key != "recognised"}
+        units = {iri for iri, key in counted if key == "recognised"}
+    kept = [item for item in checked if item.piece.credential_id in keys]
+    recognitions = tuple(r for r in basis.recognitions if r.unit in units)
+    return Basis(basis.qualification, tuple(item.piece for item in kept), recognitions), kept
+
+
 def unsigned(
     institution: Organisation,
     qualification: Qualification,
@@ -228,20 +245,22 @@ def unsigned(
     *,
     unit: str | None = None,
     credential_id: str | None = None,
-) -> tuple[dict[str, Any], list[Checked]]:
-    """The credential that would be signed (after every check of :func:`check`), and the checked components."""
+) -> tuple[dict[str, Any], list[Checked], Basis]:
+    """The credential that would be signed (after every check of :func:`check`), the components it cites as checked,
+    and the basis it cites (:func:`_cited`)."""
     checked, found = check(institution, qualification, learner, basis, unit=unit)
+    cited, kept = _cited(basis, checked, found, unit)
     credential = core_award.render_award(
         to_core(qualification),
-        basis,
+        cited,
         learner,
         issuer_profile(institution),
         units=tuple(found.done),
         unit=unit,
         credential_id=credential_id,
-        names={item.piece.credential_id: item.name for item in checked if item.name},
+        names={item.piece.credential_id: item.name for item in kept if item.name},
     )
-    return credential, checked
+    return credential, kept, cited
 
 
 def award(
@@ -258,7 +277,9 @@ def award(
     """Award ``qualification`` (or one ``unit`` of it) to ``learner`` on ``basis``; returns the award and the claim
     link's token. Raises :class:`AwardRefused`; a second award with the same ``credential_id`` raises
     ``CredentialExists`` and signs nothing."""
-    document, checked = unsigned(institution, qualification, learner, basis, unit=unit, credential_id=credential_id)
+    document, checked, basis = unsigned(
+        institution, qualification, learner, basis, unit=unit, credential_id=credential_id
+    )
     accreditation = accreditation_for(institution, qualification)
     assert accreditation is not None  # check() refused otherwise.
     language = qualification.language if qualification.language in dict(settings.LANGUAGES) else ""

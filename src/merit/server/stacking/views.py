@@ -110,9 +110,17 @@ def awardable(organisation: Organisation) -> list[Qualification]:
 
 
 def _title(qualification: Qualification) -> str:
-    language = (get_language() or "en").split("-")[0]
+    return _titled(qualification)[0]
+
+
+def _titled(qualification: Qualification) -> tuple[str, str]:
+    """The title in the reader's language, else the qualification's, else any; and the language it is in."""
+    reader = (get_language() or "en").split("-")[0]
     titles = qualification.title
-    return str(titles.get(language) or titles.get(qualification.language) or next(iter(titles.values()), ""))
+    for language in (reader, qualification.language, *titles):
+        if titles.get(language):
+            return str(titles[language]), language
+    return "", reader
 
 
 def _token(organisation: Organisation, values: dict[str, str], basis: Basis) -> str:
@@ -144,12 +152,13 @@ def _values(source: Any) -> dict[str, str]:
 def _preview(organisation: Organisation, values: dict[str, str]) -> dict[str, Any]:
     basis, learner, qualification = basis_for(organisation, values)
     unit = values["unit"] or None
-    document, checked = services.unsigned(organisation, qualification, learner, basis, unit=unit)
+    document, checked, cited = services.unsigned(organisation, qualification, learner, basis, unit=unit)
     units = {u.iri: u for u in qualification.units.all()}
     return {
         "learner": learner,
         "qualification": qualification,
-        "title": _title(qualification),
+        "title": _titled(qualification)[0],
+        "title_lang": _titled(qualification)[1],
         "unit": units.get(unit) if unit else None,
         "document": document,
         "checked": [
@@ -163,7 +172,7 @@ def _preview(organisation: Organisation, values: dict[str, str]) -> dict[str, An
         ],
         "recognitions": [
             {"unit": units[r.unit].code if r.unit in units else r.unit, "method": r.method, "decision": r.decision}
-            for r in basis.recognitions
+            for r in cited.recognitions
         ],
         "confirmation": _token(organisation, values, basis),
         "qr": None,
