@@ -64,3 +64,26 @@ def test_when_the_signature_fails_no_component_is_checked(world: World) -> None:
     assert stack is not None
     assert [r["state"] for r in stack["rows"]] == ["unknown", "unknown", "neutral"]
     assert describe_stack(world.forklift.document, authentic=True) is None  # A micro-credential is no stack.
+
+
+def test_a_verifier_sees_whether_the_accreditation_names_the_qualification(world: World, client: Client) -> None:
+    from merit.server.issuing.models import IssuedCredential
+    from merit.server.portal import services as portal
+    from tests.server.stacking.conftest import accredit
+
+    made, _ = services.award(world.izba, world.qualification, JAN, world.basis(), actor="o")
+    (check,) = [
+        c for c in portal.verifier().verify_credential(made.credential.document).checks if c.name == "accreditation"
+    ]
+    assert check.outcome == "passed"
+    other = issuing.create_organisation(slug="other", name="Other Institution", country="PL")
+    accredit(other, world.authority, world.reviewer)  # Accredited, but for no qualification.
+    unsigned = core_award.render_award(to_core(world.qualification), world.basis(), JAN, services.issuer_profile(other))
+    document = issuing.issue_credential(other, unsigned, actor="t").document
+    report = portal.verifier().verify_credential(document)
+    (check,) = [c for c in report.checks if c.name == "accreditation"]
+    assert check.outcome == "warning"
+    assert check.details["gaps"] == [{"rule": "qualification", "value": ZRK}]
+    html = verify(client, json.dumps(document))
+    assert f"the accreditation does not name the qualification {ZRK}" in html
+    assert IssuedCredential.objects.filter(organisation=other).count() == 1

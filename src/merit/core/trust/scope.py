@@ -61,7 +61,8 @@ def _quietly(parse: Callable[[str], str], value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Gap:
-    """One way a scope does not cover a credential: the ``rule`` (``eqf``, ``isced``, ``type`` or ``region``) and
+    """One way a scope does not cover a credential: the ``rule`` (``eqf``, ``isced``, ``type``, ``region`` or
+    ``qualification``: a qualification credential whose qualification the scope does not name) and
     the credential's value for it (``None`` when the credential states none)."""
 
     rule: str
@@ -141,6 +142,10 @@ class Scope:
             return f"ISCED-F {gap.value} is outside the accredited {self._fields()}"
         if gap.rule == "type":
             return f"the credential type {gap.value} is not one of the accredited {', '.join(self.credential_types)}"
+        if gap.rule == "qualification":
+            if gap.value is None:
+                return "the credential names no qualification, and awarding one needs an accreditation naming it"
+            return f"the accreditation does not name the qualification {gap.value}"
         if gap.value is None:
             return "the issuer states no country or region code, and the accreditation is for " + ", ".join(
                 self.regions

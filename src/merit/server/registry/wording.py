@@ -148,6 +148,8 @@ def gap_text(gap: trust.Gap) -> str:
         return _("the field %(field)s is not an accredited field") % {"field": isced_label(gap.value)}
     if gap.rule == "type":
         return _("the type %(type)s is not accredited") % {"type": type_name(str(gap.value))}
+    if gap.rule == "qualification":
+        return _("the accreditation does not name the qualification %(iri)s") % {"iri": gap.value or "?"}
     if gap.value is None:
         return _("your organisation states no country")
     return _("the region %(region)s is outside the accredited regions") % {"region": region_name(gap.value)}
