@@ -138,3 +138,14 @@ def test_a_confirmed_id_issues_once(world: World) -> None:
             credential_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427",
         )
     assert IssuedCredential.objects.filter(credential_id="urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427").count() == 1
+
+
+def test_a_component_issued_as_a_jwt_is_cited_by_the_digest_of_its_compact_text(world: World) -> None:
+    specification = world.forklift.specification
+    unsigned = issuing.unsigned_from_specification(specification, JAN, issuer=world.izba)
+    jwt = issuing.issue_credential(world.izba, unsigned, actor="t", specification=specification, securing="jwt")
+    assert jwt.is_jwt
+    made, _ = services.award(world.izba, world.qualification, JAN, world.basis(jwt, world.safety), actor="o")
+    (first, *_rest) = core_award.cited(made.credential.document)
+    assert first.id == jwt.credential_id
+    assert first.digest == core_award.digest_sri(jwt.document_json.encode("utf-8"))

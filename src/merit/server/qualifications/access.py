@@ -35,3 +35,9 @@ def institutions_for(qualification: Qualification) -> list[Organisation]:
         if qualification.iri in a.qualifications
     }
     return sorted(found.values(), key=lambda o: o.name)
+
+
+def awardable_by(organisation: Organisation) -> QuerySet[Qualification]:
+    """The active qualifications a current accreditation of ``organisation`` names (what it may award now)."""
+    iris = {iri for a in _current().filter(organisation=organisation) for iri in a.qualifications}
+    return Qualification.objects.filter(iri__in=iris, status=Qualification.Status.ACTIVE)

@@ -29,7 +29,7 @@ from merit.server.delivery import services as delivery
 from merit.server.issuing import recipients
 from merit.server.issuing.models import IssuedCredential
 from merit.server.issuing.requests import CredentialExists, learner_too_long
-from merit.server.qualifications.access import accreditation_for
+from merit.server.qualifications.access import accreditation_for, awardable_by
 from merit.server.qualifications.models import Qualification
 from merit.server.stacking import services
 from merit.server.workspace.access import organisation_for
@@ -106,7 +106,7 @@ def _learner(values: dict[str, str]) -> Learner:
 
 def awardable(organisation: Organisation) -> list[Qualification]:
     """The qualifications a current accreditation of ``organisation`` names."""
-    return [q for q in Qualification.objects.filter(status="active") if accreditation_for(organisation, q)]
+    return list(awardable_by(organisation).prefetch_related("units"))
 
 
 def _title(qualification: Qualification) -> str:
