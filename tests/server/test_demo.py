@@ -31,27 +31,22 @@ from merit.server.passport.models import HeldCredential
 from merit.server.portal import services as portal
 from merit.server.registry.models import Accreditation
 
-SAFETY = "warehouse-safety"
-
 
 def test_demo_data_is_complete_and_verifies(db: None) -> None:
     details = create_demo_data()
-    assert len(details["users"]) == 2 + len(ORGANISATIONS) + 2 + 1, (
-        "operator, authority, an owner each, two learners, the assessor"
-    )
+    assert len(details["users"]) == 2 + len(ORGANISATIONS) + 2, "operator, authority, an owner each, two learners"
     assert all(token.startswith("mrt_") for _, token in details["tokens"])
     assert Organisation.objects.count() == len(ORGANISATIONS) + 1, "and the registry authority's own"
-    published = Specification.objects.filter(state=Specification.State.PUBLISHED)
-    assert published.count() == len(ORGANISATIONS) + 1, "and the warehouse-safety one mapped to a unit"
-    records = list(IssuedCredential.objects.filter(specification__isnull=False).exclude(specification__key=SAFETY))
+    assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
+    records = list(IssuedCredential.objects.filter(specification__isnull=False))
     assert len(records) == len(ORGANISATIONS) * len(LEARNERS)
     # Each issuer's list finds its learners by name, as for credentials issued in the workspace.
     assert {(r.learner_name, r.learner_contact) for r in records} == {(name, email) for email, name in LEARNERS}
     verifier = services.verifier()
     outcomes = {record.state: verifier.verify_credential(record.document).outcome for record in records}
     assert outcomes == {"valid": "verified", "revoked": "invalid"}
-    # The registry authority accredited two of the organisations; the third issues unaccredited, and the
-    # employer's verifier (the portal's, which consults the registry) says which is which.
+    # The registry authority accredited every organisation (Izba Logistyki as the certifying institution of the
+    # Polish qualification, issue 14), and the employer's verifier (the portal's, which consults the registry) says so.
     portal_verifier = portal.verifier()
     accredited = {}
     for record in records:
@@ -63,14 +58,14 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     assert accredited == {
         "yrkeshogskolan-norr": ("passed", True),
         "university-east": ("passed", True),
-        # Accredited (to award the Polish qualification, issue 14) after it issued these: a warning says so.
-        "izba-logistyki": ("warning", True),
+        "izba-logistyki": ("passed", True),
     }
-    assert Accreditation.objects.count() == 3
+    # Two for micro-credentials, and two naming the demo qualifications (one of them, Izba's, for both).
+    assert Accreditation.objects.count() == 4
     # The two learners with accounts hold their credentials, one from each organisation, in their passports.
     for email, _name in LEARNERS[:2]:
         held = HeldCredential.objects.filter(owner__username=email)
-        assert held.count() == len(ORGANISATIONS) + (email == "jan.kowalski@example.pl"), "Jan's warehouse-safety"
+        assert held.count() == len(ORGANISATIONS)
         assert all(h.recipient_verified and h.outcome == "verified" for h in held)
 
 

@@ -32,6 +32,7 @@ from merit.server.qualifications.api import decisions_router as unit_decisions_r
 from merit.server.qualifications.api import units_router
 from merit.server.registry.api import router as registry_router
 from merit.server.validation.api import router as validation_router
+from merit.server.stacking.api import router as awards_router
 
 api = NinjaAPI(
     title="Merit API",
@@ -48,6 +49,7 @@ api.add_router("/api/v1/passport", pathway_router)
 api.add_router("/api/v1/validation", validation_router)
 api.add_router("", units_router)
 api.add_router("/registry/v1", unit_decisions_router)
+api.add_router("/api/v1/awards", awards_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -27,6 +27,7 @@ from merit.server.passport import services as passport
 from merit.server.qualifications import demo_mapping
 from merit.server.registry import services as registry
 from merit.server.validation import demo as validation_demo
+from merit.server.stacking import demo as stacking_demo
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -122,9 +123,11 @@ def create_demo_data() -> dict[str, Any]:
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
         # Learning pathways (issue 14), in this order: imports, accreditations, mapping, progress, validation, award.
+        stacking_demo.accredit_demo_institutions()
         demo_mapping.create_demo_mappings(details)
         demo_pathways.create()  # Jan follows the Polish qualification.
         validation_demo.create_validation_demo(details)
+        stacking_demo.award_demo(details)
     return details
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "merit.server.registry",
     "merit.server.qualifications",
     "merit.server.validation",
+    "merit.server.stacking",
     "merit.server.workers",
     "django_tasks",
     "django_tasks_db",

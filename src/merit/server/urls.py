@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("accounts/", include("merit.server.accounts.urls")),
     path("workspace/", include("merit.server.workspace.urls")),
+    path("workspace/", include("merit.server.stacking.urls")),
     path("verify/", include("merit.server.portal.urls")),
     path("orgs/<slug:slug>/did.json", views.did_document, name="did-document"),
     path("orgs/<slug:slug>/logo", accounts.logo, name="organisation-logo"),

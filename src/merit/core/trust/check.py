@@ -25,6 +25,7 @@ from merit.core import vc
 from merit.core.errors import CouldNotVerifyError, MeritError
 from merit.core.trust.claims import Accreditation, is_accreditation, read_accreditation
 from merit.core.trust.registry import TrustRegistry
+from merit.core.trust.scope import Gap
 from merit.core.verify.report import ACCREDITATION, VALIDITY, Check
 
 if TYPE_CHECKING:
@@ -60,6 +61,25 @@ def _kebab(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "-", name.removeprefix("ext:")).lower()
 
 
+QUALIFICATION_TYPES = {
+    "ext:FullQualification": "qualification",
+    "ext:PartialQualification": "qualification",
+    "ext:QualificationUnit": "unit-of-qualification",
+}
+"""The stacked credentials' achievement types (``merit.core.qualifications.award``, decision 0028) and the credential
+type an accreditation scope names for them."""
+
+
+def awarded_qualification(credential: dict[str, Any]) -> str | None:
+    """The register IRI of the qualification a qualification credential awards: its ``ext:Qualification``
+    alignment (decision 0028), or None."""
+    for alignment in vc.as_list(_achievement(credential).get("alignment")):
+        if isinstance(alignment, dict) and alignment.get("targetType") == "ext:Qualification":
+            url = alignment.get("targetUrl")
+            return url if isinstance(url, str) else None
+    return None
+
+
 def credential_type_of(credential: dict[str, Any]) -> str:
     """The credential type an accreditation scope names: ``micro-credential`` for EU micro-credentials.
 
@@ -72,6 +92,8 @@ def credential_type_of(credential: dict[str, Any]) -> str:
     kind = achievement.get("achievementType")
     if "EUMicroCredential" in (types if isinstance(types, list) else [types]) or kind == "MicroCredential":
         return "micro-credential"
+    if isinstance(kind, str) and kind in QUALIFICATION_TYPES:
+        return QUALIFICATION_TYPES[kind]
     if isinstance(kind, str) and kind:
         return _kebab(kind)
     declared = credential.get("type")
@@ -212,6 +234,10 @@ def _assess(
     eqf, fields, kind, region = credential_facts(credential)
     wanted: list[str | None] = list(fields) or [None]
     gaps = list(dict.fromkeys(gap for isced in wanted for gap in scope.gaps(eqf, isced, kind, region)))
+    if kind in QUALIFICATION_TYPES.values():  # Only an institution accredited for a qualification may award it.
+        awarded = awarded_qualification(credential)
+        if awarded is None or not scope.names(awarded):
+            gaps.append(Gap("qualification", awarded))
     if gaps:
         return _outside(
             "; ".join(scope.explain(gap) for gap in gaps),

@@ -43,6 +43,8 @@ REGION = "ext:Region"
 ACCREDITING_BODY = "ext:AccreditingBody"
 QA_FRAMEWORK = "ext:QualityAssuranceFramework"
 DECISION = "ext:AccreditationDecision"
+QUALIFICATION = "ext:Qualification"
+"""A qualification the accredited institution may award: ``targetUrl`` is its register IRI (decision 0028)."""
 
 
 def _subject(credential: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +136,7 @@ def read_accreditation(credential: dict[str, Any]) -> Accreditation:
                 isced_fields=strings(scope.get("iscedField"), "accreditedFor.iscedField"),
                 credential_types=strings(scope.get("credentialType"), "accreditedFor.credentialType"),
                 regions=strings(scope.get("region"), "accreditedFor.region"),
+                qualifications=strings(scope.get("qualification"), "accreditedFor.qualification"),
             ),
         )
     if not is_accreditation(credential):
@@ -157,6 +160,7 @@ def read_accreditation(credential: dict[str, Any]) -> Accreditation:
             isced_fields=_codes(by_type.get(ISCED_FIELD, []), "ISCED-F field"),
             credential_types=_codes(by_type.get(CREDENTIAL_TYPE, []), "credential type"),
             regions=_codes(by_type.get(REGION, []), "region"),
+            qualifications=strings([a.get("targetUrl") for a in by_type.get(QUALIFICATION, [])], "qualification"),
         ),
     )
 

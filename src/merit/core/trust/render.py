@@ -216,6 +216,8 @@ def scope_alignments(scope: Scope) -> list[dict[str, Any]]:
         found.append(_alignment(claims.CREDENTIAL_TYPE, kind, claims.NS + "credentialType", kind))
     for region in scope.regions:
         found.append(_alignment(claims.REGION, region, _ISO_3166 + region.split("-")[0], region, "ISO 3166"))
+    for iri in scope.qualifications:
+        found.append(_alignment(claims.QUALIFICATION, f"Qualification {iri}", iri))
     return found
 
 

@@ -22,6 +22,8 @@ ISCED_IRI = "http://data.europa.eu/snb/isced-f/"
 _ISCED = re.compile(r"^[0-9]{2,4}$")
 _REGION = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
 _TYPE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+MAX_QUALIFICATIONS = 200
 
 
 def check_eqf(value: Any, name: str) -> int | None:
@@ -59,7 +61,8 @@ def _quietly(parse: Callable[[str], str], value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Gap:
-    """One way a scope does not cover a credential: the ``rule`` (``eqf``, ``isced``, ``type`` or ``region``) and
+    """One way a scope does not cover a credential: the ``rule`` (``eqf``, ``isced``, ``type``, ``region`` or
+    ``qualification``: a qualification credential whose qualification the scope does not name) and
     the credential's value for it (``None`` when the credential states none)."""
 
     rule: str
@@ -78,6 +81,9 @@ class Scope:
     isced_fields: tuple[str, ...] = ()
     credential_types: tuple[str, ...] = ()
     regions: tuple[str, ...] = ()
+    qualifications: tuple[str, ...] = ()
+    """IRIs of the qualifications the accredited institution may award (a register's identifiers, ZRK or QDR). They
+    restrict nothing about micro-credentials: :meth:`gaps` ignores them, :meth:`names` asks about them."""
 
     def __post_init__(self) -> None:
         low = check_eqf(self.eqf_min, "eqf_min")
@@ -89,6 +95,16 @@ class Scope:
         for kind in self.credential_types:
             if not _TYPE.match(kind):
                 raise MalformedValueError(f"{kind!r} is not a credential type such as 'micro-credential'")
+        if len(self.qualifications) > MAX_QUALIFICATIONS:
+            raise MalformedValueError(f"a scope names at most {MAX_QUALIFICATIONS} qualifications")
+        for iri in self.qualifications:
+            if not isinstance(iri, str) or not _IRI.match(iri):
+                raise MalformedValueError(f"{iri!r} is not a qualification IRI (an absolute http or https URL)")
+        object.__setattr__(self, "qualifications", tuple(dict.fromkeys(self.qualifications)))
+
+    def names(self, qualification: str) -> bool:
+        """Whether this scope names ``qualification`` (an IRI): then the institution may award it."""
+        return qualification in self.qualifications
 
     def gaps(self, eqf: int | None, isced: str | None, credential_type: str, region: str | None) -> list[Gap]:
         """Each way this scope does not cover a credential with these properties; empty when it covers it."""
@@ -126,6 +142,10 @@ class Scope:
             return f"ISCED-F {gap.value} is outside the accredited {self._fields()}"
         if gap.rule == "type":
             return f"the credential type {gap.value} is not one of the accredited {', '.join(self.credential_types)}"
+        if gap.rule == "qualification":
+            if gap.value is None:
+                return "the credential names no qualification, and awarding one needs an accreditation naming it"
+            return f"the accreditation does not name the qualification {gap.value}"
         if gap.value is None:
             return "the issuer states no country or region code, and the accreditation is for " + ", ".join(
                 self.regions
@@ -134,13 +154,16 @@ class Scope:
 
     def facts(self) -> dict[str, Any]:
         """The scope as plain data for a report (independent of how an accreditation credential encodes it)."""
-        return {
+        facts: dict[str, Any] = {
             "eqfMin": self.eqf_min,
             "eqfMax": self.eqf_max,
             "iscedFields": list(self.isced_fields),
             "credentialTypes": list(self.credential_types),
             "regions": list(self.regions),
         }
+        if self.qualifications:
+            facts["qualifications"] = list(self.qualifications)
+        return facts
 
     def _eqf(self) -> str:
         low, high = self.eqf_min, self.eqf_max
@@ -162,6 +185,9 @@ class Scope:
         text = f"{self._eqf()} in {self._fields()}"
         extra = [", ".join(self.credential_types)] if self.credential_types else []
         extra += [", ".join(self.regions)] if self.regions else []
+        if self.qualifications:
+            count = len(self.qualifications)
+            extra.append(f"{count} qualification{'s' if count != 1 else ''} to award")
         return f"{text} ({'; '.join(extra)})" if extra else text
 
     @classmethod
@@ -185,6 +211,8 @@ class Scope:
             data["credentialType"] = list(self.credential_types)
         if self.regions:
             data["region"] = list(self.regions)
+        if self.qualifications:
+            data["qualification"] = list(self.qualifications)
         return data
 
 

@@ -69,6 +69,10 @@ def _gap(gap: dict[str, Any]) -> str:
         return _("its field ISCED-F %(code)s is outside the accredited fields") % {"code": value}
     if rule == "type":
         return _("its type (%(type)s) is not an accredited kind of credential") % {"type": _kind(str(value))}
+    if rule == "qualification":
+        if value is None:
+            return _("it names no qualification")
+        return _("the accreditation does not name the qualification %(iri)s") % {"iri": value}
     if value is None:
         return _("its issuer states no country or region")
     return _("its issuer's region %(region)s is outside the accredited regions") % {"region": value}

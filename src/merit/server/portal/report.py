@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from merit.core import credview, edc, formats, openbadges2, texts
 from merit.core.credview import Concept
 from merit.core.microcredential.view import extract_spec_view, view_of
+from merit.core.qualifications.award import is_award
 from merit.core.verify import Check, VerificationReport, dispatch
 from merit.core.verify.report import (
     ACCREDITATION,
@@ -97,6 +98,8 @@ def completeness_check(document: dict[str, Any]) -> Check:
         subject = subject[0] if isinstance(subject, list) and subject else subject
         if not isinstance(subject, dict) or not isinstance(subject.get("achievement"), dict):
             return Check(COMPLETENESS, "not_applicable", "not a micro-credential (no achievement)")
+        if is_award(document):  # Annex I is for micro-credentials; its qualification credential is stacked from them.
+            return Check(COMPLETENESS, "not_applicable", "a qualification credential, not a micro-credential")
         missing = extract_spec_view(document)["missing"]
     if missing:
         return Check(COMPLETENESS, "failed", "missing: " + ", ".join(missing), "INCOMPLETE", {"missing": missing})
@@ -427,4 +430,13 @@ def describe(report: VerificationReport, document: dict[str, Any] | None, fmt: s
         "credentials": [describe(inner, inner.document) for inner in report.credentials],
         "receipt_url": None,
         "status_change": status_change(checks, document) if report.kind == "credential" else None,
+        "stack": _stack(checks, document) if report.kind == "credential" else None,
     }
+
+
+def _stack(checks: list[Check], document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stacked credential's components and their state now (``merit.server.stacking.components``), checked only
+    when its own signature verified."""
+    from merit.server.stacking.components import describe_stack  # Stacking builds on the portal's verifier.
+
+    return describe_stack(document, any(c.name == PROOF and c.outcome == "passed" for c in checks))

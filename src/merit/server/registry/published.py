@@ -59,7 +59,12 @@ def _record(organisation: Organisation, accreditations: list[Accreditation]) -> 
                 "state": a.current_state,
                 "authority": a.authority.organisation.did,
                 "scope": trust.Scope(
-                    a.eqf_min, a.eqf_max, tuple(a.isced_fields), tuple(a.credential_types), tuple(a.regions)
+                    a.eqf_min,
+                    a.eqf_max,
+                    tuple(a.isced_fields),
+                    tuple(a.credential_types),
+                    tuple(a.regions),
+                    tuple(a.qualifications),
                 ).to_json(),
                 "validFrom": a.valid_from.isoformat(),
                 "validUntil": a.valid_until.isoformat() if a.valid_until else None,

@@ -92,6 +92,7 @@ def scope_of(record: Application | Accreditation) -> trust.Scope:
         isced_fields=tuple(record.isced_fields),
         credential_types=tuple(record.credential_types),
         regions=tuple(record.regions),
+        qualifications=tuple(record.qualifications),
     )
 
 
@@ -102,6 +103,7 @@ def _scope_fields(scope: trust.Scope) -> dict[str, Any]:
         "isced_fields": list(scope.isced_fields),
         "credential_types": list(scope.credential_types),
         "regions": list(scope.regions),
+        "qualifications": list(scope.qualifications),
     }
 
 
@@ -172,7 +174,8 @@ def _covered(codes: tuple[str, ...], within: tuple[str, ...], prefix: str) -> bo
 def _same(one: trust.Scope, other: trust.Scope) -> bool:
     """The same scope, whatever order its codes were given in."""
     return (one.eqf_min, one.eqf_max) == (other.eqf_min, other.eqf_max) and all(
-        set(getattr(one, name)) == set(getattr(other, name)) for name in ("isced_fields", "credential_types", "regions")
+        set(getattr(one, name)) == set(getattr(other, name))
+        for name in ("isced_fields", "credential_types", "regions", "qualifications")
     )
 
 
@@ -185,6 +188,8 @@ def within(scope: trust.Scope, applied: trust.Scope) -> bool:
         scope.credential_types and set(scope.credential_types) <= set(applied.credential_types)
     ):
         return False
+    if not set(scope.qualifications) <= set(applied.qualifications):
+        return False  # Qualifications are granted by name, only those applied for.
     return _covered(scope.isced_fields, applied.isced_fields, "") and _covered(scope.regions, applied.regions, "-")
 
 

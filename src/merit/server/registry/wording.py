@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.utils import formats
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from merit.core import trust
 from merit.server.registry.services import Finding
@@ -112,9 +112,28 @@ def scope_text(scope: trust.Scope) -> str:
         _join(isced_label(code) for code in scope.isced_fields) or None,
         _join(type_name(kind) for kind in scope.credential_types) or None,
         _join(region_name(code) for code in scope.regions) or None,
+        qualifications_text(scope.qualifications),
     ]
     found = [part for part in parts if part]
     return "; ".join(found) if found else pgettext("registry scope", "every level and field")
+
+
+def qualifications_text(iris: Iterable[str]) -> str | None:
+    """The qualifications a scope lets an institution award, by code and title ("awarding 90001 Warehouse
+    operation…"); an IRI this installation does not know is shown as it is."""
+    iris = list(iris)
+    if not iris:
+        return None
+    from merit.server.qualifications.models import Qualification
+
+    language = (get_language() or "en").split("-")[0]
+    names = {}
+    for row in Qualification.objects.filter(iri__in=iris).only("iri", "code", "title", "language"):
+        title = row.title.get(language) or row.title.get(row.language) or next(iter(row.title.values()), "")
+        names[row.iri] = f"{row.code} {title}".strip()
+    return pgettext("registry scope", "awarding %(qualifications)s") % {
+        "qualifications": _join(names.get(iri, iri) for iri in iris)
+    }
 
 
 def gap_text(gap: trust.Gap) -> str:
@@ -129,6 +148,8 @@ def gap_text(gap: trust.Gap) -> str:
         return _("the field %(field)s is not an accredited field") % {"field": isced_label(gap.value)}
     if gap.rule == "type":
         return _("the type %(type)s is not accredited") % {"type": type_name(str(gap.value))}
+    if gap.rule == "qualification":
+        return _("the accreditation does not name the qualification %(iri)s") % {"iri": gap.value or "?"}
     if gap.value is None:
         return _("your organisation states no country")
     return _("the region %(region)s is outside the accredited regions") % {"region": region_name(gap.value)}
