@@ -1,0 +1,158 @@
+"""Qualifications in the ELM form for the QDR: JSON-LD of ELM ``Qualification`` (:func:`elm`), whose units are its
+parts (``hasPart``, each an ELM ``Qualification`` with ``isPartialQualification`` true and the level of the whole),
+with learning outcomes (``LearningOutcome``, ``relatedESCOSkill``), how they are verified (``provenBy`` a
+``LearningAssessmentSpecification``), EQF and NQF levels, ISCED-F and credits (``creditPoint``, ECTS unless
+``extra["creditFramework"]`` names another framework concept).
+
+The LOQ profile requires an EQF level, an NQF level, an ISCED-F code and a learning outcome for every
+qualification; :func:`gaps` says which of these a qualification lacks (its export is then not a valid QDR record).
+The context is inline (full IRIs), so that reading the export needs no network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from merit.core.qualifications.model import Outcome, Qualification, Text, Unit
+
+ELM = "http://data.europa.eu/snb/model/elm/"
+EQF = "http://data.europa.eu/snb/eqf/"
+ISCED = "http://data.europa.eu/snb/isced-f/"
+ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+STATUS = {"active": "active", "suspended": "suspended", "archived": "archived"}
+
+CONTEXT: dict[str, Any] = {
+    "elm": ELM,
+    "dc": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "adms": "http://www.w3.org/ns/adms#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "id": "@id",
+    "type": "@type",
+    "Qualification": "elm:Qualification",
+    "LearningOutcome": "elm:LearningOutcome",
+    "LearningAssessmentSpecification": "elm:LearningAssessmentSpecification",
+    "CreditPoint": "elm:CreditPoint",
+    "Identifier": "elm:Identifier",
+    "Concept": "skos:Concept",
+    "WebResource": "elm:WebResource",
+    "Note": "elm:Note",
+    "title": {"@id": "dc:title", "@container": "@language"},
+    "description": {"@id": "dc:description", "@container": "@language"},
+    "prefLabel": {"@id": "skos:prefLabel", "@container": "@language"},
+    "noteLiteral": {"@id": "elm:noteLiteral", "@container": "@language"},
+    "identifier": {"@id": "adms:identifier"},
+    "notation": {"@id": "skos:notation"},
+    "schemeName": {"@id": "elm:schemeName"},
+    "homepage": {"@id": "foaf:homepage"},
+    "contentUrl": {"@id": "elm:contentUrl", "@type": "xsd:anyURI"},
+    "ISCEDFCode": {"@id": "elm:ISCEDFCode"},
+    "EQFLevel": {"@id": "elm:EQFLevel"},
+    "NQFLevel": {"@id": "elm:NQFLevel"},
+    "isPartialQualification": {"@id": "elm:isPartialQualification"},
+    "learningOutcome": {"@id": "elm:learningOutcome"},
+    "learningOutcomeSummary": {"@id": "elm:learningOutcomeSummary"},
+    "relatedESCOSkill": {"@id": "elm:relatedESCOSkill"},
+    "provenBy": {"@id": "elm:provenBy"},
+    "hasPart": {"@id": "elm:hasPart"},
+    "creditPoint": {"@id": "elm:creditPoint"},
+    "framework": {"@id": "elm:framework"},
+    "point": {"@id": "elm:point"},
+    "status": {"@id": "elm:status"},
+}
+
+
+def _concept(iri: str) -> dict[str, Any]:
+    return {"id": iri, "type": "Concept"}
+
+
+def _outcome(outcome: Outcome) -> dict[str, Any]:
+    found: dict[str, Any] = {"type": "LearningOutcome", "title": dict(outcome.text)}
+    if outcome.esco:
+        found["relatedESCOSkill"] = [_concept(iri) for iri in outcome.esco]
+    return found
+
+
+def _credits(value: float | None, framework: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    return [{"type": "CreditPoint", "framework": _concept(framework), "point": f"{value:g}"}]
+
+
+def _levels(q: Qualification) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if q.isced:
+        found["ISCEDFCode"] = [_concept(ISCED + q.isced)]
+    if q.eqf_level is not None:
+        found["EQFLevel"] = _concept(f"{EQF}{q.eqf_level}")
+    if q.nqf_level:
+        found["NQFLevel"] = [_concept(q.nqf_level)]
+    return found
+
+
+def _node(
+    iri: str, code: str, title: Text, outcomes: tuple[Outcome, ...], q: Qualification, partial: bool
+) -> dict[str, Any]:
+    node: dict[str, Any] = {"id": iri, "type": "Qualification", "title": dict(title)}
+    if code:
+        node["identifier"] = [{"type": "Identifier", "notation": code, "schemeName": q.source}]
+    node.update(_levels(q))
+    node["isPartialQualification"] = partial
+    if outcomes:
+        node["learningOutcome"] = [_outcome(o) for o in outcomes]
+    return node
+
+
+def _unit(unit: Unit, q: Qualification, framework: str) -> dict[str, Any]:
+    node = _node(unit.iri, unit.code, unit.title, unit.outcomes, q, True)
+    if unit.verification:
+        node["provenBy"] = [{"type": "LearningAssessmentSpecification", "title": dict(unit.verification)}]
+    if credits := _credits(unit.credits, framework):
+        node["creditPoint"] = credits
+    node["status"] = STATUS.get(unit.status, unit.status)
+    return node
+
+
+def _own_outcomes(q: Qualification) -> tuple[Outcome, ...]:
+    stored = q.extra.get("learningOutcomes")
+    if isinstance(stored, list):
+        found = []
+        for item in stored:
+            if isinstance(item, dict) and isinstance(item.get("text"), dict):
+                found.append(Outcome(text=item["text"], esco=tuple(item.get("esco") or ())))
+        if found:
+            return tuple(found)
+    return tuple(outcome for unit in q.units for outcome in unit.outcomes)
+
+
+def elm(q: Qualification) -> dict[str, Any]:
+    """The ELM JSON-LD of ``q`` (a document with an inline ``@context``)."""
+    framework = str(q.extra.get("creditFramework") or ECTS)
+    node = _node(q.iri, q.code, q.title, _own_outcomes(q), q, q.kind == "partial")
+    node["@context"] = CONTEXT
+    if q.description:
+        node["description"] = dict(q.description)
+    if credits := _credits(q.credits, framework):
+        node["creditPoint"] = credits
+    if q.homepage:
+        node["homepage"] = [{"type": "WebResource", "contentUrl": q.homepage}]
+    node["status"] = STATUS.get(q.status, q.status)
+    if q.units:
+        node["hasPart"] = [_unit(unit, q, framework) for unit in q.units]
+    return {"@context": node.pop("@context"), **node}
+
+
+def gaps(q: Qualification) -> list[str]:
+    """What the LOQ profile requires that ``q`` lacks (empty: the export is a complete QDR record)."""
+    found = []
+    if q.eqf_level is None:
+        found.append("EQF level")
+    if not q.nqf_level:
+        found.append("NQF level")
+    if not q.isced:
+        found.append("ISCED-F field")
+    if not _own_outcomes(q):
+        found.append("learning outcomes")
+    found += [f"learning outcomes of {unit.code or unit.iri}" for unit in q.units if not unit.outcomes]
+    return found
