@@ -27,6 +27,7 @@ from merit.server.issuing import requests, search, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.portal import services as portal
+from merit.server.qualifications.api import router as qualifications_router
 from merit.server.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -40,6 +41,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("/registry/v1", registry_router)
+api.add_router("/api/v1/qualifications", qualifications_router)
 
 
 MAX_REASON = IssuedCredential._meta.get_field("state_reason").max_length

@@ -23,6 +23,7 @@ from merit.server.accounts.services import create_token, mark_verified
 from merit.server.issuing import learners, services
 from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import services as passport
+from merit.server.qualifications.demo import import_demo_qualifications
 from merit.server.registry import services as registry
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
@@ -118,6 +119,9 @@ def create_demo_data() -> dict[str, Any]:
                 if passport.issued_to(record.document, [email]):
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
+        # Issue 14, learning pathways (one line each, in this order): imports, stack (accreditations), mapping,
+        # progress, validation, stack (award).
+        import_demo_qualifications(details)
     return details
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("claim/<str:token>/credential.json", delivery.download, name="claim-download"),
     path("claim/<str:token>/credential.pdf", delivery.pdf, name="claim-pdf"),
     path("", include("merit.server.registry.urls")),
+    path("", include("merit.server.qualifications.urls")),
     path("", api.urls),
 ]
 

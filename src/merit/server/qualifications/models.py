@@ -150,3 +150,34 @@ class Following(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "qualification"], name="follow_a_qualification_once")]
         verbose_name = _("followed qualification")
         verbose_name_plural = _("followed qualifications")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of qualifications, read: its dry run (what will be created or updated, each bad record) and,
+    once imported, when. Only the member who checked it may import it, through an unguessable key; a batch with a
+    bad record is never imported (``docs/decisions/0024-qualification-imports.md``).
+
+    .. pii: who uploaded it (username).
+    .. pii_types: username
+    .. pii_retirement: kept as the organisation's record of imports
+    """
+
+    key = models.CharField(max_length=43, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="qualification_imports")
+    created_by = models.CharField(max_length=200)
+    filename = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=10, help_text="loq, zrk, table or merit")
+    qualifications = models.JSONField(default=list, help_text="The qualifications read, in Merit's JSON form.")
+    plan = models.JSONField(default=list, help_text="[{id, code, title, action: create|update}]")
+    errors = models.JSONField(default=list, help_text="[{record, message}]")
+    notes = models.JSONField(default=list, help_text="[{record, message}]: read but not interpreted")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("qualification import")
+        verbose_name_plural = _("qualification imports")
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}: {self.filename or self.source} ({len(self.qualifications)})"
