@@ -33,7 +33,7 @@ def zrk_record(**changes: object) -> bytes:
 @pytest.mark.parametrize(
     ("framework", "number", "eqf", "country"),
     [("SeQF", "5", 5, "SE"), ("PQF", "3", 3, "PL"), ("FiNQF", "8", 8, "FI"), ("NKR", "5.1", 5, "NO"),
-     ("NKR", "5.2", 5, "NO"), ("IE NQF", "2", None, None), ("NLQF", "4+", None, None)],
+     ("NKR", "5.2", 5, "NO"), ("IE NQF", "2", None, None), ("DK NQF", "5", None, None), ("NLQF", "4+", None, None)],
 )  # fmt: skip
 def test_nqf_levels_map_to_eqf_only_for_one_to_one_frameworks(
     framework: str, number: str, eqf: int | None, country: str | None

@@ -2,7 +2,7 @@
 schema's ``cv/nqf.xsd``) and the EQF level each maps to.
 
 The EQF level is given only for the frameworks referenced to the EQF one to one, level n to EQF n (SeQF, PQF/PRK,
-FiNQF, NKR with its sublevels, DK NQF, EstQF, DQR, LTQF; sources in ``docs/decisions/0024-qualification-imports.md``).
+FiNQF, NKR with its sublevels; sources in ``docs/decisions/0024-qualification-imports.md``).
 Any other framework's level has no EQF level here: Merit never guesses one.
 """
 
@@ -21,10 +21,6 @@ ONE_TO_ONE: dict[str, str] = {
     "PQF": "PL",
     "FiNQF": "FI",
     "NKR": "NO",
-    "DK NQF": "DK",
-    "EstQF": "EE",
-    "DQR": "DE",
-    "LTQF": "LT",
 }
 """Frameworks whose level n (and sublevels n.1, n.2) is EQF level n, with their country."""
 _LABEL = re.compile(r"^(?P<framework>.+?) Level (?P<level>\d)(?:\.\d)?$")
