@@ -151,6 +151,9 @@ def test_detail_page_shows_units_outcomes_rules_level_and_downloads(registry: Or
                  "All of: S1 Solar PV technology; S2 Electrical safety", "1 unit of: S3 Roof mounting",
                  "Sizes a solar PV system"):  # fmt: skip
         assert text in page, text
+    # The register's texts in another language than the page's are marked with theirs (WCAG 3.1.2).
+    assert '<span lang="sv">Skriftligt prov</span>' in page
+    assert "Solcellsteknik" not in page  # The unit's title has an English text: that one is shown.
     elm = Client().get(f"/qualifications/{row.pk}/elm.jsonld")
     assert elm["Content-Type"] == "application/ld+json"
     assert json.loads(elm.content)["EQFLevel"]["id"] == "http://data.europa.eu/snb/eqf/5"

@@ -98,7 +98,8 @@ def check(organisation: Organisation, content: bytes, *, filename: str, actor: s
             continue
         good.append(q)
         title = q.text(q.title) or ""
-        plan.append({"id": q.iri, "code": q.code, "title": title, "action": "update" if q.iri in owners else "create"})
+        action = "update" if q.iri in owners else "create"
+        plan.append({"id": q.iri, "code": q.code, "title": title, "lang": q.language, "action": action})
     return ImportBatch.objects.create(
         key=secrets.token_urlsafe(32),
         organisation=organisation,

@@ -25,6 +25,7 @@ from merit.server.qualifications.models import ImportBatch, Qualification
 from merit.server.workspace.access import may, organisation_for
 
 PER_PAGE = 25
+SOURCE_NAMES = {"loq": "Europass LOQ XML", "zrk": "ZRK", "table": "CSV", "merit": "Merit JSON"}
 
 
 def search(params: Any) -> tuple[QuerySet[Qualification], dict[str, str]]:
@@ -53,7 +54,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"row": row, "core": services.to_core(row, [])} for row in page]
     for item in rows:
-        item["title"] = wording.text(item["core"], item["core"].title)
+        item["title"] = wording.shown(item["core"], item["core"].title)
         item["level"] = wording.level(item["core"])
     countries = Qualification.objects.exclude(country="").values_list("country", flat=True).distinct()
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
@@ -146,7 +147,8 @@ def _batch(request: HttpRequest, slug: str, key: str) -> ImportBatch:
 @require_GET
 def import_check(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     batch = _batch(request, slug, key)
-    return render(request, "qualifications/import_check.html", {"organisation": batch.organisation, "batch": batch})
+    context = {"organisation": batch.organisation, "batch": batch, "source": SOURCE_NAMES.get(batch.source, "")}
+    return render(request, "qualifications/import_check.html", context)
 
 
 @login_required
@@ -156,7 +158,12 @@ def import_apply(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     try:
         saved = imports.apply(batch, actor=request.user.get_username())
     except imports.NotImportable as exc:
-        context = {"organisation": batch.organisation, "batch": batch, "refused": exc.errors}
+        context = {
+            "organisation": batch.organisation,
+            "batch": batch,
+            "source": SOURCE_NAMES.get(batch.source, ""),
+            "refused": exc.errors,
+        }
         return render(request, "qualifications/import_check.html", context, status=409)
     messages.success(
         request,

@@ -13,8 +13,24 @@ from merit.server.qualifications.models import Qualification
 STATUS_LABELS = dict(Qualification.Status.choices)
 
 
+def _reader() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
 def text(q: model.Qualification, value: model.Text | None) -> str:
-    return q.text(value, (get_language() or "en").split("-")[0]) or ""
+    return q.text(value, _reader()) or ""
+
+
+def shown(q: model.Qualification, value: model.Text | None) -> dict[str, str]:
+    """``value`` in the reader's language, else the qualification's, else any: ``{"text", "lang"}``, for the page to
+    mark a text in another language than its own with ``lang``."""
+    if not value:
+        return {"text": "", "lang": ""}
+    for language in (_reader(), q.language):
+        if value.get(language):
+            return {"text": value[language], "lang": language}
+    language, found = next(iter(value.items()))
+    return {"text": found, "lang": language}
 
 
 def level(q: model.Qualification) -> str:
@@ -55,8 +71,8 @@ def rule(q: model.Qualification, r: model.Rule) -> str:
 def detail(q: model.Qualification) -> dict[str, Any]:
     """What the detail page shows, each text in the reader's language."""
     return {
-        "title": text(q, q.title),
-        "description": text(q, q.description),
+        "title": shown(q, q.title),
+        "description": shown(q, q.description),
         "level": level(q),
         "status": STATUS_LABELS.get(q.status, q.status),
         "rules": [rule(q, r) for r in q.effective_rules],
@@ -64,15 +80,15 @@ def detail(q: model.Qualification) -> dict[str, Any]:
             {
                 "code": unit.code,
                 "iri": unit.iri,
-                "title": text(q, unit.title),
+                "title": shown(q, unit.title),
                 "credits": unit.credits,
                 "status": STATUS_LABELS.get(unit.status, unit.status),
-                "verification": text(q, unit.verification),
+                "verification": shown(q, unit.verification),
                 "outcomes": [
                     {
-                        "text": text(q, outcome.text),
+                        "text": shown(q, outcome.text),
                         "esco": list(outcome.esco),
-                        "criteria": [text(q, c) for c in outcome.criteria],
+                        "criteria": [shown(q, c) for c in outcome.criteria],
                     }
                     for outcome in unit.outcomes
                 ],
