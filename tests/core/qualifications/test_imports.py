@@ -4,12 +4,14 @@ ELM export checked against the LOQ SHACL shapes."""
 from __future__ import annotations
 
 import json
+import tarfile
 import warnings
 from pathlib import Path
 
 import pyshacl
 import pytest
 import rdflib
+from lxml import etree
 
 from merit.core.qualifications import batch, codec, export, levels, loq, table, zrk
 from merit.core.qualifications.batch import ImportRefused
@@ -289,3 +291,34 @@ def test_elm_export_without_isced_is_reported_and_fails_the_shapes() -> None:
 def test_json_form_round_trips_an_import() -> None:
     [q] = table.read(CSV).qualifications
     assert codec.from_json(json.loads(json.dumps(codec.to_json(q)))) == q
+
+
+@pytest.fixture(scope="module")
+def loq_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
+    folder = tmp_path_factory.mktemp("loq-xsd")
+    with tarfile.open(DATA / "loq" / "loq-xsd.tar.gz") as archive:
+        archive.extractall(folder, filter="data")
+    return etree.XMLSchema(etree.parse(str(folder / "loq.xsd")))
+
+
+@pytest.mark.parametrize("content", [ZRK, CSV], ids=["zrk", "csv"])
+def test_loq_xml_export_is_valid_against_the_schema_and_reads_back(content: bytes, loq_schema: etree.XMLSchema) -> None:
+    reader = zrk.read if content is ZRK else table.read
+    [q] = reader(content).qualifications
+    document = export.loq_xml([q])
+    assert loq_schema.validate(etree.fromstring(document)), loq_schema.error_log
+    [back] = loq.read(document).qualifications
+    assert (back.iri, back.kind, back.eqf_level, back.nqf_level, back.isced) == (
+        q.iri, q.kind, q.eqf_level, q.nqf_level, q.isced
+    )  # fmt: skip
+    # Outcomes come back with their texts and ESCO skills; criteria and how a unit is verified are notes in LOQ.
+    assert [(u.iri, u.title, [(o.text, o.esco) for o in u.outcomes], u.credits) for u in back.units] == [
+        (u.iri, u.title, [(o.text, o.esco) for o in u.outcomes], u.credits) for u in q.units
+    ]
+    if content is ZRK:
+        assert '<noteLiteral language="pl">Wskazuje zagrożenia'.encode() in document
+
+
+def test_the_schema_check_can_fail(loq_schema: etree.XMLSchema) -> None:
+    [q] = zrk.read(zrk_record(isced=None)).qualifications
+    assert not loq_schema.validate(etree.fromstring(export.loq_xml([q])))

@@ -157,6 +157,9 @@ def test_detail_page_shows_units_outcomes_rules_level_and_downloads(registry: Or
     elm = Client().get(f"/qualifications/{row.pk}/elm.jsonld")
     assert elm["Content-Type"] == "application/ld+json"
     assert json.loads(elm.content)["EQFLevel"]["id"] == "http://data.europa.eu/snb/eqf/5"
+    loq = Client().get(f"/qualifications/{row.pk}/loq.xml")
+    assert loq["Content-Type"] == "application/xml"
+    assert b'<EQFLevel uri="http://data.europa.eu/snb/eqf/5"/>' in loq.content
     merit = json.loads(Client().get(f"/qualifications/{row.pk}/qualification.json").content)
     assert merit["id"] == SE
     assert len(merit["units"]) == 4
@@ -215,6 +218,7 @@ def test_api_import_dry_run_then_import_list_search_detail_and_export(registry: 
     elm = client.get(f"/api/v1/qualifications/{pk}/elm")
     assert elm["Content-Type"] == "application/ld+json"
     assert elm.json()["type"] == "Qualification"
+    assert client.get(f"/api/v1/qualifications/{pk}/loq").content.startswith(b"<?xml")
     assert client.get("/api/v1/qualifications/999999").status_code == 404
 
 

@@ -156,3 +156,97 @@ def gaps(q: Qualification) -> list[str]:
         found.append("learning outcomes")
     found += [f"learning outcomes of {unit.code or unit.iri}" for unit in q.units if not unit.outcomes]
     return found
+
+
+LOQ_NS = "http://data.europa.eu/snb/model/ap/loq-constraints/"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+LANGUAGES = {
+    "pl": "POL", "sv": "SWE", "en": "ENG", "fi": "FIN", "nb": "NOB", "nn": "NNO", "no": "NOR", "da": "DAN",
+    "de": "DEU", "et": "EST", "lt": "LIT", "lv": "LAV", "fr": "FRA", "es": "SPA", "it": "ITA", "nl": "NLD",
+    "cs": "CES", "sk": "SLK", "uk": "UKR", "is": "ISL",
+}  # fmt: skip
+"""ISO 639-1 tags to the EU language authority's codes that ``loq.xsd`` enumerates (the languages Merit's users
+write registers in; another tag's texts are exported, the ``language`` element is then omitted)."""
+
+
+def loq_xml(qualifications: list[Qualification]) -> bytes:
+    """``qualifications`` as a LOQ XML document (schema v3.1.0): each a ``qualification``, its units partial
+    ``qualification`` entries it names in ``hasPart``, learning outcomes in ``learningOutcomeReferences`` (ids
+    ``<unit IRI>-LO<n>``, their verification criteria as ``additionalNote``s), how a unit is verified as its
+    ``additionalNote``. Valid against ``loq.xsd`` when every
+    qualification has what :func:`gaps` asks for and its language is in :data:`LANGUAGES`."""
+    from lxml import etree
+
+    def q(name: str) -> str:
+        return f"{{{LOQ_NS}}}{name}"
+
+    root = etree.Element(q("Courses"), nsmap={None: LOQ_NS, "skos": SKOS_NS}, xsdVersion="3.1.0")
+    entries = etree.SubElement(root, q("learningAchievementSpecificationReferences"))
+    outcome_list = etree.SubElement(root, q("learningOutcomeReferences"))
+
+    def texts(parent: Any, name: str, value: Text | None) -> None:
+        for language, text in (value or {}).items():
+            etree.SubElement(parent, q(name), language=language).text = text
+
+    def outcome_refs(parent: Any, owner: str, outcomes: tuple[Outcome, ...]) -> None:
+        for number, outcome in enumerate(outcomes, start=1):
+            iri = f"{owner}-LO{number}"
+            element = etree.SubElement(outcome_list, q("learningOutcome"), id=iri)
+            texts(element, "title", outcome.text)
+            for criterion in outcome.criteria:  # The verification criteria, as notes (LOQ has no element for them).
+                texts(etree.SubElement(element, q("additionalNote")), "noteLiteral", criterion)
+            for skill in outcome.esco:
+                etree.SubElement(element, q("relatedESCOSkill"), uri=skill)
+            etree.SubElement(parent, q("learningOutcome"), idref=iri)
+
+    def entry(
+        owner: Qualification, iri: str, code: str, title: Text, outcomes: tuple[Outcome, ...], *, partial: bool,
+        unit: Unit | None = None,
+    ) -> None:  # fmt: skip
+        element = etree.SubElement(entries, q("qualification"), id=iri)
+        if code:
+            identifier = etree.SubElement(element, q("identifier"))
+            etree.SubElement(identifier, f"{{{SKOS_NS}}}notation").text = code
+            etree.SubElement(identifier, q("schemeName")).text = owner.source
+        texts(element, "title", title)
+        if unit is None:
+            texts(element, "description", owner.description)
+        if unit is not None and unit.verification:
+            note = etree.SubElement(element, q("additionalNote"))
+            texts(note, "noteLiteral", unit.verification)
+        etree.SubElement(element, q("status")).text = STATUS.get((unit or owner).status, "active")
+        if owner.isced:
+            etree.SubElement(element, q("ISCEDFCode"), uri=ISCED + owner.isced)
+        credits = unit.credits if unit is not None else owner.credits
+        if credits is not None:
+            point = etree.SubElement(element, q("creditPoint"))
+            etree.SubElement(point, q("framework"), uri=str(owner.extra.get("creditFramework") or ECTS))
+            etree.SubElement(point, q("point")).text = f"{credits:g}"
+        if owner.language in LANGUAGES:
+            etree.SubElement(element, q("language"), uri=LANGUAGE + LANGUAGES[owner.language])
+        outcome_refs(element, iri, outcomes)
+        if unit is None and not outcomes:  # The qualification's outcomes are its units' (LOQ requires one).
+            for part in owner.units:
+                for number in range(1, len(part.outcomes) + 1):
+                    etree.SubElement(element, q("learningOutcome"), idref=f"{part.iri}-LO{number}")
+        if unit is None:
+            for part in owner.units:
+                etree.SubElement(element, q("hasPart"), idref=part.iri)
+        else:
+            etree.SubElement(element, q("isPartOf"), idref=owner.iri)
+        etree.SubElement(element, q("isPartialQualification")).text = "true" if partial else "false"
+        if owner.eqf_level is not None:
+            etree.SubElement(element, q("EQFLevel"), uri=f"{EQF}{owner.eqf_level}")
+        if owner.nqf_level:
+            etree.SubElement(element, q("NQFLevel"), uri=owner.nqf_level)
+
+    for qualification in qualifications:
+        own = tuple(o for o in _own_outcomes(qualification) if not any(o in u.outcomes for u in qualification.units))
+        entry(
+            qualification, qualification.iri, qualification.code, qualification.title, own,
+            partial=qualification.kind == "partial",
+        )  # fmt: skip
+        for unit in qualification.units:
+            entry(qualification, unit.iri, unit.code, unit.title, unit.outcomes, partial=True, unit=unit)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -76,6 +76,12 @@ def elm(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@router.get("/{int:pk}/loq", summary="A qualification as Europass LOQ XML (schema 3.1.0)")
+def loq(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(Qualification, pk=pk)
+    return HttpResponse(export.loq_xml([services.to_core(row)]), content_type="application/xml")
+
+
 def _batch_body(batch: Any) -> dict[str, Any]:
     return {"source": batch.source, "plan": batch.plan, "errors": batch.errors, "notes": batch.notes}
 

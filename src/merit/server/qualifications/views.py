@@ -101,6 +101,14 @@ def elm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def loq(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(Qualification, pk=pk)
+    response = HttpResponse(export.loq_xml([services.to_core(row)]), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(row)}-loq.xml"'
+    return response
+
+
+@require_GET
 def as_json(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(Qualification, pk=pk)
     return _download(codec.to_json(services.to_core(row)), "application/json", f"{_filename(row)}.json")
