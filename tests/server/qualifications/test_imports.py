@@ -184,6 +184,16 @@ def test_catalogue_filters(registry: Organisation) -> None:
     assert Client().get("/qualifications/999999/").status_code == 404
 
 
+@pytest.mark.django_db
+def test_catalogue_pages_keep_the_search(registry: Organisation) -> None:
+    rows = "\n".join(f"urn:q:{n},Kurs {n} & mer,SeQF,4,U,Del" for n in range(30))
+    imports.import_file(registry, f"qualification,title_sv,framework,level,unit,unit_title_sv\n{rows}\n".encode(),
+                        filename="t.csv", actor="t")  # fmt: skip
+    page = Client().get("/qualifications/", {"q": "kurs & mer", "eqf": "4"}).content.decode()
+    assert "30 qualifications" in page
+    assert 'href="?q=kurs+%26+mer&amp;eqf=4&amp;page=2"' in page
+
+
 # --- API ------------------------------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -57,7 +58,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         item["title"] = wording.shown(item["core"], item["core"].title)
         item["level"] = wording.level(item["core"])
     countries = Qualification.objects.exclude(country="").values_list("country", flat=True).distinct()
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
     context = {
         "page": page,
         "rows": rows,
