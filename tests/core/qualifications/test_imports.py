@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
 EXAMPLES = ROOT / "examples" / "qualifications"
 ZRK = (EXAMPLES / "zrk-90001.json").read_bytes()
+PV = "http://data.europa.eu/esco/skill/18d3f89a-6ac5-4ca6-bf93-0baec4e13bcd"
 CSV = (EXAMPLES / "seqf-solcellsinstallator.csv").read_bytes()
 
 
@@ -141,6 +142,7 @@ def test_zrk_fixture_gives_the_partial_qualification_with_three_sets() -> None:
     assert [u.iri for u in q.units] == [f"{q.iri}#ZE{n}" for n in (1, 2, 3)]
     assert q.units[1].title["pl"] == "Obsługa wózka jezdniowego"
     assert q.units[1].outcomes[0].criteria[0]["pl"].startswith("Przeprowadza codzienną kontrolę")
+    assert q.units[1].outcomes[0].esco == ("http://data.europa.eu/esco/skill/28cb374e-6261-4133-8371-f9a5470145da",)
     assert q.extra == {"dziedzina": "104", "pkd": "52.10.B", "polon": None, "zrkId": 90001}
 
 
@@ -175,6 +177,8 @@ def test_zrk_legacy_xml_fields() -> None:
         ({"zestawy_efektow_uczenia_sie": [{"kod": "ZE1", "nazwa": "A", "efekty_uczenia_sie": [{"opis": ["x"]}]}]},
          "set ZE1: opis must be a text"),
         ({"url": "javascript:alert(1)"}, "url must be"),
+        ({"zestawy_efektow_uczenia_sie": [{"kod": "ZE1", "nazwa": "A", "efekty_uczenia_sie": [
+            {"opis": "x", "esco": ["https://example.org/skill"]}]}]}, "is not an ESCO skill IRI"),
     ],
 )  # fmt: skip
 def test_zrk_bad_records_are_listed_with_the_record_and_what_is_wrong(changes: dict[str, object], message: str) -> None:
@@ -211,6 +215,7 @@ def test_csv_gives_the_seqf_qualification_with_its_rules() -> None:
     assert q.units[0].outcomes[1].text == {"sv": "Väljer komponenter till anläggningen",
                                            "en": "Chooses the system's components"}  # fmt: skip
     assert [(r.kind, r.count, len(r.units)) for r in q.rules] == [("all", None, 2), ("choose", 1, 2)]
+    assert [o.esco for o in q.units[0].outcomes] == [(PV,), ()]
 
 
 def test_csv_with_semicolons_and_a_byte_order_mark() -> None:
@@ -226,13 +231,16 @@ def test_csv_with_semicolons_and_a_byte_order_mark() -> None:
         ("urn:q:x,X,all S9,S1,A", "names S9"),
         ("urn:q:x,X,lots of things,S1,A", "is not “all"),
         ("urn:q:x,,all,S1,A", "no title"),
+        ("urn:q:x,X,,S1,A,one|two,http://example.org/s", "2 outcomes"),
+        ("urn:q:x,X,,S1,A,one,http://example.org/s", "is not an ESCO skill IRI"),
         ("urn:q:x,X,,S1,A\nurn:q:x,Y,,S2,B", "title_en contradicts line 2"),
         ("not-an-iri,X,,S1,A", "must be the qualification's IRI"),
         ("urn:q:x,X,,S1,\n", "has no title"),
     ],
 )
 def test_csv_bad_records(rows: str, message: str) -> None:
-    content = "qualification,title_en,rules,unit,unit_title_en\n" + rows + "\nurn:q:good,Good,,G1,Good unit\n"
+    content = "qualification,title_en,rules,unit,unit_title_en,unit_outcomes_en,unit_esco\n" + rows
+    content += "\nurn:q:good,Good,,G1,Good unit,,\n"
     result = table.read(content)
     assert [q.iri for q in result.qualifications] == ["urn:q:good"]
     assert any(message in e.message for e in result.errors), result.errors

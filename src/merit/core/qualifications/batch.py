@@ -7,6 +7,7 @@ every problem at once. A whole file that cannot be read (not XML, too large, a D
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from merit.core.errors import MalformedValueError
@@ -57,6 +58,21 @@ class Batch:
                 self.fail(record, problem.message)
             return
         self.qualifications.append(qualification)
+
+
+ESCO_SKILL = re.compile(
+    r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+
+
+def esco_skills(value: str, where: str) -> tuple[str, ...]:
+    """The ESCO skill IRIs in ``value`` (separated by spaces); :class:`ValueError` naming ``where`` for anything
+    else."""
+    found = tuple(value.split())
+    for iri in found:
+        if not ESCO_SKILL.match(iri):
+            raise ValueError(f"{where}: {iri!r} is not an ESCO skill IRI (http://data.europa.eu/esco/skill/…)")
+    return found
 
 
 def check_size(content: bytes | str) -> None:

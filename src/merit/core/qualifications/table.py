@@ -7,7 +7,8 @@ Columns (names case-insensitive; ``<lang>`` is a language tag such as ``sv`` or 
 ``eqf`` (must agree with the level when both are given), ``country``, ``isced`` (ISCED-F code), ``credits``,
 ``status``, ``validity_months``, ``rules`` (``all S1 S2; 1 of S3 S4; 60 credits``), and for the unit: ``unit`` (its
 code; the unit's IRI is ``<qualification>#<unit>``), ``unit_title_<lang>``, ``unit_credits``,
-``unit_outcomes_<lang>`` (outcomes separated by ``|``), ``unit_verification_<lang>``.
+``unit_outcomes_<lang>`` (outcomes separated by ``|``), ``unit_esco`` (each outcome's ESCO skill IRIs, separated by
+spaces, the outcomes by ``|``), ``unit_verification_<lang>``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import re
 from dataclasses import dataclass, field
 
 from merit.core.qualifications import levels
-from merit.core.qualifications.batch import Batch, ImportRefused, check_size
+from merit.core.qualifications.batch import Batch, ImportRefused, check_size, esco_skills
 from merit.core.qualifications.model import KINDS, STATUSES, Outcome, Qualification, Rule, Text, Unit
 
 FIXED = (
     "qualification", "code", "kind", "language", "framework", "level", "eqf", "country", "isced", "credits",
-    "status", "validity_months", "rules", "unit", "unit_credits",
+    "status", "validity_months", "rules", "unit", "unit_credits", "unit_esco",
 )  # fmt: skip
 PREFIXED = ("title_", "description_", "unit_title_", "unit_outcomes_", "unit_verification_")
 DELIMITERS = (",", ";", "\t")
@@ -85,11 +86,20 @@ def _unit(iri: str, row: dict[str, str]) -> Unit | None:
     count = max((len(texts) for texts in outcomes.values()), default=0)
     if any(len(texts) != count for texts in outcomes.values()):
         raise _Bad(f"the unit {code} has a different number of outcomes in each language")
+    groups = [part.strip() for part in row.get("unit_esco", "").split("|")] if row.get("unit_esco") else []
+    if groups and len(groups) != count:
+        raise _Bad(f"the unit {code} has {len(groups)} groups of ESCO skills for {count} outcomes")
+    try:
+        esco = [esco_skills(group, f"the unit {code}") for group in groups] or [()] * count
+    except ValueError as exc:
+        raise _Bad(str(exc)) from exc
     return Unit(
         iri=f"{iri}#{code}",
         code=code,
         title=title,
-        outcomes=tuple(Outcome({lang: texts[i] for lang, texts in outcomes.items()}) for i in range(count)),
+        outcomes=tuple(
+            Outcome({lang: texts[i] for lang, texts in outcomes.items()}, esco=esco[i]) for i in range(count)
+        ),
         verification=_texts(row, "unit_verification_") or None,
         credits=_number(row.get("unit_credits", ""), "unit_credits"),
     )

@@ -6,10 +6,10 @@ A record's fields: ``id``, ``kod`` (code), ``nazwa`` (name; a text, or language 
 full; 2 = *cząstkowa*, partial), ``status`` (*włączona*, *funkcjonująca*: active; *zawieszona*: suspended;
 *archiwalna*: archived), ``poziom`` or ``poziom_prk`` (PRK level 1–8, EQF the same number), ``charakterystyka``
 (description), ``isced`` (ISCED-F code; the JSON API has ISCED codes) and ``zestawy_efektow_uczenia_sie``: the sets
-of learning outcomes (``kod``, ``nazwa``, ``efekty_uczenia_sie``: each ``opis`` with ``kryteria_weryfikacji``;
-``sposob_weryfikacji``; ``punkty``). Every other field (``dziedzina``, ``pkd``, ``polon``, ...) is kept in ``extra``
-uninterpreted. A unit's IRI is ``<qualification IRI>#<set code>``; the qualification's IRI is its ``url`` when the
-record has one, else ``base`` followed by its code.
+of learning outcomes (``kod``, ``nazwa``, ``efekty_uczenia_sie``: each ``opis`` with ``kryteria_weryfikacji`` and,
+Merit's addition, ``esco`` skill IRIs; ``sposob_weryfikacji``; ``punkty``). Every other field (``dziedzina``,
+``pkd``, ``polon``, ...) is kept in ``extra`` uninterpreted. A unit's IRI is ``<qualification IRI>#<set code>``;
+the qualification's IRI is its ``url`` when the record has one, else ``base`` followed by its code.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import unicodedata
 from typing import Any
 
 from merit.core.qualifications import levels
-from merit.core.qualifications.batch import Batch, ImportRefused, check_size
+from merit.core.qualifications.batch import Batch, ImportRefused, check_size, esco_skills
 from merit.core.qualifications.loq import parse_xml
 from merit.core.qualifications.model import Outcome, Qualification, Text, Unit
 
@@ -95,7 +95,15 @@ def _unit(iri: str, data: Any, position: int) -> Unit:
                     raise _Bad(f"learning outcome {number}: a verification criterion must be a text")
                 if criterion.strip():
                     criteria.append({"pl": criterion.strip()})
-            outcomes.append(Outcome(text=_text(item, "opis", required=True) or {}, criteria=tuple(criteria)))
+            esco = _list(item, "esco")
+            if not all(isinstance(iri, str) for iri in esco):
+                raise _Bad(f"learning outcome {number}: esco must be a list of ESCO skill IRIs")
+            try:
+                skills = esco_skills(" ".join(esco), f"learning outcome {number}")
+            except ValueError as exc:
+                raise _Bad(str(exc)) from exc
+            text = _text(item, "opis", required=True) or {}
+            outcomes.append(Outcome(text=text, esco=skills, criteria=tuple(criteria)))
         points = data.get("punkty")
         if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0):
             raise _Bad("punkty must be a number of credits, zero or more")
