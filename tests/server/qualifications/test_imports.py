@@ -25,6 +25,7 @@ ZRK = (EXAMPLES / "zrk-90001.json").read_bytes()
 CSV = (EXAMPLES / "seqf-solcellsinstallator.csv").read_bytes()
 PL = "https://zrk.example/kwalifikacje/90001"
 SE = "https://seqf.example/kvalifikationer/solcellsinstallator"
+PV = "http://data.europa.eu/esco/skill/18d3f89a-6ac5-4ca6-bf93-0baec4e13bcd"
 XXE = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><kwalifikacja>&x;</kwalifikacja>'
 
 
@@ -154,6 +155,7 @@ def test_detail_page_shows_units_outcomes_rules_level_and_downloads(registry: Or
     # The register's texts in another language than the page's are marked with theirs (WCAG 3.1.2).
     assert '<span lang="sv">Skriftligt prov</span>' in page
     assert "Solcellsteknik" not in page  # The unit's title has an English text: that one is shown.
+    assert f'<a href="{PV}" rel="noopener">install photovoltaic systems</a>' in page  # ESCO's label.
     elm = Client().get(f"/qualifications/{row.pk}/elm.jsonld")
     assert elm["Content-Type"] == "application/ld+json"
     assert json.loads(elm.content)["EQFLevel"]["id"] == "http://data.europa.eu/snb/eqf/5"

@@ -8,6 +8,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from merit.core.qualifications import levels, model
+from merit.server import esco
 from merit.server.qualifications.models import Qualification
 
 STATUS_LABELS = dict(Qualification.Status.choices)
@@ -31,6 +32,12 @@ def shown(q: model.Qualification, value: model.Text | None) -> dict[str, str]:
             return {"text": value[language], "lang": language}
     language, found = next(iter(value.items()))
     return {"text": found, "lang": language}
+
+
+def _skill(iri: str) -> dict[str, str]:
+    """An ESCO skill's label in the reader's language (else English, marked), or its IRI when ESCO lacks it."""
+    found = esco.label(iri)
+    return {"iri": iri, "text": found.text if found else iri, "lang": found.lang if found else ""}
 
 
 def level(q: model.Qualification) -> str:
@@ -87,7 +94,7 @@ def detail(q: model.Qualification) -> dict[str, Any]:
                 "outcomes": [
                     {
                         "text": shown(q, outcome.text),
-                        "esco": list(outcome.esco),
+                        "esco": [_skill(iri) for iri in outcome.esco],
                         "criteria": [shown(q, c) for c in outcome.criteria],
                     }
                     for outcome in unit.outcomes
