@@ -4,27 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0003_designer_withdrawn_never_deleted"),
+        ('registry', '0003_designer_withdrawn_never_deleted'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="accreditation",
-            name="qualifications",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="IRIs of the qualifications it covers awarding (a certifying institution).",
-            ),
+            model_name='accreditation',
+            name='qualifications',
+            field=models.JSONField(blank=True, default=list, help_text='IRIs of the qualifications it covers awarding (a certifying institution).'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="qualifications",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="IRIs of the qualifications it covers awarding (a certifying institution).",
-            ),
+            model_name='application',
+            name='qualifications',
+            field=models.JSONField(blank=True, default=list, help_text='IRIs of the qualifications it covers awarding (a certifying institution).'),
         ),
     ]
