@@ -191,9 +191,13 @@ def test_zrk_bad_records_are_listed_with_the_record_and_what_is_wrong(changes: d
     assert message in error.message
 
 
-@pytest.mark.parametrize("content", [b'{"kod": ', b"[1, 2", b'"text"', b"\xff\xfe{}"])
-def test_malformed_json_is_refused(content: bytes) -> None:
-    with pytest.raises(ImportRefused):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b'{"kod": ', "not valid JSON"), (b"[1, 2", "not valid JSON"), (b'"text"', "must be a qualification"),
+     (b"\xff\xfe{}", "not valid JSON"), (b"[" * 100_000, "nested too deeply")],
+)  # fmt: skip
+def test_malformed_json_is_refused(content: bytes, message: str) -> None:
+    with pytest.raises(ImportRefused, match=message):
         zrk.read(content)
 
 

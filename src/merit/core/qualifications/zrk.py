@@ -185,8 +185,10 @@ def records(content: bytes) -> list[Any]:
         raise ImportRefused("this is not a ZRK XML response (its root must be kwalifikacja or kwalifikacje)")
     try:
         data = json.loads(content)
-    except (UnicodeDecodeError, RecursionError) as exc:
+    except UnicodeDecodeError as exc:
         raise ImportRefused("the file is not UTF-8 JSON") from exc
+    except RecursionError as exc:
+        raise ImportRefused("the JSON is nested too deeply") from exc
     except json.JSONDecodeError as exc:
         raise ImportRefused(f"the file is not valid JSON: {exc.msg} at line {exc.lineno}") from exc
     if isinstance(data, dict) and "results" in data:

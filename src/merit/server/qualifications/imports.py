@@ -60,7 +60,9 @@ def read(content: bytes) -> tuple[str, Batch]:
     if start in (b"{", b"["):
         try:
             data = json.loads(content)
-        except (ValueError, RecursionError) as exc:
+        except RecursionError as exc:
+            raise ImportRefused("the JSON is nested too deeply") from exc
+        except ValueError as exc:
             raise ImportRefused(f"the file is not valid JSON: {exc}") from exc
         first = data[0] if isinstance(data, list) and data else data
         if isinstance(first, dict) and first.get("format") == codec.FORMAT:
