@@ -288,7 +288,7 @@ def test_elm_export_conforms_to_the_loq_shapes(content: bytes) -> None:
     document = export.elm(q)
     conforms, report = _shacl(document)
     assert conforms, report
-    assert document["EQFLevel"]["id"] == f"http://data.europa.eu/snb/eqf/{q.eqf_level}"  # type: ignore[index]
+    assert document["eqfLevel"]["id"] == f"http://data.europa.eu/snb/eqf/{q.eqf_level}"  # type: ignore[index]
     assert len(document["hasPart"]) == len(q.units)  # type: ignore[arg-type]
 
 

@@ -158,7 +158,7 @@ def test_detail_page_shows_units_outcomes_rules_level_and_downloads(registry: Or
     assert f'<a href="{PV}" rel="noopener">install photovoltaic systems</a>' in page  # ESCO's label.
     elm = Client().get(f"/qualifications/{row.pk}/elm.jsonld")
     assert elm["Content-Type"] == "application/ld+json"
-    assert json.loads(elm.content)["EQFLevel"]["id"] == "http://data.europa.eu/snb/eqf/5"
+    assert json.loads(elm.content)["eqfLevel"]["id"] == "http://data.europa.eu/snb/eqf/5"
     loq = Client().get(f"/qualifications/{row.pk}/loq.xml")
     assert loq["Content-Type"] == "application/xml"
     assert b'<EQFLevel uri="http://data.europa.eu/snb/eqf/5"/>' in loq.content

@@ -6,7 +6,8 @@ with learning outcomes (``LearningOutcome``, ``relatedESCOSkill``), how they are
 
 The LOQ profile requires an EQF level, an NQF level, an ISCED-F code and a learning outcome for every
 qualification; :func:`gaps` says which of these a qualification lacks (its export is then not a valid QDR record).
-The context is inline (full IRIs), so that reading the export needs no network.
+The context is inline (full IRIs; its terms are those of the EDC application profile's context, ``eqfLevel``,
+``nqfLevel``, ``thematicArea`` for ISCED-F), so that reading the export needs no network.
 """
 
 from __future__ import annotations
@@ -47,9 +48,9 @@ CONTEXT: dict[str, Any] = {
     "schemeName": {"@id": "elm:schemeName"},
     "homepage": {"@id": "foaf:homepage"},
     "contentUrl": {"@id": "elm:contentUrl", "@type": "xsd:anyURI"},
-    "ISCEDFCode": {"@id": "elm:ISCEDFCode"},
-    "EQFLevel": {"@id": "elm:EQFLevel"},
-    "NQFLevel": {"@id": "elm:NQFLevel"},
+    "thematicArea": {"@id": "elm:ISCEDFCode"},
+    "eqfLevel": {"@id": "elm:EQFLevel"},
+    "nqfLevel": {"@id": "elm:NQFLevel"},
     "isPartialQualification": {"@id": "elm:isPartialQualification"},
     "learningOutcome": {"@id": "elm:learningOutcome"},
     "learningOutcomeSummary": {"@id": "elm:learningOutcomeSummary"},
@@ -83,11 +84,11 @@ def _credits(value: float | None, framework: str) -> list[dict[str, Any]]:
 def _levels(q: Qualification) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if q.isced:
-        found["ISCEDFCode"] = [_concept(ISCED + q.isced)]
+        found["thematicArea"] = [_concept(ISCED + q.isced)]
     if q.eqf_level is not None:
-        found["EQFLevel"] = _concept(f"{EQF}{q.eqf_level}")
+        found["eqfLevel"] = _concept(f"{EQF}{q.eqf_level}")
     if q.nqf_level:
-        found["NQFLevel"] = [_concept(q.nqf_level)]
+        found["nqfLevel"] = [_concept(q.nqf_level)]
     return found
 
 
