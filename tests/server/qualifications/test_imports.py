@@ -135,6 +135,14 @@ def test_another_organisation_cannot_change_an_imported_qualification(
 
 
 @pytest.mark.django_db
+def test_a_deleted_user_is_no_longer_named_by_their_imports(registry: Organisation) -> None:
+    _client, user = member_client(registry, Role.OWNER)
+    imports.check(registry, ZRK, filename="zrk.json", actor=user.get_username())
+    user.delete()
+    assert ImportBatch.objects.get().created_by == "deleted user"
+
+
+@pytest.mark.django_db
 def test_import_needs_the_csrf_token(registry: Organisation) -> None:
     _client, user = member_client(registry, Role.OWNER)
     strict = Client(enforce_csrf_checks=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from merit.server.accounts.models import Organisation
@@ -159,7 +161,7 @@ class ImportBatch(models.Model):
 
     .. pii: who uploaded it (username).
     .. pii_types: username
-    .. pii_retirement: kept as the organisation's record of imports
+    .. pii_retirement: the uploader is replaced by "deleted user" when the user is deleted (as in the audit log)
     """
 
     key = models.CharField(max_length=43, unique=True)
@@ -181,3 +183,11 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.slug}: {self.filename or self.source} ({len(self.qualifications)})"
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _forget_uploader(sender: type, instance: models.Model, **kwargs: object) -> None:
+    """A deleted user's imports name a "deleted user", as the audit log does (``passport.yourdata``)."""
+    username = getattr(instance, "get_username", lambda: "")()
+    if username:
+        ImportBatch.objects.filter(created_by=username).update(created_by="deleted user")
