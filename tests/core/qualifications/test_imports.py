@@ -308,7 +308,7 @@ def test_json_form_round_trips_an_import() -> None:
 @pytest.fixture(scope="module")
 def loq_schema(tmp_path_factory: pytest.TempPathFactory) -> etree.XMLSchema:
     folder = tmp_path_factory.mktemp("loq-xsd")
-    with tarfile.open(DATA / "loq" / "loq-xsd.tar.gz") as archive:
+    with tarfile.open(Path(__file__).parent / "schemas" / "loq-xsd.tar.gz") as archive:
         archive.extractall(folder, filter="data")
     return etree.XMLSchema(etree.parse(str(folder / "loq.xsd")))
 
