@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
         "--into", metavar="DIR", help="where to keep the labels (default: $MERIT_ESCO_LABELS or $MERIT_HOME/esco)"
     )
 
+    qualifications = commands.add_parser("qualifications", help="qualifications from the registers (ZRK, QDR, CSV)")
+    qualification_commands = qualifications.add_subparsers(dest="qualifications_command", required=True)
+    qualification_import = qualification_commands.add_parser("import", help="import LOQ XML, ZRK, JSON or CSV")
+    qualification_import.add_argument("file", metavar="FILE", help="the file to import")
+    qualification_import.add_argument("--organisation", required=True, metavar="SLUG", help="who imports it")
+
     demo = commands.add_parser("demo", help="walk through designing, issuing, verifying and revoking")
     demo.add_argument("--dir", help="keep the demo's files in this folder (default: a temporary folder)")
     return parser
@@ -123,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from merit.cli import esco
 
             return int(esco.import_labels(args))
+        if args.command == "qualifications":
+            from merit.cli import qualifications
+
+            return int(qualifications.import_file(args))
         from merit.cli import demo
 
         return int(demo.run(args))

@@ -25,6 +25,7 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.passport import demo_pathways
 from merit.server.passport import services as passport
 from merit.server.qualifications import demo_mapping
+from merit.server.qualifications.demo import import_demo_qualifications
 from merit.server.registry import services as registry
 from merit.server.validation import demo as validation_demo
 from merit.server.stacking import demo as stacking_demo
@@ -123,6 +124,7 @@ def create_demo_data() -> dict[str, Any]:
                     passport.add_credential(learner, record.document_json.encode("utf-8"), source="claim")
             details["users"].append((email, password, f"learner {name} (/passport/)"))
         # Learning pathways (issue 14), in this order: imports, accreditations, mapping, progress, validation, award.
+        import_demo_qualifications(details)
         stacking_demo.accredit_demo_institutions()
         demo_mapping.create_demo_mappings(details)
         demo_pathways.create()  # Jan follows the Polish qualification.

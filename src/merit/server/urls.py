@@ -32,6 +32,7 @@ urlpatterns = [
     path("claim/<str:token>/credential.pdf", delivery.pdf, name="claim-pdf"),
     path("", include("merit.server.registry.urls")),
     path("", include("merit.server.validation.urls")),
+    path("", include("merit.server.qualifications.urls")),
     path("", api.urls),
 ]
 

@@ -1,117 +1,111 @@
-"""The API of unit mappings (decision 0025): a specification's mappings to units of qualifications
-(``/api/v1/specifications/{spec_id}/units``: read, map, remove; by the specification's organisation) and the owner's
-decision on them (``/registry/v1/unit-mappings``: the organisation owning the qualifications; its token's ``issue``
-scope decides, as its owners and issuers do in the pages). Errors are problem+json."""
+"""The qualifications API (``/api/v1/qualifications``): list and search, a qualification in Merit's JSON and in the
+ELM form, and import (a token with the ``design`` scope; ``dry_run`` shows what would change). Bad input is
+problem+json, with ``errors`` listing each bad record."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Field, Router, Schema
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import File, Router, UploadedFile
 from ninja.security import APIKeyHeader
 
+from merit.core.qualifications import codec, export
+from merit.core.qualifications.batch import MAX_BYTES, ImportRefused
 from merit.server import problems
 from merit.server.accounts.services import authenticate
-from merit.server.issuing.models import Specification
-from merit.server.qualifications import mapping
-from merit.server.qualifications.models import Unit, UnitMapping
+from merit.server.qualifications import imports, services, views
+from merit.server.qualifications.models import Qualification
 
-units_router = Router(tags=["Unit mappings"])
-decisions_router = Router(tags=["Unit mappings"])
+router = Router(tags=["Qualifications"])
+PER_PAGE = 50
 
 
-class Token(APIKeyHeader):
-    """A Bearer API token with ``scope`` (as the rest of the API checks them)."""
-
+class _Token(APIKeyHeader):
     param_name = "Authorization"
 
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        super().__init__()
-
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return authenticate(key, self.scope)
+        return authenticate(key, "design")
 
 
-class MapBody(Schema):
-    unit: str = Field(max_length=500, description="The unit's IRI (a set of learning outcomes of a qualification)")
-    coverage: Literal["full", "partial"] = "full"
-
-
-class DecisionBody(Schema):
-    decision: Literal["approve", "refuse"]
-    reason: str = Field("", max_length=mapping.MAX_REASON)
-
-
-def _json(m: UnitMapping) -> dict[str, Any]:
+def _item(request: HttpRequest, row: Qualification) -> dict[str, Any]:
     return {
-        "id": m.pk,
-        "organisation": m.organisation.slug,
-        "specification": m.specification_key,
-        "unit": m.unit.iri,
-        "unitCode": m.unit.code,
-        "qualification": m.unit.qualification.iri,
-        "qualificationCode": m.unit.qualification.code,
-        "coverage": m.coverage,
-        "state": m.state,
-        "requestedAt": m.requested_at.isoformat(),
-        "decidedAt": m.decided_at.isoformat() if m.decided_at else None,
-        "reason": m.reason,
+        "id": row.iri,
+        "code": row.code,
+        "kind": row.kind,
+        "title": row.title,
+        "country": row.country or None,
+        "eqfLevel": row.eqf_level,
+        "nqfLevel": row.nqf_level or None,
+        "status": row.status,
+        "organisation": row.organisation.slug,
+        "url": request.build_absolute_uri(reverse("qualifications:detail", args=[row.pk])),
+        "self": request.build_absolute_uri(f"/api/v1/qualifications/{row.pk}"),
     }
 
 
-def _actor(request: HttpRequest) -> str:
-    return f"token:{request.auth.name}"  # type: ignore[attr-defined]
+@router.get("", summary="Qualifications, searched and filtered (q, kind, country, eqf, iri, page)")
+def listing(request: HttpRequest) -> JsonResponse:
+    found, _filters = views.search(request.GET)
+    if iri := request.GET.get("iri", ""):
+        found = found.filter(iri=iri)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    body = {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "items": [_item(request, row) for row in page],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
-def _specification(request: HttpRequest, spec_id: int) -> Specification:
-    organisation = request.auth.organisation  # type: ignore[attr-defined]
-    found: Specification = Specification.objects.get(organisation=organisation, pk=spec_id)
-    return found
+@router.get("/{int:pk}", summary="A qualification in Merit's JSON form")
+def detail(request: HttpRequest, pk: int) -> JsonResponse:
+    row = get_object_or_404(Qualification, pk=pk)
+    return JsonResponse(codec.to_json(services.to_core(row)), json_dumps_params={"ensure_ascii": False})
 
 
-@units_router.get("/api/v1/specifications/{spec_id}/units", auth=Token("read"), summary="The units it covers")
-def list_units(request: HttpRequest, spec_id: int) -> JsonResponse:
-    """Every mapping of the specification (all its versions share them) with its state."""
-    specification = _specification(request, spec_id)
-    found = mapping.mappings_of(specification.organisation, specification.key).select_related("organisation")
-    return JsonResponse({"items": [_json(m) for m in found]})
+@router.get("/{int:pk}/elm", summary="A qualification in the ELM form (JSON-LD, for the QDR)")
+def elm(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(Qualification, pk=pk)
+    response = JsonResponse(export.elm(services.to_core(row)), json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/ld+json"
+    return response
 
 
-@units_router.post("/api/v1/specifications/{spec_id}/units", auth=Token("design"), summary="Map it to a unit")
-def map_unit(request: HttpRequest, spec_id: int, body: MapBody) -> HttpResponse:
-    """Map the specification to a unit, fully or partly; it awaits approval where the qualification's owner
-    requires it."""
-    specification = _specification(request, spec_id)
-    unit = Unit.objects.filter(iri=body.unit).select_related("qualification__organisation").first()
-    if unit is None:
-        return problems.problem(422, "Unprocessable Content", f"no unit {body.unit} in this catalogue", "unknown-unit")
-    found = mapping.propose(specification.organisation, specification.key, unit, body.coverage, actor=_actor(request))
-    return JsonResponse(_json(found), status=201)
+@router.get("/{int:pk}/loq", summary="A qualification as Europass LOQ XML (schema 3.1.0)")
+def loq(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(Qualification, pk=pk)
+    return HttpResponse(export.loq_xml([services.to_core(row)]), content_type="application/xml")
 
 
-@units_router.delete("/api/v1/specifications/{spec_id}/units/{mapping_id}", auth=Token("design"), summary="Remove")
-def remove_unit(request: HttpRequest, spec_id: int, mapping_id: int) -> HttpResponse:
-    specification = _specification(request, spec_id)
-    found = mapping.mappings_of(specification.organisation, specification.key).get(pk=mapping_id)
-    mapping.remove(found, actor=_actor(request))
-    return HttpResponse(status=204)
+def _batch_body(batch: Any) -> dict[str, Any]:
+    return {"source": batch.source, "plan": batch.plan, "errors": batch.errors, "notes": batch.notes}
 
 
-@decisions_router.get("/unit-mappings", auth=Token("read"), summary="Mappings to units of your qualifications")
-def owner_mappings(request: HttpRequest, state: str = "") -> JsonResponse:
-    found = mapping.for_owners([request.auth.organisation]).order_by("pk")
-    if state:
-        if state not in UnitMapping.State.values:
-            return problems.problem(422, "Unprocessable Content", "state is proposed, approved or refused", "bad-state")
-        found = found.filter(state=state)
-    return JsonResponse({"items": [_json(m) for m in found[:1000]]})
-
-
-@decisions_router.post("/unit-mappings/{mapping_id}/decision", auth=Token("issue"), summary="Approve or refuse")
-def decide(request: HttpRequest, mapping_id: int, body: DecisionBody) -> JsonResponse:
-    """Approve or refuse a mapping awaiting approval (a refusal needs a reason)."""
-    found = mapping.for_owners([request.auth.organisation]).get(pk=mapping_id)
-    decided = mapping.decide(found, body.decision == "approve", reason=body.reason, actor=_actor(request))
-    return JsonResponse(_json(decided))
+@router.post("/import", auth=_Token(), summary="Import a file of qualifications (LOQ XML, ZRK, Merit JSON, CSV)")
+def import_file(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> HttpResponse:  # noqa: B008
+    """Nothing is saved when a record is bad: the answer is 422 with ``errors`` (record and message) for each."""
+    token = request.auth  # type: ignore[attr-defined]
+    actor = f"token:{token.name}"
+    if file.size is not None and file.size > MAX_BYTES:
+        return problems.problem(413, "Content Too Large", f"the file is larger than {MAX_BYTES} bytes", "too-large")
+    try:
+        batch = imports.check(token.organisation, file.read(), filename=file.name or "", actor=actor)
+    except ImportRefused as exc:
+        return problems.problem(422, "Unprocessable Content", exc.message, "invalid-file")
+    if batch.errors:
+        detail = f"{len(batch.errors)} record(s) cannot be imported; nothing was saved"
+        return problems.problem(422, "Unprocessable Content", detail, "invalid-records", **_batch_body(batch))
+    if dry_run:
+        return JsonResponse(_batch_body(batch), json_dumps_params={"ensure_ascii": False})
+    try:
+        saved = imports.apply(batch, actor=actor)
+    except imports.NotImportable as exc:
+        detail = "the file cannot be imported now; nothing was saved"
+        return problems.problem(409, "Conflict", detail, "not-importable", errors=exc.errors)
+    body = {**_batch_body(batch), "imported": [_item(request, row) for row in saved]}
+    return JsonResponse(body, status=201, json_dumps_params={"ensure_ascii": False})

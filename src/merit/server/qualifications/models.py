@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from merit.server.accounts.models import Organisation
@@ -150,3 +152,42 @@ class Following(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "qualification"], name="follow_a_qualification_once")]
         verbose_name = _("followed qualification")
         verbose_name_plural = _("followed qualifications")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file of qualifications, read: its dry run (what will be created or updated, each bad record) and,
+    once imported, when. Only the member who checked it may import it, through an unguessable key; a batch with a
+    bad record is never imported (``docs/decisions/0024-qualification-imports.md``).
+
+    .. pii: who uploaded it (username).
+    .. pii_types: username
+    .. pii_retirement: the uploader is replaced by "deleted user" when the user is deleted (as in the audit log)
+    """
+
+    key = models.CharField(max_length=43, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="qualification_imports")
+    created_by = models.CharField(max_length=200)
+    filename = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=10, help_text="loq, zrk, table or merit")
+    qualifications = models.JSONField(default=list, help_text="The qualifications read, in Merit's JSON form.")
+    plan = models.JSONField(default=list, help_text="[{id, code, title, action: create|update}]")
+    errors = models.JSONField(default=list, help_text="[{record, message}]")
+    notes = models.JSONField(default=list, help_text="[{record, message}]: read but not interpreted")
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("qualification import")
+        verbose_name_plural = _("qualification imports")
+
+    def __str__(self) -> str:
+        return f"{self.organisation.slug}: {self.filename or self.source} ({len(self.qualifications)})"
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def _forget_uploader(sender: type, instance: models.Model, **kwargs: object) -> None:
+    """A deleted user's imports name a "deleted user", as the audit log does (``passport.yourdata``)."""
+    username = getattr(instance, "get_username", lambda: "")()
+    if username:
+        ImportBatch.objects.filter(created_by=username).update(created_by="deleted user")
