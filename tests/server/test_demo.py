@@ -31,14 +31,19 @@ from merit.server.passport.models import HeldCredential
 from merit.server.portal import services as portal
 from merit.server.registry.models import Accreditation
 
+SAFETY = "warehouse-safety"
+
 
 def test_demo_data_is_complete_and_verifies(db: None) -> None:
     details = create_demo_data()
-    assert len(details["users"]) == 2 + len(ORGANISATIONS) + 2, "operator, authority, an owner each, two learners"
+    assert len(details["users"]) == 2 + len(ORGANISATIONS) + 2 + 1, (
+        "operator, authority, an owner each, two learners, the assessor"
+    )
     assert all(token.startswith("mrt_") for _, token in details["tokens"])
     assert Organisation.objects.count() == len(ORGANISATIONS) + 1, "and the registry authority's own"
-    assert Specification.objects.filter(state=Specification.State.PUBLISHED).count() == len(ORGANISATIONS)
-    records = list(IssuedCredential.objects.filter(specification__isnull=False))
+    published = Specification.objects.filter(state=Specification.State.PUBLISHED)
+    assert published.count() == len(ORGANISATIONS) + 1, "and the warehouse-safety one mapped to a unit"
+    records = list(IssuedCredential.objects.filter(specification__isnull=False).exclude(specification__key=SAFETY))
     assert len(records) == len(ORGANISATIONS) * len(LEARNERS)
     # Each issuer's list finds its learners by name, as for credentials issued in the workspace.
     assert {(r.learner_name, r.learner_contact) for r in records} == {(name, email) for email, name in LEARNERS}
@@ -65,7 +70,7 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     # The two learners with accounts hold their credentials, one from each organisation, in their passports.
     for email, _name in LEARNERS[:2]:
         held = HeldCredential.objects.filter(owner__username=email)
-        assert held.count() == len(ORGANISATIONS)
+        assert held.count() == len(ORGANISATIONS) + (email == "jan.kowalski@example.pl"), "Jan's warehouse-safety"
         assert all(h.recipient_verified and h.outcome == "verified" for h in held)
 
 
@@ -178,3 +183,40 @@ def test_the_demo_authority_works_in_the_registry_pages_not_the_admin(db: None) 
     assert review.status_code == 200
     assert "Review for Merit Demo Registry" in review.content.decode()
     assert client.get("/admin/").status_code == 302, "the admin is for the operator"
+
+
+def test_the_demo_walks_a_learning_pathway(db: None) -> None:
+    """Issue 14's demo: a Polish partial qualification with three sets of learning outcomes, two covered by Jan's
+    credentials, a Swedish vocational qualification with units, one validation case decided by an assessor, and
+    the partial qualification awarded on that basis."""
+    from django.contrib.auth import get_user_model
+
+    from merit.server.passport import pathways
+    from merit.server.qualifications.models import Qualification, UnitMapping
+    from merit.server.stacking.models import Award
+    from merit.server.validation.models import Decision
+
+    details = create_demo_data()
+    polish = Qualification.objects.get(iri="https://zrk.example/kwalifikacje/90001")
+    swedish = Qualification.objects.get(iri="https://seqf.example/kvalifikationer/solcellsinstallator")
+    assert (polish.kind, polish.eqf_level, polish.units.count()) == ("partial", 3, 3)
+    assert (swedish.kind, swedish.eqf_level, swedish.units.count()) == ("full", 5, 4)
+    assert UnitMapping.objects.filter(state=UnitMapping.State.APPROVED).count() == 3
+    jan = get_user_model().objects.get(username="jan.kowalski@example.pl")
+    (standing, *_) = pathways.overview(jan)
+    assert standing.row == polish
+    assert standing.followed
+    assert [(s.unit.code, s.state) for s in standing.progress.units] == [
+        ("ZE1", "done"),
+        ("ZE2", "done"),
+        ("ZE3", "missing"),
+    ]
+    (decision,) = Decision.objects.filter(case__qualification=polish)
+    assert (decision.outcome, decision.method, decision.unit.code) == ("recognised", "observation", "ZE3")
+    assert decision.assessor == "izba-assessor"
+    award = Award.objects.get(qualification=polish)
+    assert award.organisation.slug == "izba-logistyki"
+    assert sorted(c.kind for c in award.components.all()) == ["credential", "credential", "recognition"]
+    report = portal.verifier().verify_credential(award.credential.document)
+    assert report.outcome == "verified"
+    assert any("90001" in note for note in details["awards"])

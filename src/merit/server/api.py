@@ -28,12 +28,12 @@ from merit.server.issuing.models import IssuedCredential, Specification
 from merit.server.jsonbody import StrictParser, StrictRenderer
 from merit.server.passport.pathway_api import router as pathway_router
 from merit.server.portal import services as portal
+from merit.server.qualifications.api import router as qualifications_router
 from merit.server.qualifications.mapping_api import decisions_router as unit_decisions_router
 from merit.server.qualifications.mapping_api import units_router
-from merit.server.qualifications.api import router as qualifications_router
 from merit.server.registry.api import router as registry_router
-from merit.server.validation.api import router as validation_router
 from merit.server.stacking.api import router as awards_router
+from merit.server.validation.api import router as validation_router
 
 api = NinjaAPI(
     title="Merit API",

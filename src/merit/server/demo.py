@@ -27,8 +27,8 @@ from merit.server.passport import services as passport
 from merit.server.qualifications import demo_mapping
 from merit.server.qualifications.demo import import_demo_qualifications
 from merit.server.registry import services as registry
-from merit.server.validation import demo as validation_demo
 from merit.server.stacking import demo as stacking_demo
+from merit.server.validation import demo as validation_demo
 
 EXAMPLES = Path(__file__).parents[3] / "examples"
 ORGANISATIONS = [
@@ -129,7 +129,7 @@ def create_demo_data() -> dict[str, Any]:
         demo_mapping.create_demo_mappings(details)
         demo_pathways.create()  # Jan follows the Polish qualification.
         validation_demo.create_validation_demo(details)
-        stacking_demo.award_demo(details)
+        stacking_demo.award_demo(details, source=validation_demo.jans_basis)
     return details
 
 

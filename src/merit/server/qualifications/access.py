@@ -45,6 +45,8 @@ def awarding_issuers() -> dict[str, set[str]]:
         if accreditation.qualifications:
             found.setdefault(accreditation.organisation.did, set()).update(accreditation.qualifications)
     return found
+
+
 def awardable_by(organisation: Organisation) -> QuerySet[Qualification]:
     """The active qualifications a current accreditation of ``organisation`` names (what it may award now)."""
     iris = {iri for a in _current().filter(organisation=organisation) for iri in a.qualifications}

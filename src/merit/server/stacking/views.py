@@ -70,9 +70,19 @@ def refusal_text(exc: services.AwardRefused, qualification: Qualification | None
 
 def basis_of_case(organisation: Organisation, case_id: str) -> tuple[Basis, Learner, Qualification]:
     """The basis, learner and qualification of a validation case of ``organisation`` (its decided units and the
-    credentials the learner presented). Validation (``merit.server.validation``) provides it; until it is wired
-    here, no case is found."""
-    raise Http404("no such validation case")
+    credentials the learner presented, ``merit.server.validation.services.basis``); 404 for any other case."""
+    from merit.server.validation import services as validation
+    from merit.server.validation.models import Case
+
+    try:
+        public_id = uuid.UUID(case_id.removeprefix("urn:uuid:"))
+    except ValueError as exc:
+        raise Http404("no such validation case") from exc
+    found = Case.objects.filter(institution=organisation, public_id=public_id).select_related("qualification").first()
+    if found is None:
+        raise Http404("no such validation case")
+    learner = Learner(email=found.learner_email, name=found.learner_name or None)
+    return validation.basis(found), learner, found.qualification
 
 
 def _own_basis(organisation: Organisation, qualification: Qualification, learner: Learner) -> Basis:
@@ -212,6 +222,9 @@ def award(request: HttpRequest, slug: str) -> HttpResponse:
         "choices": [(q.iri, f"{q.code} {_title(q)}".strip(), list(q.units.all())) for q in choices],
         "form": _values(request.GET),
     }
+    if request.method == "GET" and context["form"]["case"]:
+        _, learner, qualification = basis_of_case(organisation, context["form"]["case"])
+        context["form"].update(qualification=qualification.iri, learner=learner.email or "", name=learner.name or "")
     if request.method == "POST":
         action = request.POST.get("action", "check")
         qualification = None

@@ -4,7 +4,7 @@ signed presentation, and the assessor's decision: recognised after observation a
 identity check.
 
 The qualification and the accreditation naming it come from the demo's import and stack parts, which run first;
-when they are missing (this part alone), the least of them is made here."""
+:func:`jans_basis` is what the award that follows rests on."""
 
 from __future__ import annotations
 
@@ -14,75 +14,27 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from merit.core import trust
-from merit.core.qualifications.model import Qualification, Rule, Unit
+from merit.core.qualifications.basis import Basis
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.passport.models import HeldCredential
-from merit.server.qualifications import access as awarding
-from merit.server.qualifications import services as qualifications
 from merit.server.qualifications.models import Qualification as Row
-from merit.server.registry import services as registry
-from merit.server.registry.models import Accreditation, Authority
 from merit.server.validation import services
+from merit.server.validation.models import Case
 
 IRI = "https://zrk.example/kwalifikacje/90001"
 JAN = "jan.kowalski@example.pl"
-UNITS = {
-    "ZE1": ("Bezpieczna praca w magazynie", "Safe work in a warehouse"),
-    "ZE2": ("Obsługa wózka jezdniowego", "Operating a forklift truck"),
-    "ZE3": ("Gospodarka magazynowa i dokumentacja", "Stock handling and records"),
-}
 
 
-def _qualification(authority: Organisation) -> Row:
-    found = Row.objects.filter(iri=IRI).first()
-    if found is not None:
-        return found
-    return qualifications.save(
-        authority,
-        Qualification(
-            iri=IRI,
-            code="90001",
-            kind="partial",
-            title={
-                "pl": "Obsługa magazynu z wykorzystaniem wózków jezdniowych (przykład)",
-                "en": "Warehouse operation with forklift trucks (example)",
-            },
-            language="pl",
-            source="zrk",
-            country="PL",
-            eqf_level=3,
-            units=tuple(
-                Unit(iri=f"{IRI}#{code}", code=code, title={"pl": pl, "en": en}) for code, (pl, en) in UNITS.items()
-            ),
-            rules=(Rule("all"),),
-        ),
-        actor="demo",
-    )
-
-
-def _accredited(institution: Organisation, qualification: Row) -> None:
-    if awarding.accreditation_for(institution, qualification) is not None:
-        return
-    authority = Authority.objects.select_related("organisation").get(organisation__slug="demo-registry")
-    decider = get_user_model().objects.get(username="authority")
-    application = registry.apply(
-        institution,
-        authority,
-        scope=trust.Scope(credential_types=("micro-credential",)),
-        qa_framework="other",
-        accrediting_body="Zintegrowany Rejestr Kwalifikacji (example)",
-        actor="demo",
-    )
-    accreditation = registry.approve(application, user=decider, reason="demo data")
-    Accreditation.objects.filter(pk=accreditation.pk).update(qualifications=[IRI])
+def jans_basis(qualification: Row) -> Basis:
+    """What Jan's decided case gives an award of ``qualification`` to rest on (the demo's award uses it)."""
+    case = Case.objects.get(institution__slug="izba-logistyki", qualification=qualification, learner_email=JAN)
+    return services.basis(case)
 
 
 def create_validation_demo(details: dict[str, Any]) -> None:
     """Add the assessor (to ``details["users"]``) and Jan's decided validation case."""
     institution = Organisation.objects.get(slug="izba-logistyki")
-    qualification = _qualification(Organisation.objects.get(slug="demo-registry"))
-    _accredited(institution, qualification)
+    qualification = Row.objects.get(iri=IRI)
     password = secrets.token_urlsafe(12)
     assessor = get_user_model().objects.create_user("izba-assessor", "assessor@izba-logistyki.example", password)
     Membership.objects.create(user=assessor, organisation=institution, role=Role.ASSESSOR)
