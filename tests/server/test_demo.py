@@ -70,7 +70,8 @@ def test_demo_data_is_complete_and_verifies(db: None) -> None:
     # The two learners with accounts hold their credentials, one from each organisation, in their passports.
     for email, _name in LEARNERS[:2]:
         held = HeldCredential.objects.filter(owner__username=email)
-        assert held.count() == len(ORGANISATIONS) + (email == "jan.kowalski@example.pl"), "Jan's warehouse-safety"
+        jans = 2 * (email == "jan.kowalski@example.pl")
+        assert held.count() == len(ORGANISATIONS) + jans, "Jan's warehouse-safety and his partial qualification"
         assert all(h.recipient_verified and h.outcome == "verified" for h in held)
 
 
@@ -206,15 +207,17 @@ def test_the_demo_walks_a_learning_pathway(db: None) -> None:
     (standing, *_) = pathways.overview(jan)
     assert standing.row == polish
     assert standing.followed
-    assert [(s.unit.code, s.state) for s in standing.progress.units] == [
-        ("ZE1", "done"),
-        ("ZE2", "done"),
-        ("ZE3", "missing"),
-    ]
+    # ZE1 and ZE2 by his micro-credentials; ZE3 (recognised by validation) by the partial qualification awarded to
+    # him, which covers every unit and is in his passport.
+    award = Award.objects.get(qualification=polish)
+    awarded = HeldCredential.objects.get(owner=jan, credential_id=award.credential.credential_id)
+    states = {s.unit.code: (s.state, s.by) for s in standing.progress.units}
+    assert [code for code, (state, _by) in states.items() if state == "done"] == ["ZE1", "ZE2", "ZE3"]
+    assert states["ZE3"][1] == (str(awarded.pk),)
+    assert standing.progress.complete
     (decision,) = Decision.objects.filter(case__qualification=polish)
     assert (decision.outcome, decision.method, decision.unit.code) == ("recognised", "observation", "ZE3")
     assert decision.assessor == "izba-assessor"
-    award = Award.objects.get(qualification=polish)
     assert award.organisation.slug == "izba-logistyki"
     assert sorted(c.kind for c in award.components.all()) == ["credential", "credential", "recognition"]
     report = portal.verifier().verify_credential(award.credential.document)

@@ -63,7 +63,7 @@ def test_a_partial_qualification_credential_names_the_register_iri_and_levels() 
     assert achievement["achievementType"] == PARTIAL_QUALIFICATION
     assert achievement["name"] == "Obsługa magazynu (przykład)"
     targets = {(a["targetType"], a["targetUrl"]) for a in achievement["alignment"]}
-    assert ("ext:Qualification", Q) in targets
+    assert ("ceterms:Credential", Q) in targets
     assert ("ext:EQFLevel", "http://data.europa.eu/snb/eqf/3") in targets
     assert ("ext:NQFLevel", "http://data.europa.eu/snb/qdr/c_example") in targets
     assert {("ext:QualificationUnit", f"{Q}#ZE{n}") for n in (1, 2, 3)} <= targets

@@ -279,24 +279,9 @@ def test_describe_never_trusts_a_unit_of_another_qualification(authority: Author
     ]
 
 
-def test_the_demo_maps_its_micro_credentials_once_the_qualifications_are_imported(db: None) -> None:
+def test_the_demo_maps_its_micro_credentials_to_the_imported_qualifications(db: None) -> None:
     from merit.server.demo import create_demo_data
 
-    register = issuing.create_organisation(slug="register", name="Register", country="PL")
-    qualifications.save(register, _qualification(), actor="import")
-    solar = "https://seqf.example/kvalifikationer/solcellsinstallator"
-    qualifications.save(
-        register,
-        Qualification(
-            iri=solar,
-            code="SE-SOL-5",
-            kind="full",
-            title={"sv": "Solcellsinstallatör"},
-            language="sv",
-            units=(Unit(iri=f"{solar}#S1", code="S1", title={"sv": "Solcellsteknik"}),),
-        ),
-        actor="import",
-    )
     details = create_demo_data()
     assert "notes" not in details
     found = {(m.specification_key, m.unit.code, m.state) for m in UnitMapping.objects.select_related("unit")}

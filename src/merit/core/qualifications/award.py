@@ -4,9 +4,10 @@ units, and the component credentials and recognised units it rests on (``docs/de
 * ``achievementType``: OB 3.0's enumeration has no qualification term (``Certification``, ``Diploma`` and
   ``Degree`` say other things), so Merit uses its extension rule (``ext:`` and a name): ``ext:FullQualification``,
   ``ext:PartialQualification`` and ``ext:QualificationUnit``.
-* The achievement's ``id`` is the register IRI of the qualification (or of the unit), and an ``ext:Qualification``
-  alignment names the qualification's IRI again, with its code; each unit awarded is an ``ext:QualificationUnit``
-  alignment. The EQF and national levels are alignments as in every micro-credential Merit issues (decision 0011).
+* The achievement's ``id`` is the register IRI of the qualification (or of the unit); each unit awarded is an
+  ``ext:QualificationUnit`` alignment covering it fully and the qualification a ``ceterms:Credential`` alignment
+  with its IRI and code, exactly as a micro-credential names the units it covers (decision 0025). The EQF and
+  national levels are alignments as in every micro-credential Merit issues (decision 0011).
 * ``evidence``: one entry per component credential, whose ``id`` is the component's credential id and whose
   ``digestSRI`` (VC 2.0 §5.3, a term of the VC 2.0 context) is the SHA-256 of its bytes exactly as verified at the
   award; one entry per unit recognised by validation, whose ``id`` is the decision's IRI. ``genre`` tells them
@@ -31,6 +32,8 @@ from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
 from merit.core.microcredential.render import OB3, OB3_EXTENSIONS, VC2, Learner, identity_hash
 from merit.core.microcredential.schema import OB3_SCHEMA_URL
+from merit.core.microcredential.units import UnitCover
+from merit.core.microcredential.units import alignments as units_alignments
 from merit.core.qualifications.basis import Basis
 from merit.core.qualifications.model import Qualification, Rule, Unit
 
@@ -38,8 +41,7 @@ FULL_QUALIFICATION = "ext:FullQualification"
 PARTIAL_QUALIFICATION = "ext:PartialQualification"
 QUALIFICATION_UNIT = "ext:QualificationUnit"
 AWARD_TYPES = (FULL_QUALIFICATION, PARTIAL_QUALIFICATION, QUALIFICATION_UNIT)
-QUALIFICATION_ALIGNMENT = "ext:Qualification"
-UNIT_ALIGNMENT = "ext:QualificationUnit"
+QUALIFICATION_ALIGNMENT = "ceterms:Credential"
 COMPONENT = "Component credential"
 RECOGNITION = "Recognition of prior learning"
 """The ``genre`` of an evidence entry: a component credential, or a unit recognised by validation."""
@@ -228,20 +230,24 @@ def render_award(
         rules = "; ".join(_rule_text(qualification, rule) for rule in qualification.effective_rules)
         criteria = f"Awarded when the completion rules are met: {rules}."
         achievement_id = qualification.iri
-    alignments = [
-        _alignment(
-            QUALIFICATION_ALIGNMENT,
-            title,
-            qualification.iri,
-            code=qualification.code or None,
-            framework=qualification.source,
-        ),
-        *(
-            _alignment(UNIT_ALIGNMENT, qualification.text(u.title) or u.code, u.iri, code=u.code or None)
-            for u in covered
-        ),
-        *_levels(qualification),
+    covers = [
+        UnitCover(
+            unit=u.iri,
+            unit_name=qualification.text(u.title) or u.code or u.iri,
+            qualification=qualification.iri,
+            qualification_name=title,
+            coverage="full",
+            unit_code=u.code,
+            qualification_code=qualification.code,
+        )
+        for u in covered
     ]
+    # The units awarded and the qualification, as a micro-credential names the units it covers (decision 0025).
+    alignments = [*units_alignments(covers), *_levels(qualification)]
+    if not covers:
+        alignments.insert(
+            0, _alignment(QUALIFICATION_ALIGNMENT, title, qualification.iri, code=qualification.code or None)
+        )
     achievement: dict[str, Any] = {
         "id": achievement_id,
         "type": ["Achievement"],

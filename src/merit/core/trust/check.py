@@ -71,10 +71,11 @@ type an accreditation scope names for them."""
 
 
 def awarded_qualification(credential: dict[str, Any]) -> str | None:
-    """The register IRI of the qualification a qualification credential awards: its ``ext:Qualification``
-    alignment (decision 0028), or None."""
+    """The register IRI of the qualification a qualification credential awards: its qualification alignment
+    (``ceterms:Credential``, as a micro-credential names the qualification of the units it covers; decisions 0025
+    and 0028), or None."""
     for alignment in vc.as_list(_achievement(credential).get("alignment")):
-        if isinstance(alignment, dict) and alignment.get("targetType") == "ext:Qualification":
+        if isinstance(alignment, dict) and alignment.get("targetType") == "ceterms:Credential":
             url = alignment.get("targetUrl")
             return url if isinstance(url, str) else None
     return None
@@ -233,11 +234,13 @@ def _assess(
         )
     eqf, fields, kind, region = credential_facts(credential)
     wanted: list[str | None] = list(fields) or [None]
-    gaps = list(dict.fromkeys(gap for isced in wanted for gap in scope.gaps(eqf, isced, kind, region)))
-    if kind in QUALIFICATION_TYPES.values():  # Only an institution accredited for a qualification may award it.
+    if kind in QUALIFICATION_TYPES.values():
+        # Only an institution accredited for a qualification may award it, and naming the qualification is what
+        # accredits it: the levels, fields and kinds of credential a scope lists are for what else it issues.
         awarded = awarded_qualification(credential)
-        if awarded is None or not scope.names(awarded):
-            gaps.append(Gap("qualification", awarded))
+        gaps = [] if awarded is not None and scope.names(awarded) else [Gap("qualification", awarded)]
+    else:
+        gaps = list(dict.fromkeys(gap for isced in wanted for gap in scope.gaps(eqf, isced, kind, region)))
     if gaps:
         return _outside(
             "; ".join(scope.explain(gap) for gap in gaps),

@@ -9,9 +9,16 @@ from django.conf import settings
 from django.db import models
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from merit.server.accounts.models import Organisation
+
+
+def in_reader_language(texts: dict[str, str], fallback: str) -> str:
+    """``texts`` in the reader's language, else in ``fallback`` (the register's language), else any it has."""
+    reader = (get_language() or "").split("-")[0]
+    return texts.get(reader) or texts.get(fallback) or next(iter(texts.values()), "")
 
 
 class Qualification(models.Model):
@@ -63,7 +70,7 @@ class Qualification(models.Model):
         verbose_name_plural = _("qualifications")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title.get(self.language) or next(iter(self.title.values()), '')}".strip()
+        return f"{self.code} {in_reader_language(self.title, self.language)}".strip()
 
 
 class Unit(models.Model):
@@ -91,7 +98,7 @@ class Unit(models.Model):
         verbose_name_plural = _("units")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title.get(self.qualification.language) or next(iter(self.title.values()), '')}"
+        return f"{self.code} {in_reader_language(self.title, self.qualification.language)}".strip()
 
 
 class UnitMapping(models.Model):

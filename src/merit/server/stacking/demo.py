@@ -5,16 +5,17 @@ qualification on his two micro-credentials and that recognition. Built through t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from merit.core import trust
 from merit.core.microcredential import Learner
-from merit.core.qualifications.basis import Basis, Recognition
+from merit.core.qualifications.basis import Basis
 from merit.server.accounts.models import Membership, Organisation
-from merit.server.issuing.models import IssuedCredential
+from merit.server.passport import services as passport
 from merit.server.qualifications.models import Qualification
 from merit.server.registry import services as registry
 from merit.server.registry.models import Accreditation, Authority
@@ -69,45 +70,24 @@ def accredit_demo_institutions() -> list[Accreditation]:
     return made
 
 
-def demo_recognition() -> Recognition:
-    """The recognition of ZE3 this module constructs when no validation case provides one."""
-    return Recognition(
-        unit=f"{ZRK}#ZE3",
-        decision="https://merit.example/demo/validation/ze3",
-        method="observation",
-        supervision="supervised-with-id",
-        decided_at=datetime.now(UTC),
-        assessor="izba-logistyki-assessor",
-    )
-
-
-def jans_basis(qualification: Qualification, recognitions: tuple[Recognition, ...] = ()) -> Basis:
-    """Jan's valid credentials of this installation that a mapping links to the qualification, byte for byte."""
-    records = [
-        r
-        for r in IssuedCredential.objects.filter(
-            learner_contact__iexact=JAN.email, state=IssuedCredential.State.VALID, award__isnull=True
-        ).select_related("specification__organisation")
-        if services._units(r, qualification)
-    ]
-    return services.basis_from_credentials(qualification, records, recognitions or (demo_recognition(),))
-
-
-def award_demo(details: dict[str, Any], source: Callable[[Qualification], Basis] | None = None) -> Any:
-    """Izba Logistyki awards Jan the Polish partial qualification. ``source`` gives the basis (the lead passes the
-    validation case's); without it, Jan's mapped credentials and :func:`demo_recognition`. Nothing is awarded
-    (and ``details["awards"]`` says why) when the qualification is not imported or the rules are not met."""
+def award_demo(details: dict[str, Any], source: Callable[[Qualification], Basis]) -> Any:
+    """Izba Logistyki awards Jan the Polish partial qualification on the basis ``source`` gives (his decided
+    validation case's: his two micro-credentials and the recognition of ZE3), and Jan keeps it in his passport.
+    Nothing is awarded (and ``details["awards"]`` says why) when the rules are not met."""
     notes = details.setdefault("awards", [])
     qualification = Qualification.objects.filter(iri=ZRK).first()
     institution = Organisation.objects.filter(slug="izba-logistyki").first()
     if qualification is None or institution is None:
         notes.append("no award: the Polish qualification is not imported")
         return None
-    basis = source(qualification) if source is not None else jans_basis(qualification)
+    basis = source(qualification)
     try:
         made, _token = services.award(institution, qualification, JAN, basis, actor="demo", source="demo")
     except services.AwardRefused as exc:
         notes.append(f"no award: {exc.message}")
         return None
     notes.append(f"Jan Kowalski was awarded {qualification.code} ({made.credential.credential_id})")
+    holder = get_user_model().objects.filter(username=JAN.email).first()
+    if holder is not None:
+        passport.add_credential(holder, made.credential.document_json.encode("utf-8"), source="claim")
     return made

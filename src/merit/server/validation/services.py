@@ -30,11 +30,13 @@ from django.utils.translation import gettext as _
 
 from merit.core import formats
 from merit.core.errors import InvalidError, MeritError
+from merit.core.jwt import credential_of
 from merit.core.qualifications import rules
 from merit.core.qualifications.basis import Basis, Piece, Recognition
 from merit.core.verify import VerificationReport, dispatch
 from merit.core.verify.parsing import parse_json
 from merit.server.accounts.models import Account, Organisation, did_prefix
+from merit.server.issuing.models import IssuedCredential
 from merit.server.issuing.services import audit
 from merit.server.passport import services as passport
 from merit.server.passport.models import HeldCredential
@@ -419,9 +421,33 @@ def decision_iri(decision: Decision) -> str:
     return decision.urn
 
 
+def _exact(case: Case, ident: str, document: Any, fallback: bytes) -> bytes:
+    """The bytes of a presented credential exactly as its issuer signed them: the learner's held copy (kept byte for
+    byte when it was added) or, for one issued here, the issuer's record, whichever holds the same credential;
+    else ``fallback`` (what the presentation carries). A component's digest is of these bytes, so that the issuer's
+    copy, or the learner's, matches it."""
+    same = (lambda raw: raw == fallback) if isinstance(document, str) else (lambda raw: _parsed(raw) == document)
+    held = HeldCredential.objects.filter(owner_id=case.learner_id, credential_id=ident) if case.learner_id else []
+    for row in held:
+        if same(bytes(row.original).strip()):
+            return bytes(row.original).strip()
+    for record in IssuedCredential.objects.filter(credential_id=ident).only("document_json")[:10]:
+        raw = record.document_json.encode("utf-8")
+        if same(raw):
+            return raw
+    return fallback
+
+
+def _parsed(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 def credentials_of(case: Case) -> list[tuple[str, bytes]]:
-    """The presentation's credentials, each as its id and its exact bytes (a JSON credential as the presentation
-    carries it, compact; an enveloped JWT as its token)."""
+    """The presentation's credentials, each as its id and its exact bytes (:func:`_exact`: as the issuer signed it;
+    an enveloped JWT as its token, by the id of the credential it carries)."""
     submission = getattr(case, "submission", None)
     if submission is None:
         return []
@@ -436,11 +462,18 @@ def credentials_of(case: Case) -> list[tuple[str, bytes]]:
             continue
         ident = entry.get("id")
         if entry.get("type") == "EnvelopedVerifiableCredential" and isinstance(ident, str) and "," in ident:
-            token = ident.split(",", 1)[1].encode("ascii", "replace")
-            found.append((ident, token))
+            token = ident.split(",", 1)[1]
+            try:
+                inner = credential_of(token).get("id")
+            except MeritError:
+                inner = None
+            key = inner if isinstance(inner, str) else ident
+            raw = token.encode("ascii", "replace")
+            found.append((key, _exact(case, key, token, raw)))
             continue
         content = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        found.append((ident if isinstance(ident, str) else "", content))
+        key = ident if isinstance(ident, str) else ""
+        found.append((key, _exact(case, key, entry, content) if key else content))
     return found
 
 
