@@ -14,6 +14,7 @@ from merit.server.issuing.services import create_organisation
 from merit.server.passport.models import HeldCredential
 from merit.server.qualifications.models import Qualification, UnitMapping
 from merit.server.qualifications.models import Unit as UnitRow
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services
 from merit.server.validation.models import Case, Decision, DecisionEdited
 from tests.server.people import member_client
@@ -110,7 +111,7 @@ def test_a_later_decision_supersedes_and_the_first_is_never_edited(case: Case, a
         identity_checked=False,
         reason="Needs an observation at work.",
     )
-    assert services.basis(case).recognitions == ()
+    assert casebasis.of(case).recognitions == ()
     second = services.decide(
         case,
         user,
@@ -128,9 +129,9 @@ def test_a_later_decision_supersedes_and_the_first_is_never_edited(case: Case, a
     with pytest.raises(DecisionEdited):
         first.save()
     assert Decision.objects.get(pk=first.pk).reason == "Needs an observation at work."
-    (recognition,) = services.basis(case).recognitions
+    (recognition,) = casebasis.of(case).recognitions
     assert (recognition.unit, recognition.decision, recognition.method) == (ZE3, second.urn, "observation")
-    assert [piece.credential_id for piece in services.basis(case).pieces] == [
+    assert [piece.credential_id for piece in casebasis.of(case).pieces] == [
         case.submission.learner.held_credentials.get().credential_id
     ]
     events = AuditEvent.objects.filter(action="validation.decided").order_by("at", "pk")
@@ -176,7 +177,7 @@ def test_the_award_section_counts_recognised_units_and_mapped_credentials(
 ) -> None:
     client, user = assessor
     services.decide(case, user, **{**DECISION, "identity_checked": True})  # type: ignore[arg-type]
-    progress = services.award_progress(case, services.live_report(case))
+    progress = casebasis.award_progress(case, casebasis.live_report(case))
     assert not progress.complete
     assert [s.state for s in progress.units] == ["missing", "missing", "done"]
     unit = UnitRow.objects.get(iri=ZE2)
@@ -187,7 +188,7 @@ def test_the_award_section_counts_recognised_units_and_mapped_credentials(
         state=UnitMapping.State.APPROVED,
         requested_by="t",
     )
-    progress = services.award_progress(case, services.live_report(case))
+    progress = casebasis.award_progress(case, casebasis.live_report(case))
     assert [(s.state, s.recognised) for s in progress.units] == [("missing", False), ("done", False), ("done", True)]
     page = client.get(f"/workspace/izba-logistyki/validation/{case.pk}/").content.decode()
     assert 'id="award-heading"' in page

@@ -7,7 +7,7 @@ import json
 from django.test import Client
 
 from merit.server.demo import create_demo_data
-from merit.server.validation import services
+from merit.server.validation import basis as casebasis
 from merit.server.validation.models import Case, Decision
 
 
@@ -29,7 +29,7 @@ def test_the_demo_has_a_decided_validation_case(db: None) -> None:
         "supervised-with-id",
         True,
     )
-    (recognition,) = services.basis(case).recognitions
+    (recognition,) = casebasis.of(case).recognitions
     assert recognition.decision == decision.urn
     assessor = Client()
     assessor.force_login(case.institution.memberships.get(role="assessor").user)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from merit.server.accounts.models import AuditEvent, Organisation
 from merit.server.qualifications.models import Qualification
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services
 from merit.server.validation.models import Case
 from tests.server.passport.conftest import learner_client
@@ -64,7 +65,7 @@ def test_a_trade_body_opens_a_workplace_case_and_decides_by_observation(
         identity_method="ID card",
         reason="Drove the forklift safely through the whole shift.",
     )
-    (recognition,) = services.basis(case).recognitions
+    (recognition,) = casebasis.of(case).recognitions
     assert recognition.method == "observation"
     assert recognition.supervision == "supervised-with-id"
     jan, learner = learner_client("jan.kowalski@example.pl")

@@ -15,6 +15,7 @@ from merit.server.accounts.models import Organisation
 from merit.server.passport import yourdata
 from merit.server.passport.models import HeldCredential
 from merit.server.qualifications.models import Qualification
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services
 from merit.server.validation.models import Case, Decision, Evidence, Submission
 from tests.server.validation.conftest import ZE3
@@ -57,7 +58,7 @@ def test_cases_are_exported_and_the_submission_goes_with_the_account(
     assert kept.learner is None
     assert kept.learner_email == "jan.kowalski@example.pl"
     assert Decision.objects.get().reason == "The records are not yours."
-    assert services.basis(kept).pieces == ()
+    assert casebasis.of(kept).pieces == ()
     with pytest.raises(services.Refused, match="deleted their account"):
         services.decide(
             kept,

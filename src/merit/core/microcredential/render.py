@@ -313,6 +313,34 @@ def issuer_profile(spec: Spec, issuer_id: str) -> dict[str, Any]:
     return profile
 
 
+def achievement_subject(learner: Learner, salt: str | None = None) -> dict[str, Any]:
+    """The OB 3.0 ``AchievementSubject`` of ``learner`` without its achievement: the DID as ``id``, the e-mail
+    address as a salted SHA-256 ``IdentityObject`` (a fresh salt unless one is given), the name in plain text."""
+    subject: dict[str, Any] = {}
+    if learner.did:
+        subject["id"] = learner.did
+    subject["type"] = ["AchievementSubject"]
+    identifiers: list[dict[str, Any]] = []
+    if learner.email:
+        salt = salt or secrets.token_hex(16)
+        identifiers.append(
+            {
+                "type": "IdentityObject",
+                "identityHash": identity_hash(learner.email, salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            }
+        )
+    if learner.name:
+        identifiers.append(
+            {"type": "IdentityObject", "identityHash": learner.name, "identityType": "name", "hashed": False}
+        )
+    if identifiers:
+        subject["identifier"] = identifiers
+    return subject
+
+
 def render_credential(
     spec: Spec,
     learner: Learner,
@@ -344,28 +372,7 @@ def render_credential(
     achievement = _achievement(spec, creator or {"id": issuer_id, "type": ["Profile"], "name": spec.awarding_body.name})
     if units:
         achievement["alignment"] = [*achievement["alignment"], *alignments(units)]
-    subject: dict[str, Any] = {}
-    if learner.did:
-        subject["id"] = learner.did
-    subject["type"] = ["AchievementSubject"]
-    identifiers = []
-    if learner.email:
-        salt = salt or secrets.token_hex(16)
-        identifiers.append(
-            {
-                "type": "IdentityObject",
-                "identityHash": identity_hash(learner.email, salt),
-                "identityType": "emailAddress",
-                "hashed": True,
-                "salt": salt,
-            }
-        )
-    if learner.name:
-        identifiers.append(
-            {"type": "IdentityObject", "identityHash": learner.name, "identityType": "name", "hashed": False}
-        )
-    if identifiers:
-        subject["identifier"] = identifiers
+    subject = achievement_subject(learner, salt)
     subject["achievement"] = achievement
     if grade is not None:
         if spec.grading is None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from typing import Any
 from merit.core import vc
 from merit.core.errors import MalformedValueError
 from merit.core.microcredential import vocab
-from merit.core.microcredential.render import OB3, OB3_EXTENSIONS, VC2, Learner, identity_hash
+from merit.core.microcredential.render import OB3, OB3_EXTENSIONS, VC2, Learner, achievement_subject
 from merit.core.microcredential.schema import OB3_SCHEMA_URL
 from merit.core.microcredential.units import UnitCover
 from merit.core.microcredential.units import alignments as units_alignments
@@ -81,32 +80,6 @@ def _rule_text(qualification: Qualification, rule: Rule) -> str:
     if rule.kind == "credits":
         return f"{rule.credits:g} credits from {codes(rule.units)}"
     return f"the qualification {rule.qualification}"
-
-
-def _subject(learner: Learner, salt: str | None) -> dict[str, Any]:
-    subject: dict[str, Any] = {}
-    if learner.did:
-        subject["id"] = learner.did
-    subject["type"] = ["AchievementSubject"]
-    identifiers: list[dict[str, Any]] = []
-    if learner.email:
-        salt = salt or secrets.token_hex(16)
-        identifiers.append(
-            {
-                "type": "IdentityObject",
-                "identityHash": identity_hash(learner.email, salt),
-                "identityType": "emailAddress",
-                "hashed": True,
-                "salt": salt,
-            }
-        )
-    if learner.name:
-        identifiers.append(
-            {"type": "IdentityObject", "identityHash": learner.name, "identityType": "name", "hashed": False}
-        )
-    if identifiers:
-        subject["identifier"] = identifiers
-    return subject
 
 
 def _levels(qualification: Qualification) -> list[dict[str, Any]]:
@@ -267,7 +240,7 @@ def render_award(
                 code=f"{qualification.credits:g}",
             )
         )
-    subject = _subject(learner, salt)
+    subject = achievement_subject(learner, salt)
     subject["achievement"] = achievement
     credential: dict[str, Any] = {
         "@context": [VC2, OB3, OB3_EXTENSIONS],

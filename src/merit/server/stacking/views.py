@@ -70,8 +70,8 @@ def refusal_text(exc: services.AwardRefused, qualification: Qualification | None
 
 def basis_of_case(organisation: Organisation, case_id: str) -> tuple[Basis, Learner, Qualification]:
     """The basis, learner and qualification of a validation case of ``organisation`` (its decided units and the
-    credentials the learner presented, ``merit.server.validation.services.basis``); 404 for any other case."""
-    from merit.server.validation import services as validation
+    credentials the learner presented, ``merit.server.validation.basis.of``); 404 for any other case."""
+    from merit.server.validation import basis as casebasis
     from merit.server.validation.models import Case
 
     try:
@@ -82,7 +82,7 @@ def basis_of_case(organisation: Organisation, case_id: str) -> tuple[Basis, Lear
     if found is None:
         raise Http404("no such validation case")
     learner = Learner(email=found.learner_email, name=found.learner_name or None)
-    return validation.basis(found), learner, found.qualification
+    return casebasis.of(found), learner, found.qualification
 
 
 def _own_basis(organisation: Organisation, qualification: Qualification, learner: Learner) -> Basis:

@@ -18,6 +18,7 @@ from merit.server import problems
 from merit.server.accounts.models import Organisation
 from merit.server.accounts.services import AuthenticationFailed
 from merit.server.qualifications.models import Qualification
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services
 from merit.server.validation.access import assesses
 from merit.server.validation.models import Case, Decision
@@ -198,8 +199,8 @@ def institution_case(request: HttpRequest, slug: str, case_id: str) -> HttpRespo
         return _not_found()
     data = _case(case, full=True)
     data["basis"] = {
-        "credentials": [{"id": p.credential_id, "sha256": p.sha256} for p in services.basis(case).pieces],
-        "recognised": [r.unit for r in services.basis(case).recognitions],
+        "credentials": [{"id": p.credential_id, "sha256": p.sha256} for p in casebasis.of(case).pieces],
+        "recognised": [r.unit for r in casebasis.of(case).recognitions],
     }
     return _json(data)
 

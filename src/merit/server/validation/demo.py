@@ -18,6 +18,7 @@ from merit.core.qualifications.basis import Basis
 from merit.server.accounts.models import Membership, Organisation, Role
 from merit.server.passport.models import HeldCredential
 from merit.server.qualifications.models import Qualification as Row
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services
 from merit.server.validation.models import Case
 
@@ -28,7 +29,7 @@ JAN = "jan.kowalski@example.pl"
 def jans_basis(qualification: Row) -> Basis:
     """What Jan's decided case gives an award of ``qualification`` to rest on (the demo's award uses it)."""
     case = Case.objects.get(institution__slug="izba-logistyki", qualification=qualification, learner_email=JAN)
-    return services.basis(case)
+    return casebasis.of(case)
 
 
 def create_validation_demo(details: dict[str, Any]) -> None:

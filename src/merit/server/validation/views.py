@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from merit.server.portal.report import describe
 from merit.server.qualifications import access as awarding
 from merit.server.qualifications.models import Qualification
+from merit.server.validation import basis as casebasis
 from merit.server.validation import services, wording
 from merit.server.validation.access import institution_for
 from merit.server.validation.models import METHODS, OUTCOMES, SUPERVISION, Case, Evidence
@@ -97,8 +98,8 @@ def _date(value: str) -> date | None:
 
 
 def _context(case: Case, post: Any = None) -> dict[str, Any]:
-    report = services.live_report(case)
-    progress = services.award_progress(case, report)
+    report = casebasis.live_report(case)
+    progress = casebasis.award_progress(case, report)
     return {
         **wording.case_page(case),
         "organisation": case.institution,
