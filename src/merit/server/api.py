@@ -12,12 +12,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, File, NinjaAPI, Query, Schema, UploadedFile
-from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
 from merit.server import problems
 from merit.server.accounts.models import AuditEvent
-from merit.server.accounts.services import authenticate
 from merit.server.bulk import results as bulk_results
 from merit.server.bulk import rows as bulk_rows
 from merit.server.bulk import services as bulk
@@ -33,6 +31,7 @@ from merit.server.qualifications.mapping_api import decisions_router as unit_dec
 from merit.server.qualifications.mapping_api import units_router
 from merit.server.registry.api import router as registry_router
 from merit.server.stacking.api import router as awards_router
+from merit.server.tokenauth import TokenAuth
 from merit.server.validation.api import router as validation_router
 
 api = NinjaAPI(
@@ -84,19 +83,6 @@ class VerifyCredentialRequest(Schema):
 class VerifyPresentationRequest(Schema):
     verifiablePresentation: dict[str, Any]
     options: dict[str, Any] | None = None
-
-
-class TokenAuth(APIKeyHeader):
-    """Bearer API tokens with a scope; runs before the request body is read, so a stranger learns nothing."""
-
-    param_name = "Authorization"
-
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return authenticate(key, self.scope)
 
 
 def _actor(token: Any) -> str:

@@ -11,24 +11,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import File, Router, UploadedFile
-from ninja.security import APIKeyHeader
 
 from merit.core.qualifications import codec, export
 from merit.core.qualifications.batch import MAX_BYTES, ImportRefused
 from merit.server import problems
-from merit.server.accounts.services import authenticate
 from merit.server.qualifications import imports, services, views
 from merit.server.qualifications.models import Qualification
+from merit.server.tokenauth import TokenAuth
 
 router = Router(tags=["Qualifications"])
 PER_PAGE = 50
-
-
-class _Token(APIKeyHeader):
-    param_name = "Authorization"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return authenticate(key, "design")
 
 
 def _item(request: HttpRequest, row: Qualification) -> dict[str, Any]:
@@ -86,7 +78,9 @@ def _batch_body(batch: Any) -> dict[str, Any]:
     return {"source": batch.source, "plan": batch.plan, "errors": batch.errors, "notes": batch.notes}
 
 
-@router.post("/import", auth=_Token(), summary="Import a file of qualifications (LOQ XML, ZRK, Merit JSON, CSV)")
+@router.post(
+    "/import", auth=TokenAuth("design"), summary="Import a file of qualifications (LOQ XML, ZRK, Merit JSON, CSV)"
+)
 def import_file(request: HttpRequest, file: UploadedFile = File(...), dry_run: bool = False) -> HttpResponse:  # noqa: B008
     """Nothing is saved when a record is bad: the answer is 422 with ``errors`` (record and message) for each."""
     token = request.auth  # type: ignore[attr-defined]

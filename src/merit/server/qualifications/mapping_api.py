@@ -9,29 +9,15 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema
-from ninja.security import APIKeyHeader
 
 from merit.server import problems
-from merit.server.accounts.services import authenticate
 from merit.server.issuing.models import Specification
 from merit.server.qualifications import mapping
 from merit.server.qualifications.models import Unit, UnitMapping
+from merit.server.tokenauth import TokenAuth
 
 units_router = Router(tags=["Unit mappings"])
 decisions_router = Router(tags=["Unit mappings"])
-
-
-class Token(APIKeyHeader):
-    """A Bearer API token with ``scope`` (as the rest of the API checks them)."""
-
-    param_name = "Authorization"
-
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return authenticate(key, self.scope)
 
 
 class MapBody(Schema):
@@ -71,7 +57,7 @@ def _specification(request: HttpRequest, spec_id: int) -> Specification:
     return found
 
 
-@units_router.get("/api/v1/specifications/{spec_id}/units", auth=Token("read"), summary="The units it covers")
+@units_router.get("/api/v1/specifications/{spec_id}/units", auth=TokenAuth("read"), summary="The units it covers")
 def list_units(request: HttpRequest, spec_id: int) -> JsonResponse:
     """Every mapping of the specification (all its versions share them) with its state."""
     specification = _specification(request, spec_id)
@@ -79,7 +65,7 @@ def list_units(request: HttpRequest, spec_id: int) -> JsonResponse:
     return JsonResponse({"items": [_json(m) for m in found]})
 
 
-@units_router.post("/api/v1/specifications/{spec_id}/units", auth=Token("design"), summary="Map it to a unit")
+@units_router.post("/api/v1/specifications/{spec_id}/units", auth=TokenAuth("design"), summary="Map it to a unit")
 def map_unit(request: HttpRequest, spec_id: int, body: MapBody) -> HttpResponse:
     """Map the specification to a unit, fully or partly; it awaits approval where the qualification's owner
     requires it."""
@@ -91,7 +77,7 @@ def map_unit(request: HttpRequest, spec_id: int, body: MapBody) -> HttpResponse:
     return JsonResponse(_json(found), status=201)
 
 
-@units_router.delete("/api/v1/specifications/{spec_id}/units/{mapping_id}", auth=Token("design"), summary="Remove")
+@units_router.delete("/api/v1/specifications/{spec_id}/units/{mapping_id}", auth=TokenAuth("design"), summary="Remove")
 def remove_unit(request: HttpRequest, spec_id: int, mapping_id: int) -> HttpResponse:
     specification = _specification(request, spec_id)
     found = mapping.mappings_of(specification.organisation, specification.key).get(pk=mapping_id)
@@ -99,7 +85,7 @@ def remove_unit(request: HttpRequest, spec_id: int, mapping_id: int) -> HttpResp
     return HttpResponse(status=204)
 
 
-@decisions_router.get("/unit-mappings", auth=Token("read"), summary="Mappings to units of your qualifications")
+@decisions_router.get("/unit-mappings", auth=TokenAuth("read"), summary="Mappings to units of your qualifications")
 def owner_mappings(request: HttpRequest, state: str = "") -> JsonResponse:
     found = mapping.for_owners([request.auth.organisation]).order_by("pk")
     if state:
@@ -109,7 +95,7 @@ def owner_mappings(request: HttpRequest, state: str = "") -> JsonResponse:
     return JsonResponse({"items": [_json(m) for m in found[:1000]]})
 
 
-@decisions_router.post("/unit-mappings/{mapping_id}/decision", auth=Token("issue"), summary="Approve or refuse")
+@decisions_router.post("/unit-mappings/{mapping_id}/decision", auth=TokenAuth("issue"), summary="Approve or refuse")
 def decide(request: HttpRequest, mapping_id: int, body: DecisionBody) -> JsonResponse:
     """Approve or refuse a mapping awaiting approval (a refusal needs a reason)."""
     found = mapping.for_owners([request.auth.organisation]).get(pk=mapping_id)

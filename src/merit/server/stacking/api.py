@@ -8,33 +8,21 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema
-from ninja.security import APIKeyHeader
 
 from merit.core.microcredential import Learner
 from merit.core.qualifications.basis import Basis, Piece, Recognition
 from merit.core.qualifications.model import SUPERVISION_ORDER
 from merit.server import problems
-from merit.server.accounts.services import authenticate
 from merit.server.delivery import services as delivery
 from merit.server.issuing.requests import MAX_DID, MAX_EMAIL, MAX_NAME
 from merit.server.qualifications.models import Qualification
 from merit.server.stacking import services
 from merit.server.stacking.models import Award
+from merit.server.tokenauth import TokenAuth
 
 MAX_COMPONENTS = 50
 MAX_DOCUMENT = 512 * 1024
 METHODS = ("interview", "observation", "test", "portfolio")
-
-
-class _Token(APIKeyHeader):
-    param_name = "Authorization"
-
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return authenticate(key, self.scope)
 
 
 class LearnerIn(Schema):
@@ -96,7 +84,7 @@ def award_json(made: Award) -> dict[str, Any]:
     }
 
 
-@router.post("", auth=_Token("issue"), summary="Award a qualification or one unit of it")
+@router.post("", auth=TokenAuth("issue"), summary="Award a qualification or one unit of it")
 def create_award(request: HttpRequest, body: AwardIn) -> HttpResponse:
     """Checks the institution's accreditation, the qualification's state, each component now (signature, status,
     subject) and the completion rules; then signs the stacked credential and sends the learner a claim link."""
@@ -127,7 +115,7 @@ def create_award(request: HttpRequest, body: AwardIn) -> HttpResponse:
     return JsonResponse({**award_json(made), "claimUrl": delivery.claim_url(claim)}, status=201)
 
 
-@router.get("/{award_id}", auth=_Token("read"), summary="An award and what it rests on")
+@router.get("/{award_id}", auth=TokenAuth("read"), summary="An award and what it rests on")
 def get_award(request: HttpRequest, award_id: int) -> HttpResponse:
     token = request.auth  # type: ignore[attr-defined]
     made = Award.objects.select_related("qualification", "credential").get(organisation=token.organisation, pk=award_id)
